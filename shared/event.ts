@@ -42,7 +42,7 @@ export function facilityName(code: number): Facility {
 export function severityCode(name: string): number | undefined {
   const lower = name.toLowerCase();
   const alias: Record<string, number> = { emerg: 0, panic: 0, crit: 2, err: 3, warn: 4, information: 6, informational: 6 };
-  if (lower in alias) return alias[lower];
+  if (Object.hasOwn(alias, lower)) return alias[lower];
   const i = SEVERITIES.findIndex((s) => s.toLowerCase() === lower);
   return i < 0 ? undefined : i;
 }

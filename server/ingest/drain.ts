@@ -1,0 +1,127 @@
+// POST /drains/:token — Heroku HTTPS log drains (application/logplex-1) plus text/plain and
+// NDJSON/JSON (DESIGN 3). Replies 204 only after the batch is committed. Heroku drops a batch on
+// any 4xx and retries on 429/5xx, so a temporary problem is always a 503, never a 4xx.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from '../log.ts';
+import type { Metrics } from '../metrics.ts';
+import { decodeFrame } from '../parse/normalize.ts';
+import { parsePlainLine, parseSyslog } from '../parse/syslog.ts';
+import type { ParsedLine, ParseOptions } from '../parse/types.ts';
+import type { Audit } from '../security/audit.ts';
+import type { Store } from '../store/index.ts';
+import type { DrainRow } from '../store/types.ts';
+import { attribute } from './attribute.ts';
+import { splitLogplexBody } from './framing.ts';
+import { parseJsonBody } from './json-lines.ts';
+import type { Pipeline } from './pipeline.ts';
+
+export const DRAIN_BODY_LIMIT_BYTES = 10 * 1024 * 1024; // Heroku batches are far smaller
+const RETRY_AFTER_S = 2;
+const UNKNOWN_TOKEN_AUDIT_INTERVAL_MS = 60_000;
+
+export interface DrainOptions {
+  store: Store;
+  pipeline: Pipeline;
+  metrics: Metrics;
+  log: Logger;
+  audit: Audit;
+  maxMessageBytes: number;
+  timeZone: string;
+  now: () => number;
+}
+
+function tokenOf(request: FastifyRequest<{ Params: { token?: string } }>): string | undefined {
+  if (request.params.token) return request.params.token;
+  // https://:TOKEN@host/drains — the token as the Basic-auth password
+  const auth = request.headers.authorization;
+  if (auth?.startsWith('Basic ')) {
+    const decoded = Buffer.from(auth.slice(6), 'base64').toString('utf8');
+    const password = decoded.slice(decoded.indexOf(':') + 1);
+    return password || undefined;
+  }
+  return undefined;
+}
+
+function splitLines(body: Buffer): Buffer[] {
+  const lines: Buffer[] = [];
+  let start = 0;
+  for (let i = body.indexOf(10); i !== -1; i = body.indexOf(10, start)) {
+    lines.push(body.subarray(start, i));
+    start = i + 1;
+  }
+  if (start < body.length) lines.push(body.subarray(start));
+  return lines.map((l) => (l.at(-1) === 13 ? l.subarray(0, -1) : l)).filter((l) => l.length > 0);
+}
+
+function parseBody(contentType: string, body: Buffer, opts: ParseOptions): { lines: ParsedLine[]; problem?: string } {
+  if (contentType === 'application/logplex-1') {
+    const { frames, error } = splitLogplexBody(body);
+    return { lines: frames.map((f) => parseSyslog(f, { ...opts, heroku: true })), problem: error };
+  }
+  if (contentType === 'application/json' || contentType === 'application/x-ndjson') {
+    const { text, flags } = decodeFrame(body, body.length);
+    const lines = parseJsonBody(text, opts);
+    return { lines: flags.length ? lines.map((l) => ({ ...l, flags: [...new Set([...l.flags, ...flags])] })) : lines };
+  }
+  // text/plain and anything else: one event per line; syslog-looking lines are parsed as syslog.
+  return {
+    lines: splitLines(body).map((l) => {
+      if (l[0] === 60 /* < */) return parseSyslog(l, opts);
+      const { text, flags } = decodeFrame(l, opts.maxMessageBytes * 4);
+      const line = parsePlainLine(text, opts);
+      return flags.length ? { ...line, flags: [...new Set([...line.flags, ...flags])] } : line;
+    }),
+  };
+}
+
+export async function drainRoutes(app: FastifyInstance, opts: DrainOptions): Promise<void> {
+  const lastUnknownAudit = new Map<string, number>();
+  // Every content type arrives as raw bytes: the body is parsed per frame, never by Fastify.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: DRAIN_BODY_LIMIT_BYTES }, (_req, body, done) => done(null, body));
+
+  const handler = async (request: FastifyRequest<{ Params: { token?: string } }>, reply: FastifyReply) => {
+    const token = tokenOf(request);
+    const drain: DrainRow | undefined = token ? opts.store.drains.byTokenValue(token) : undefined;
+    if (!drain) {
+      opts.metrics.inc('driftwood_drain_unknown_token_total', 'drain requests with an unknown or missing token');
+      const now = opts.now();
+      if ((lastUnknownAudit.get(request.ip) ?? 0) + UNKNOWN_TOKEN_AUDIT_INTERVAL_MS <= now) {
+        if (lastUnknownAudit.size > 10_000) lastUnknownAudit.clear();
+        lastUnknownAudit.set(request.ip, now);
+        opts.audit({ action: 'drain_token', outcome: 'denied', ip: request.ip, details: { reason: token ? 'unknown token' : 'no token' } });
+      }
+      return reply.code(401).send({ message: 'unknown drain token: create one with `driftwood drain add NAME`' });
+    }
+    if (opts.pipeline.overloaded) {
+      opts.metrics.inc('driftwood_drain_backpressure_total', 'drain requests answered 503 because the writer was behind');
+      return reply.code(503).header('retry-after', RETRY_AFTER_S).send({ message: 'ingest queue full: retry later' });
+    }
+    const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    const contentType = (request.headers['content-type'] ?? 'text/plain').split(';')[0]!.trim().toLowerCase();
+    const receivedMs = opts.now();
+    const parseOpts = { now: new Date(receivedMs), timeZone: opts.timeZone, maxMessageBytes: opts.maxMessageBytes };
+    const { lines, problem } = parseBody(contentType, body, parseOpts);
+    const where = `drain ${drain.name} from ${request.ip}`;
+    if (problem) opts.log.warn(`${where}: ${problem}`);
+    const declared = request.headers['logplex-msg-count'];
+    if (declared !== undefined && Number(declared) !== lines.length) {
+      // Everything parsed is still stored: a 4xx would make Heroku drop the whole batch.
+      opts.metrics.inc('driftwood_drain_count_mismatch_total', 'logplex batches whose Logplex-Msg-Count differed from the frames parsed');
+      opts.log.warn(`${where}: Logplex-Msg-Count says ${String(declared)}, body held ${lines.length} frames; stored all ${lines.length}`);
+    }
+    if (lines.length === 0) return reply.code(204).send();
+    const events = lines.map((l) => attribute(l, { ip: request.ip, drainName: drain.name }, receivedMs));
+    const frameId = request.headers['logplex-frame-id'];
+    try {
+      await opts.pipeline.submit(events, 'drain', typeof frameId === 'string' && frameId ? `${drain.id}:${frameId}` : undefined);
+    } catch (e) {
+      opts.log.error(`${where}: ${(e as Error).message}`);
+      return reply.code(503).header('retry-after', RETRY_AFTER_S).send({ message: 'cannot store the batch now: retry later' });
+    }
+    return reply.code(204).send();
+  };
+
+  app.post('/drains/:token', { bodyLimit: DRAIN_BODY_LIMIT_BYTES }, handler);
+  app.post('/drains', { bodyLimit: DRAIN_BODY_LIMIT_BYTES }, handler);
+}

@@ -1,0 +1,126 @@
+// The one path every line takes: listeners hand in attributed events, the pipeline batches them
+// (group commit), the store commits, callers are answered, and subscribers (live tail) are told.
+import type { Event } from '../../shared/event.ts';
+import type { Metrics } from '../metrics.ts';
+import type { Store } from '../store/index.ts';
+import type { NewEvent, Submission, SubmissionResult } from '../store/types.ts';
+
+// A flush commits everything queued since the previous one, up to this many events: large enough
+// that commits stay few under load, small enough that one commit stays well under Heroku's 5 s.
+const FLUSH_EVENTS_MAX = 20_000;
+// Beyond this many queued events, drains answer 503 (Heroku retries), TCP readers pause, UDP drops.
+export const QUEUE_HIGH_WATER = 100_000;
+const QUEUE_LOW_WATER = QUEUE_HIGH_WATER / 2;
+
+interface Pending {
+  submission: Submission;
+  transport: string;
+  resolve: (r: SubmissionResult) => void;
+  reject: (e: Error) => void;
+}
+
+export type CommitListener = (events: Event[]) => void;
+
+export class Pipeline {
+  private queue: Pending[] = [];
+  private queuedEvents = 0;
+  private flushScheduled = false;
+  private readonly listeners = new Set<CommitListener>();
+  private readonly drainWaiters = new Set<() => void>();
+  private closed = false;
+
+  constructor(
+    private readonly store: Store,
+    private readonly metrics: Metrics,
+  ) {
+    metrics.gauge('driftwood_ingest_queue_events', 'events received and not yet committed', () => this.queuedEvents);
+  }
+
+  /** True while the writer is behind: callers should push back (503, pause) rather than queue more. */
+  get overloaded(): boolean {
+    return this.queuedEvents >= QUEUE_HIGH_WATER;
+  }
+
+  /** Resolves once the queue is back under the low-water mark (TCP readers resume then). */
+  whenDrained(callback: () => void): void {
+    if (!this.overloaded) callback();
+    else this.drainWaiters.add(callback);
+  }
+
+  onCommit(listener: CommitListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Queues a batch; resolves after it is committed (the moment it may be acknowledged). */
+  submit(events: NewEvent[], transport: string, frameId?: string): Promise<SubmissionResult> {
+    if (this.closed) return Promise.reject(new Error('cannot accept events: server is shutting down'));
+    this.metrics.inc('driftwood_events_received_total', 'events received, by transport', { transport }, events.length);
+    return new Promise((resolve, reject) => {
+      this.queue.push({ submission: { events, frameId }, transport, resolve, reject });
+      this.queuedEvents += events.length;
+      this.scheduleFlush();
+    });
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    // setImmediate lets the requests that arrive while a commit runs join the next one.
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.flush();
+    });
+  }
+
+  /** Commits what is queued (synchronously: better-sqlite3), then answers and publishes. */
+  flush(): void {
+    const batch: Pending[] = [];
+    let count = 0;
+    while (this.queue.length && (count === 0 || count + this.queue[0]!.submission.events.length <= FLUSH_EVENTS_MAX)) {
+      const p = this.queue.shift()!;
+      batch.push(p);
+      count += p.submission.events.length;
+    }
+    if (batch.length === 0) return;
+    let results: SubmissionResult[];
+    try {
+      results = this.store.append(batch.map((p) => p.submission));
+    } catch (e) {
+      const error = new Error(`cannot append ${count} events to store: ${(e as Error).message}`);
+      this.queuedEvents -= count;
+      for (const p of batch) {
+        this.metrics.inc('driftwood_events_rejected_total', 'events not stored because the store failed', { transport: p.transport }, p.submission.events.length);
+        p.reject(error);
+      }
+      this.afterFlush();
+      return;
+    }
+    this.queuedEvents -= count;
+    const committed: Event[] = [];
+    batch.forEach((p, i) => {
+      const r = results[i]!;
+      this.metrics.inc('driftwood_events_stored_total', 'events committed to the store, by transport', { transport: p.transport }, r.stored.length);
+      if (r.duplicate) this.metrics.inc('driftwood_events_duplicate_total', 'events of retried drain batches already stored', { transport: p.transport }, p.submission.events.length);
+      committed.push(...r.stored);
+      p.resolve(r);
+    });
+    for (const listener of this.listeners) listener(committed);
+    this.afterFlush();
+  }
+
+  private afterFlush(): void {
+    if (this.queue.length) this.scheduleFlush();
+    if (this.queuedEvents <= QUEUE_LOW_WATER && this.drainWaiters.size) {
+      const waiters = [...this.drainWaiters];
+      this.drainWaiters.clear();
+      for (const w of waiters) w();
+    }
+  }
+
+  /** Commits everything still queued; later submissions are refused. */
+  close(): void {
+    this.closed = true;
+    while (this.queue.length) this.flush();
+  }
+}

@@ -1,0 +1,159 @@
+// The one compiler from query AST (shared/query) to SQL: an FTS5 MATCH expression that every
+// match must satisfy (the index finds candidates) and an exact WHERE clause over `events e` that
+// applies the same rules as the in-memory matcher. Every value is bound, never inlined.
+import type { QueryNode } from '../../shared/query/ast.ts';
+import { containsAtWordStart, facilityValueCodes, severityCompareCodes, severityValueCodes, wildcardToRegExp } from '../../shared/query/match.ts';
+import type { Filter } from './search.ts';
+
+export interface CompileContext {
+  /** Every system: sender names are matched here once, not stored on each row. */
+  systems: readonly { id: number; name: string }[];
+  /** System ids of the groups whose name matches (may hold `*`); undefined when none does. */
+  groupSystemIds: (name: string) => number[] | undefined;
+}
+
+interface Part {
+  /** A necessary condition in FTS5 syntax, when the index can express one. */
+  fts?: string;
+  /** The FTS condition alone decides the node (no exact re-check needed when it drives the scan). */
+  exact: boolean;
+  where: string;
+  params: unknown[];
+}
+
+const TOKEN = /[\p{L}\p{N}\p{Co}]+/gu; // token characters of FTS5 unicode61
+const TOKEN_CHAR = /^[\p{L}\p{N}\p{Co}]$/u;
+
+/**
+ * FTS5 candidates for a needle that must start at a word start: its tokens as one phrase, the last
+ * one a prefix unless the needle ends in a separator. `status=50` → `"status 50"*`.
+ */
+function ftsPhrase(needle: string, columns: string): { fts?: string; pureToken: boolean } {
+  const tokens = needle.match(TOKEN);
+  if (!tokens) return { pureToken: false };
+  const prefix = TOKEN_CHAR.test(needle.at(-1)!) ? '*' : '';
+  const pureToken = tokens.length === 1 && tokens[0] === needle;
+  return { fts: `${columns} : "${tokens.join(' ')}"${prefix}`, pureToken };
+}
+
+const inList = (ids: readonly number[]) => (ids.length ? `(${ids.map(() => '?').join(',')})` : '(NULL)');
+const or = (parts: string[]) => (parts.length === 1 ? parts[0]! : `(${parts.join(' OR ')})`);
+
+function compileNode(node: QueryNode, ctx: CompileContext): Part {
+  switch (node.type) {
+    case 'matchAll':
+      return { exact: true, where: '1', params: [] };
+    case 'term':
+    case 'phrase': {
+      const needle = node.value.toLowerCase();
+      const senders = ctx.systems.filter((s) => containsAtWordStart(s.name.toLowerCase(), needle)).map((s) => s.id);
+      const { fts, pureToken } = ftsPhrase(needle, '{program message}');
+      if (senders.length) return { exact: false, where: `(e.system_id IN ${inList(senders)} OR dw_text(e.program, e.message, ?))`, params: [...senders, needle] };
+      return { fts, exact: pureToken, where: 'dw_text(e.program, e.message, ?)', params: [needle] };
+    }
+    case 'and': {
+      const parts = node.children.map((c) => compileNode(c, ctx));
+      const fts = parts.filter((p) => p.fts !== undefined).map((p) => `(${p.fts})`);
+      return {
+        fts: fts.length ? fts.join(' AND ') : undefined,
+        exact: parts.every((p) => p.exact && p.fts !== undefined),
+        where: `(${parts.map((p) => p.where).join(' AND ')})`,
+        params: parts.flatMap((p) => p.params),
+      };
+    }
+    case 'or': {
+      const parts = node.children.map((c) => compileNode(c, ctx));
+      const all = parts.every((p) => p.fts !== undefined);
+      return {
+        fts: all ? parts.map((p) => `(${p.fts})`).join(' OR ') : undefined,
+        exact: all && parts.every((p) => p.exact),
+        where: or(parts.map((p) => p.where)),
+        params: parts.flatMap((p) => p.params),
+      };
+    }
+    case 'not': {
+      const inner = compileNode(node.child, ctx);
+      return { exact: false, where: `NOT ${inner.where}`, params: inner.params };
+    }
+    case 'severityCompare': {
+      const codes = severityCompareCodes(node);
+      return { exact: false, where: `(e.pri & 7) IN ${inList(codes)}`, params: codes };
+    }
+    case 'fieldCompare':
+      // dw_num is NULL for an absent, empty or non-numeric field: coalesce makes that false, also under NOT.
+      return { exact: false, where: `coalesce(dw_num(e.message, e.extra, ?) ${node.op} ?, 0)`, params: [node.field, node.value] };
+    case 'regex':
+      return { exact: false, where: 'dw_regex(e.message, ?)', params: [node.source] };
+    case 'attr':
+      return compileAttr(node.name, node.values, ctx);
+  }
+}
+
+function compileAttr(name: string, values: string[], ctx: CompileContext): Part {
+  switch (name) {
+    case 'message': {
+      const parts = values.map((v) => ({ ...ftsPhrase(v.toLowerCase(), 'message'), needle: v.toLowerCase() }));
+      const all = parts.every((p) => p.fts !== undefined);
+      return {
+        fts: all ? parts.map((p) => `(${p.fts})`).join(' OR ') : undefined,
+        exact: all && parts.every((p) => p.pureToken),
+        where: or(parts.map(() => 'dw_contains(e.message, ?)')),
+        params: parts.map((p) => p.needle),
+      };
+    }
+    case 'program': {
+      // Whole-value comparison; without a wildcard the value's tokens must all be in the program.
+      const literal = values.every((v) => !v.includes('*'));
+      const phrases = values.map((v) => v.toLowerCase().match(TOKEN));
+      const fts = literal && phrases.every((t) => t) ? phrases.map((t) => `(program : "${t!.join(' ')}")`).join(' OR ') : undefined;
+      return { fts, exact: false, where: or(values.map(() => 'dw_wild(e.program, ?)')), params: values.map((v) => v.toLowerCase()) };
+    }
+    case 'sender': {
+      const ids = ctx.systems.filter((s) => values.some((v) => wildcardToRegExp(v).test(s.name.toLowerCase()))).map((s) => s.id);
+      return { exact: false, where: `e.system_id IN ${inList(ids)}`, params: ids };
+    }
+    case 'host': {
+      // hostname is stored NULL when it equals the system's name.
+      const ids = ctx.systems.filter((s) => values.some((v) => wildcardToRegExp(v).test(s.name.toLowerCase()))).map((s) => s.id);
+      const wild = values.map(() => 'dw_wild(e.hostname, ?)');
+      return {
+        exact: false,
+        where: `((e.hostname IS NULL AND e.system_id IN ${inList(ids)}) OR (e.hostname IS NOT NULL AND ${or(wild)}))`,
+        params: [...ids, ...values.map((v) => v.toLowerCase())],
+      };
+    }
+    case 'severity': {
+      const codes = [...new Set(values.flatMap(severityValueCodes))];
+      return { exact: false, where: `(e.pri & 7) IN ${inList(codes)}`, params: codes };
+    }
+    case 'facility': {
+      const codes = [...new Set(values.flatMap(facilityValueCodes))];
+      return { exact: false, where: `(e.pri >> 3) IN ${inList(codes)}`, params: codes };
+    }
+    case 'group': {
+      const ids = [...new Set(values.flatMap((v) => ctx.groupSystemIds(v) ?? []))];
+      return { exact: false, where: `e.system_id IN ${inList(ids)}`, params: ids };
+    }
+    default:
+      throw new Error(`BUG: compileAttr called with unknown attribute ${name}`);
+  }
+}
+
+/** AST → Filter. When FTS drives the scan, conditions it decides alone are not re-checked per row. */
+export function compileQuery(ast: QueryNode, ctx: CompileContext): Filter {
+  const root = compileNode(ast, ctx);
+  if (root.fts === undefined) return { where: root.where, params: root.params };
+  if (root.exact) return { fts: root.fts, where: '1', params: [] };
+  if (ast.type === 'and') {
+    // Drop the conjuncts the index already decides; keep the rest as the exact check.
+    const parts = ast.children.map((c) => compileNode(c, ctx)).filter((p) => !(p.exact && p.fts !== undefined));
+    return { fts: root.fts, where: parts.length ? parts.map((p) => p.where).join(' AND ') : '1', params: parts.flatMap((p) => p.params) };
+  }
+  return { fts: root.fts, where: root.where, params: root.params };
+}
+
+/** Narrows a filter to some systems (the API's system_id / group_id parameters). */
+export function restrictToSystems(filter: Filter, systemIds: readonly number[] | undefined): Filter {
+  if (systemIds === undefined) return filter;
+  return { ...filter, where: `(${filter.where}) AND e.system_id IN ${inList(systemIds)}`, params: [...filter.params, ...systemIds] };
+}

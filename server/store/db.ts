@@ -1,0 +1,49 @@
+// Opening SQLite files: pragmas and numbered migrations. The only place that imports better-sqlite3
+// besides the rest of server/store/.
+import Database from 'better-sqlite3';
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { registerFunctions } from './functions.ts';
+
+export type Db = Database.Database;
+export type Statement = Database.Statement<unknown[], unknown>;
+export type Schema = 'meta' | 'day';
+
+const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
+const BUSY_TIMEOUT_MS = 5000; // CLI commands and the server share the files; wait for the other writer
+
+function migrations(schema: Schema): { version: number; sql: string }[] {
+  const dir = `${MIGRATIONS_DIR}${schema}/`;
+  return readdirSync(dir)
+    .filter((f) => /^\d{4}_.*\.sql$/.test(f))
+    .sort()
+    .map((f) => ({ version: Number(f.slice(0, 4)), sql: readFileSync(dir + f, 'utf8') }));
+}
+
+/** Opens (creating if needed) a database and brings its schema up to date, one transaction per step. */
+export function openDb(path: string, schema: Schema): Db {
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  // FULL fsyncs the WAL at every commit, so an acknowledged batch also survives power loss;
+  // group commit (ingest/pipeline.ts) keeps commits few.
+  db.pragma('synchronous = FULL');
+  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  db.pragma('foreign_keys = ON');
+  registerFunctions(db);
+  const current = db.pragma('user_version', { simple: true }) as number;
+  for (const m of migrations(schema)) {
+    if (m.version <= current) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.pragma(`user_version = ${m.version}`);
+    }).immediate();
+  }
+  return db;
+}
+
+export function openReadOnly(path: string): Db {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  registerFunctions(db);
+  return db;
+}

@@ -1,0 +1,50 @@
+// SQL functions registered on every connection, so that SQL and the in-memory matcher
+// (shared/query/match.ts) apply the very same rules to text, wildcards, fields and regexes.
+import type Database from 'better-sqlite3';
+import { containsAtWordStart, numericValue, wildcardToRegExp } from '../../shared/query/match.ts';
+import { parseLogfmt } from '../parse/logfmt.ts';
+
+const CACHE_MAX = 256;
+const cached = <T>(cache: Map<string, T>, key: string, make: () => T): T => {
+  let v = cache.get(key);
+  if (v === undefined) {
+    if (cache.size >= CACHE_MAX) cache.clear();
+    cache.set(key, (v = make()));
+  }
+  return v;
+};
+
+const wildcards = new Map<string, RegExp>();
+const regexes = new Map<string, RegExp>();
+
+/** The value of a field as DESIGN 2 defines fields: logfmt pairs of the message, then stored extras. */
+export function fieldOf(message: string, extra: string | null, name: string): string | undefined {
+  if (extra) {
+    const stored = JSON.parse(extra) as Record<string, string>;
+    if (Object.hasOwn(stored, name)) return stored[name];
+  }
+  // Cheap pre-check: most messages do not mention the field at all.
+  if (!message.includes(`${name}=`)) return undefined;
+  const fields = parseLogfmt(message);
+  return Object.hasOwn(fields, name) ? fields[name] : undefined;
+}
+
+export function registerFunctions(db: Database.Database): void {
+  const opts = { deterministic: true, directOnly: true };
+  // dw_text(program, message, needle): a bare term in the program or message (needle lower-cased).
+  db.function('dw_text', opts, (program: unknown, message: unknown, needle: unknown) =>
+    containsAtWordStart(String(program).toLowerCase(), String(needle)) || containsAtWordStart(String(message).toLowerCase(), String(needle)) ? 1 : 0,
+  );
+  db.function('dw_contains', opts, (text: unknown, needle: unknown) => (containsAtWordStart(String(text ?? '').toLowerCase(), String(needle)) ? 1 : 0));
+  db.function('dw_wild', opts, (value: unknown, pattern: unknown) =>
+    cached(wildcards, String(pattern), () => wildcardToRegExp(String(pattern))).test(String(value ?? '').toLowerCase()) ? 1 : 0,
+  );
+  db.function('dw_regex', opts, (message: unknown, source: unknown) =>
+    cached(regexes, String(source), () => new RegExp(String(source), 'i')).test(String(message)) ? 1 : 0,
+  );
+  // dw_num(message, extra, field): the field's number, NULL when absent, empty or not a number.
+  db.function('dw_num', opts, (message: unknown, extra: unknown, field: unknown) => {
+    const raw = fieldOf(String(message), (extra as string | null) ?? null, String(field));
+    return raw === undefined ? null : (numericValue(raw) ?? null);
+  });
+}

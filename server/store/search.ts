@@ -1,0 +1,111 @@
+// Paged search across day files with Papertrail's min_id/max_id semantics (DESIGN 4): both bounds
+// exclusive; the newest matches below max_id, or the oldest above min_id when only min_id is given.
+import type { Event } from '../../shared/event.ts';
+import { toEvent, type EventRow } from './codec.ts';
+import { idFloorForTime, timeOfId } from './ids.ts';
+import { dayOf, dayStartMs, type Partitions } from './partitions.ts';
+import type { Systems } from './systems.ts';
+
+/**
+ * A compiled query, produced only by store/compile.ts: an optional FTS5 MATCH expression that
+ * drives the scan (FTS5 seeks rowid ranges and walks them in either order), and a WHERE clause
+ * over `events e` with its bound values.
+ */
+export interface Filter {
+  fts?: string;
+  where: string;
+  params: unknown[];
+}
+
+function sliceSql(filter: Filter, order: 'ASC' | 'DESC'): string {
+  if (filter.fts === undefined) {
+    return `SELECT e.* FROM events e WHERE e.id > ? AND e.id < ? AND (${filter.where}) ORDER BY e.id ${order} LIMIT ?`;
+  }
+  return `SELECT e.* FROM events_fts f JOIN events e ON e.id = f.rowid
+          WHERE events_fts MATCH ? AND f.rowid > ? AND f.rowid < ? AND (${filter.where})
+          ORDER BY f.rowid ${order} LIMIT ?`;
+}
+
+export interface PageRequest {
+  filter: Filter;
+  /** Exclusive id bounds, already combined with any time bounds. */
+  minId?: number;
+  maxId?: number;
+  /** Newest first (default) or, when paging forward from min_id, oldest first. */
+  direction: 'newest' | 'oldest';
+  limit: number;
+  deadlineMs: number;
+  now: () => number;
+}
+
+export interface Page {
+  events: Event[];
+  /** The search walked the whole range in its direction. */
+  exhausted: boolean;
+  /** Stopped because the time budget ran out: cursors say where to continue. */
+  timedOut: boolean;
+  /** The id the next page in the same direction should start after (exclusive). */
+  cursor: number;
+}
+
+const DAY_MS = 86_400_000;
+const CHUNK_MS = 3_600_000; // the budget is checked between one-hour slices of a day
+
+export function timeBoundsToIds(minTimeS?: number, maxTimeS?: number): { minId?: number; maxId?: number } {
+  return {
+    // received_at >= min_time
+    minId: minTimeS === undefined ? undefined : idFloorForTime(minTimeS * 1000) - 1,
+    // received_at < max_time + 1 s: the whole max_time second is included
+    maxId: maxTimeS === undefined ? undefined : idFloorForTime((maxTimeS + 1) * 1000),
+  };
+}
+
+export class Searcher {
+  constructor(
+    private readonly partitions: Partitions,
+    private readonly systems: Systems,
+  ) {}
+
+  page(req: PageRequest): Page {
+    const lo = req.minId ?? -1;
+    const hi = req.maxId ?? Number.MAX_SAFE_INTEGER;
+    const loDay = lo < 0 ? '0000-00-00' : dayOf(timeOfId(lo));
+    const hiDay = hi === Number.MAX_SAFE_INTEGER ? '9999-99-99' : dayOf(timeOfId(hi));
+    let days = this.partitions.days().filter((d) => d >= loDay && d <= hiDay);
+    if (req.direction === 'oldest') days = days.reverse();
+    const found: EventRow[] = [];
+    let cursor = req.direction === 'newest' ? hi : lo;
+    for (const day of days) {
+      const db = this.partitions.reader(day);
+      if (!db) continue;
+      const start = idFloorForTime(dayStartMs(day)) - 1;
+      const end = idFloorForTime(dayStartMs(day) + DAY_MS);
+      // Walk the day in one-hour slices so that a slow query can stop at the deadline with a cursor.
+      for (let slice = 0; slice < DAY_MS / CHUNK_MS; slice++) {
+        const offset = req.direction === 'newest' ? DAY_MS / CHUNK_MS - 1 - slice : slice;
+        const sliceLo = Math.max(lo, Math.max(start, idFloorForTime(dayStartMs(day) + offset * CHUNK_MS) - 1));
+        const sliceHi = Math.min(hi, Math.min(end, idFloorForTime(dayStartMs(day) + (offset + 1) * CHUNK_MS)));
+        if (sliceLo >= sliceHi - 1) continue;
+        if (req.now() > req.deadlineMs) return this.finish(found, false, true, cursor);
+        const sql = sliceSql(req.filter, req.direction === 'newest' ? 'DESC' : 'ASC');
+        const head = req.filter.fts === undefined ? [] : [req.filter.fts];
+        const rows = db.prepare(sql).all(...head, sliceLo, sliceHi, ...req.filter.params, req.limit - found.length) as EventRow[];
+        found.push(...rows);
+        if (found.length >= req.limit) return this.finish(found, false, false, Number(found[found.length - 1]!.id));
+        cursor = req.direction === 'newest' ? sliceLo + 1 : sliceHi - 1;
+      }
+    }
+    return this.finish(found, true, false, cursor);
+  }
+
+  private finish(rows: EventRow[], exhausted: boolean, timedOut: boolean, cursor: number): Page {
+    rows.sort((a, b) => a.id - b.id);
+    return { events: rows.map((r) => toEvent(r, this.systems.nameOf(r.system_id))), exhausted, timedOut, cursor };
+  }
+
+  byId(id: number): Event | undefined {
+    const db = this.partitions.reader(dayOf(timeOfId(id)));
+    const row = db?.prepare('SELECT * FROM events WHERE id = ?').get(id) as EventRow | undefined;
+    return row ? toEvent(row, this.systems.nameOf(row.system_id)) : undefined;
+  }
+}

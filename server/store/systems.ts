@@ -1,0 +1,78 @@
+// Systems (senders): registered on first sight, named by drain name, HOSTNAME or source IP.
+import type { Db } from './db.ts';
+import type { SystemRow } from './types.ts';
+
+interface SystemDbRow {
+  id: number;
+  name: string;
+  ip: string | null;
+  first_seen_ms: number;
+  last_seen_ms: number;
+}
+
+const toSystem = (r: SystemDbRow): SystemRow => ({
+  id: r.id,
+  name: r.name,
+  ip: r.ip,
+  first_seen_at: new Date(r.first_seen_ms).toISOString(),
+  last_seen_at: new Date(r.last_seen_ms).toISOString(),
+});
+
+export class Systems {
+  private readonly idByName = new Map<string, number>(); // lower-cased name -> id
+  private readonly nameById = new Map<number, string>();
+  private readonly lastSeen = new Map<number, { ms: number; ip: string }>(); // flushed per commit
+
+  constructor(private readonly db: Db) {}
+
+  /** The id of the named system, creating it on first sight. */
+  resolve(name: string, ip: string, seenMs: number): number {
+    const key = name.toLowerCase();
+    let id = this.idByName.get(key);
+    if (id === undefined) {
+      const row = this.db.prepare('SELECT id, name FROM systems WHERE name = ?').get(name) as { id: number; name: string } | undefined;
+      if (row) id = row.id;
+      else {
+        const info = this.db
+          .prepare('INSERT INTO systems (name, ip, first_seen_ms, last_seen_ms) VALUES (?, ?, ?, ?)')
+          .run(name, ip, seenMs, seenMs);
+        id = Number(info.lastInsertRowid);
+      }
+      this.idByName.set(key, id);
+      this.nameById.set(id, row?.name ?? name);
+    }
+    this.lastSeen.set(id, { ms: seenMs, ip });
+    return id;
+  }
+
+  /** Writes last-seen times gathered since the previous call: one UPDATE per system, not per line. */
+  flushLastSeen(): void {
+    if (this.lastSeen.size === 0) return;
+    const update = this.db.prepare('UPDATE systems SET last_seen_ms = max(last_seen_ms, ?), ip = ? WHERE id = ?');
+    this.db.transaction(() => {
+      for (const [id, seen] of this.lastSeen) update.run(seen.ms, seen.ip, id);
+    })();
+    this.lastSeen.clear();
+  }
+
+  nameOf(id: number): string {
+    let name = this.nameById.get(id);
+    if (name === undefined) {
+      const row = this.db.prepare('SELECT name FROM systems WHERE id = ?').get(id) as { name: string } | undefined;
+      name = row?.name ?? `system ${id}`;
+      this.nameById.set(id, name);
+    }
+    return name;
+  }
+
+  list(): SystemRow[] {
+    return (this.db.prepare('SELECT * FROM systems ORDER BY name').all() as SystemDbRow[]).map(toSystem);
+  }
+
+  find(idOrName: string): SystemRow | undefined {
+    const row = /^\d+$/.test(idOrName)
+      ? this.db.prepare('SELECT * FROM systems WHERE id = ?').get(Number(idOrName))
+      : this.db.prepare('SELECT * FROM systems WHERE name = ?').get(idOrName);
+    return row ? toSystem(row as SystemDbRow) : undefined;
+  }
+}

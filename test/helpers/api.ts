@@ -1,0 +1,38 @@
+// A small typed client for the HTTP API, as a test (or a user with curl) would call it.
+import type { SearchResponse } from '../../shared/api.ts';
+
+export interface ApiClient {
+  url: string;
+  token?: string;
+  get<T>(path: string): Promise<{ status: number; body: T }>;
+  search(q: string, params?: Record<string, string>): Promise<SearchResponse>;
+  /** Polls until `count` events match or the timeout passes (ingest is asynchronous for UDP/TCP). */
+  waitFor(q: string, count: number, params?: Record<string, string>, timeoutMs?: number): Promise<SearchResponse>;
+}
+
+export function apiClient(url: string, token?: string): ApiClient {
+  const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+  const get = async <T>(path: string) => {
+    const res = await fetch(url + path, { headers });
+    return { status: res.status, body: (await res.json()) as T };
+  };
+  const search = async (q: string, params: Record<string, string> = {}) => {
+    const { status, body } = await get<SearchResponse>(`/api/v1/events/search.json?${new URLSearchParams({ q, ...params })}`);
+    if (status !== 200) throw new Error(`search ${q}: ${status} ${JSON.stringify(body)}`);
+    return body;
+  };
+  return {
+    url,
+    token,
+    get,
+    search,
+    async waitFor(q, count, params = {}, timeoutMs = 5000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const r = await search(q, params);
+        if (r.events.length >= count || Date.now() > deadline) return r;
+        await new Promise((res) => setTimeout(res, 50));
+      }
+    },
+  };
+}
