@@ -36,7 +36,8 @@ function ftsPhrase(needle: string, columns: string): { fts?: string; pureToken: 
   return { fts: `${columns} : "${tokens.join(' ')}"${prefix}`, pureToken };
 }
 
-const inList = (ids: readonly number[]) => (ids.length ? `(${ids.map(() => '?').join(',')})` : '(NULL)');
+// An empty list is the constant 0, never `IN (NULL)`: that is NULL, and NOT NULL is not true.
+const isIn = (column: string, ids: readonly number[]) => (ids.length ? `${column} IN (${ids.map(() => '?').join(',')})` : '0');
 const or = (parts: string[]) => (parts.length === 1 ? parts[0]! : `(${parts.join(' OR ')})`);
 
 function compileNode(node: QueryNode, ctx: CompileContext): Part {
@@ -48,7 +49,7 @@ function compileNode(node: QueryNode, ctx: CompileContext): Part {
       const needle = node.value.toLowerCase();
       const senders = ctx.systems.filter((s) => containsAtWordStart(s.name.toLowerCase(), needle)).map((s) => s.id);
       const { fts, pureToken } = ftsPhrase(needle, '{program message}');
-      if (senders.length) return { exact: false, where: `(e.system_id IN ${inList(senders)} OR dw_text(e.program, e.message, ?))`, params: [...senders, needle] };
+      if (senders.length) return { exact: false, where: `(${isIn('e.system_id', senders)} OR dw_text(e.program, e.message, ?))`, params: [...senders, needle] };
       return { fts, exact: pureToken, where: 'dw_text(e.program, e.message, ?)', params: [needle] };
     }
     case 'and': {
@@ -77,7 +78,7 @@ function compileNode(node: QueryNode, ctx: CompileContext): Part {
     }
     case 'severityCompare': {
       const codes = severityCompareCodes(node);
-      return { exact: false, where: `(e.pri & 7) IN ${inList(codes)}`, params: codes };
+      return { exact: false, where: isIn('(e.pri & 7)', codes), params: codes };
     }
     case 'fieldCompare':
       // dw_num is NULL for an absent, empty or non-numeric field: coalesce makes that false, also under NOT.
@@ -110,7 +111,7 @@ function compileAttr(name: string, values: string[], ctx: CompileContext): Part 
     }
     case 'sender': {
       const ids = ctx.systems.filter((s) => values.some((v) => wildcardToRegExp(v).test(s.name.toLowerCase()))).map((s) => s.id);
-      return { exact: false, where: `e.system_id IN ${inList(ids)}`, params: ids };
+      return { exact: false, where: isIn('e.system_id', ids), params: ids };
     }
     case 'host': {
       // hostname is stored NULL when it equals the system's name.
@@ -118,21 +119,21 @@ function compileAttr(name: string, values: string[], ctx: CompileContext): Part 
       const wild = values.map(() => 'dw_wild(e.hostname, ?)');
       return {
         exact: false,
-        where: `((e.hostname IS NULL AND e.system_id IN ${inList(ids)}) OR (e.hostname IS NOT NULL AND ${or(wild)}))`,
+        where: `((e.hostname IS NULL AND ${isIn('e.system_id', ids)}) OR (e.hostname IS NOT NULL AND ${or(wild)}))`,
         params: [...ids, ...values.map((v) => v.toLowerCase())],
       };
     }
     case 'severity': {
       const codes = [...new Set(values.flatMap(severityValueCodes))];
-      return { exact: false, where: `(e.pri & 7) IN ${inList(codes)}`, params: codes };
+      return { exact: false, where: isIn('(e.pri & 7)', codes), params: codes };
     }
     case 'facility': {
       const codes = [...new Set(values.flatMap(facilityValueCodes))];
-      return { exact: false, where: `(e.pri >> 3) IN ${inList(codes)}`, params: codes };
+      return { exact: false, where: isIn('(e.pri >> 3)', codes), params: codes };
     }
     case 'group': {
       const ids = [...new Set(values.flatMap((v) => ctx.groupSystemIds(v) ?? []))];
-      return { exact: false, where: `e.system_id IN ${inList(ids)}`, params: ids };
+      return { exact: false, where: isIn('e.system_id', ids), params: ids };
     }
     default:
       throw new Error(`BUG: compileAttr called with unknown attribute ${name}`);
@@ -155,5 +156,5 @@ export function compileQuery(ast: QueryNode, ctx: CompileContext): Filter {
 /** Narrows a filter to some systems (the API's system_id / group_id parameters). */
 export function restrictToSystems(filter: Filter, systemIds: readonly number[] | undefined): Filter {
   if (systemIds === undefined) return filter;
-  return { ...filter, where: `(${filter.where}) AND e.system_id IN ${inList(systemIds)}`, params: [...filter.params, ...systemIds] };
+  return { ...filter, where: `(${filter.where}) AND ${isIn('e.system_id', systemIds)}`, params: [...filter.params, ...systemIds] };
 }
