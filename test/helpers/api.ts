@@ -36,3 +36,8 @@ export function apiClient(url: string, token?: string): ApiClient {
     },
   };
 }
+
+/** A client for a test server, authenticated as an admin (see test/helpers/auth.ts once accounts exist). */
+export async function apiClientFor(server: { url: string }): Promise<ApiClient> {
+  return apiClient(server.url.replace('localhost', '127.0.0.1'));
+}
