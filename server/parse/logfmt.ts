@@ -1,0 +1,90 @@
+// logfmt `key=value` pairs found anywhere in a message (DESIGN 2 "fields"): Heroku router lines,
+// Go/Ruby loggers and `sample#memory_rss=21MB` metrics all print them.
+// One left-to-right pass; no regex ever runs over the message, so hostile input stays linear.
+
+const SP = 0x20;
+const TAB = 0x09;
+const EQ = 0x3d;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+function isLetter(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
+}
+
+// DESIGN 2: a key is a letter followed by letters, digits or `_ . - # / @`.
+function isKeyChar(c: number): boolean {
+  return (
+    isLetter(c) ||
+    (c >= 0x30 && c <= 0x39) ||
+    c === 0x5f || c === 0x2e || c === 0x2d || c === 0x23 || c === 0x2f || c === 0x40
+  );
+}
+
+function isSpace(c: number): boolean {
+  return c === SP || c === TAB || c === 0x0a || c === 0x0d;
+}
+
+/**
+ * Every `key=value` pair in `message`, keyed by name (a later duplicate wins). A pair starts at the
+ * beginning of the message or after whitespace. Values end at whitespace, or are double-quoted with
+ * `\"` and `\\` escapes; an unterminated quote takes the rest of the message. `key=` alone is ''.
+ * Tokens without `=` are skipped.
+ */
+export function parseLogfmt(message: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const n = message.length;
+  let i = 0;
+  while (i < n) {
+    // Skip whitespace to the start of a token.
+    while (i < n && isSpace(message.charCodeAt(i))) i++;
+    if (i >= n) break;
+    const keyStart = i;
+    if (isLetter(message.charCodeAt(i))) {
+      i++;
+      while (i < n && isKeyChar(message.charCodeAt(i))) i++;
+      if (i < n && message.charCodeAt(i) === EQ) {
+        const key = message.slice(keyStart, i);
+        i++;
+        if (i < n && message.charCodeAt(i) === QUOTE) {
+          i = readQuoted(message, i + 1, out, key);
+        } else {
+          const valueStart = i;
+          while (i < n && !isSpace(message.charCodeAt(i))) i++;
+          out[key] = message.slice(valueStart, i);
+        }
+        continue;
+      }
+    }
+    // Not a pair: skip the rest of this token.
+    while (i < n && !isSpace(message.charCodeAt(i))) i++;
+  }
+  return out;
+}
+
+/** Reads a quoted value starting after the opening quote; stores it; returns the index after it. */
+function readQuoted(s: string, start: number, out: Record<string, string>, key: string): number {
+  const n = s.length;
+  let i = start;
+  let chunkStart = start;
+  let value = '';
+  while (i < n) {
+    const c = s.charCodeAt(i);
+    if (c === QUOTE) {
+      out[key] = value + s.slice(chunkStart, i);
+      return i + 1;
+    }
+    if (c === BACKSLASH && i + 1 < n) {
+      const next = s.charCodeAt(i + 1);
+      if (next === QUOTE || next === BACKSLASH) {
+        value += s.slice(chunkStart, i);
+        chunkStart = i + 1; // keep the escaped character itself
+        i += 2;
+        continue;
+      }
+    }
+    i++;
+  }
+  out[key] = value + s.slice(chunkStart, n);
+  return n;
+}

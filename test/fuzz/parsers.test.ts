@@ -1,0 +1,217 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { EVENT_FLAGS } from '../../shared/event.ts';
+import { createFrameSplitter, splitLogplexBody, type FramerOutput } from '../../server/ingest/framing.ts';
+import { parseLogfmt } from '../../server/parse/logfmt.ts';
+import { inferSeverity } from '../../server/parse/severity.ts';
+import { parsePlainLine, parseSyslog, type SyslogParseOptions } from '../../server/parse/syslog.ts';
+import type { ParsedLine } from '../../server/parse/types.ts';
+
+const opts: SyslogParseOptions = { now: new Date('2027-01-01T00:00:05Z'), timeZone: 'Europe/Berlin', maxMessageBytes: 512 };
+const enc = new TextEncoder();
+const RUNS = 500;
+
+// Syslog-shaped text: fragments that steer the parsers into their branches, in random order.
+const FRAGMENTS = [
+  '<13>', '<190>1 ', '<34>', '<999>', '<', '>', ' ', '  ', '-', '[', ']', '"', '\\', '=', ':', '[12]', 'Jan  5 ', 'Dec 31 ',
+  '23:59:59', '.123', '2026-05-30T16:24:40', 'Z', '+02:00', ' 2026', 'host', 'app', 'heroku', 'web.1', 'router', 'ID47',
+  '[x@1 k="v"]', 'ERROR', 'INFO', 'at=error', 'level=', 'code=H12', 'Error R14', '{"level":"warn"}', '123: *', '%SYS-5-X:',
+  'd.73ea7440-270a-435a-a0ea-adf50b4e6f5a', '\n', '\r\n', '\0', '\t', 'é', '😀', '\uFEFF', '\x1b[31m', 'a=b', 'UTC',
+];
+const syslogish = fc.array(fc.constantFrom(...FRAGMENTS), { maxLength: 40 }).map((a) => a.join(''));
+const anyText = fc.oneof(syslogish, fc.string({ unit: 'binary', maxLength: 300 }), fc.string({ maxLength: 300 }));
+
+function checkLine(p: ParsedLine): void {
+  expect(Number.isInteger(p.facility) && p.facility >= 0 && p.facility <= 23).toBe(true);
+  expect(Number.isInteger(p.severity) && p.severity >= 0 && p.severity <= 7).toBe(true);
+  expect(p.generatedAt === null || Number.isFinite(p.generatedAt)).toBe(true);
+  expect(enc.encode(p.message).length).toBeLessThanOrEqual(opts.maxMessageBytes);
+  for (const v of Object.values(p.fields)) expect(typeof v).toBe('string');
+  expect(new Set(p.flags).size).toBe(p.flags.length);
+  for (const fl of p.flags) expect(EVENT_FLAGS).toContain(fl);
+}
+
+describe('parsers never throw and always return a well-formed line', () => {
+  it('parseSyslog on strings and bytes', () => {
+    fc.assert(fc.property(anyText, (s) => checkLine(parseSyslog(s, opts))), { numRuns: RUNS });
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 600 }), (b) => checkLine(parseSyslog(b, opts))), { numRuns: RUNS });
+    fc.assert(fc.property(syslogish, (s) => checkLine(parseSyslog(enc.encode(s), { ...opts, heroku: true }))), { numRuns: RUNS });
+  });
+
+  it('parsePlainLine', () => {
+    fc.assert(fc.property(anyText, (s) => checkLine(parsePlainLine(s, opts))), { numRuns: RUNS });
+  });
+
+  it('parseLogfmt yields valid keys and string values', () => {
+    fc.assert(
+      fc.property(anyText, (s) => {
+        for (const [k, v] of Object.entries(parseLogfmt(s))) {
+          expect(k).toMatch(/^[A-Za-z][A-Za-z0-9_.\-#/@]*$/);
+          expect(typeof v).toBe('string');
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('inferSeverity yields a severity code or nothing', () => {
+    fc.assert(
+      fc.property(anyText, (s) => {
+        const v = inferSeverity(s);
+        expect(v === undefined || (Number.isInteger(v) && v >= 0 && v <= 7)).toBe(true);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('splitLogplexBody on arbitrary bytes', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 600 }), (b) => {
+        const { frames } = splitLogplexBody(b);
+        for (const fr of frames) expect(fr.length).toBeLessThanOrEqual(b.length);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+});
+
+// ---- framing -------------------------------------------------------------------------------
+
+/** Splits `data` at the given (unsorted, possibly repeated) positions. */
+function chunk(data: Uint8Array, cuts: number[]): Uint8Array[] {
+  const points = [...new Set(cuts.map((c) => c % (data.length + 1)))].sort((a, b) => a - b);
+  const out: Uint8Array[] = [];
+  let prev = 0;
+  for (const p of [...points, data.length]) {
+    out.push(data.slice(prev, p));
+    prev = p;
+  }
+  return out;
+}
+
+function feed(chunks: Uint8Array[], maxFrameBytes: number): FramerOutput[] {
+  const s = createFrameSplitter({ maxFrameBytes });
+  return [...chunks.flatMap((c) => s.push(c)), ...s.end()];
+}
+
+const framesOf = (out: FramerOutput[]) => out.flatMap((o) => (o.kind === 'frame' ? [Array.from(o.bytes)] : []));
+const concat = (parts: Uint8Array[]) => {
+  const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    all.set(p, at);
+    at += p.length;
+  }
+  return all;
+};
+
+// Bytes a framer may consume as framing: MSG-LEN digits, SP, and LF/CR/NUL terminators.
+const isFramingByte = (b: number) => (b >= 0x30 && b <= 0x39) || b === 0x20 || b === 0x0a || b === 0x0d || b === 0x00;
+const contentCount = (bytes: Iterable<number>) => {
+  const counts = new Map<number, number>();
+  for (const b of bytes) if (!isFramingByte(b)) counts.set(b, (counts.get(b) ?? 0) + 1);
+  return counts;
+};
+
+describe('framing', () => {
+  // A syslog message starts with '<' (PRI); the octet framer relies on it to spot a wrong MSG-LEN.
+  const payload = fc.uint8Array({ maxLength: 80 }).map((b) => Uint8Array.of(0x3c, ...b));
+  const cuts = fc.array(fc.nat(), { maxLength: 12 });
+
+  it('octet-counted frames come out the same however the stream is chunked', () => {
+    fc.assert(
+      fc.property(fc.array(payload, { minLength: 1, maxLength: 8 }), cuts, (payloads, cs) => {
+        const stream = concat(payloads.flatMap((p) => [enc.encode(`${p.length} `), p]));
+        expect(framesOf(feed(chunk(stream, cs), 100))).toEqual(payloads.map((p) => Array.from(p)));
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('newline-framed lines come out the same however the stream is chunked', () => {
+    const line = fc.uint8Array({ minLength: 1, maxLength: 80 }).map((b) => b.map((x) => (x === 0x0a || x === 0x00 || x === 0x0d ? 0x2e : x)));
+    fc.assert(
+      fc.property(fc.array(line, { minLength: 1, maxLength: 8 }), fc.constantFrom('\n', '\r\n', '\0'), cuts, (lines, term, cs) => {
+        const first = Uint8Array.of(0x3c, ...lines[0]!); // '<' first: newline framing
+        const all = [first, ...lines.slice(1)];
+        const stream = concat(all.flatMap((l) => [l, enc.encode(term)]));
+        expect(framesOf(feed(chunk(stream, cs), 100))).toEqual(all.map((l) => Array.from(l)));
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('loses no content byte of arbitrary input, however chunked', () => {
+    const bytes = fc.oneof(
+      fc.uint8Array({ maxLength: 400 }),
+      fc.array(fc.constantFrom('12 ', '5 <13>', '100 ', '<13>', 'abc', '\n', '\r', '\0', ' ', '9', 'x<1>'), { maxLength: 60 }).map((a) => enc.encode(a.join(''))),
+    );
+    fc.assert(
+      fc.property(bytes, cuts, (data, cs) => {
+        const out = feed(chunk(data, cs), Math.max(1, data.length));
+        const emitted = out.flatMap((o) => (o.kind === 'frame' ? Array.from(o.bytes) : []));
+        expect(contentCount(emitted)).toEqual(contentCount(data));
+      }),
+      { numRuns: RUNS * 2 },
+    );
+  });
+
+  it('never throws with small frame limits', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 400 }), cuts, fc.integer({ min: 1, max: 50 }), (data, cs, max) => {
+        for (const o of feed(chunk(data, cs), max)) if (o.kind === 'error') expect(o.reason.length).toBeGreaterThan(0);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('splitLogplexBody returns exactly the frames of a well-formed body', () => {
+    fc.assert(
+      fc.property(fc.array(payload, { maxLength: 10 }), fc.boolean(), (payloads, newlines) => {
+        const body = concat(payloads.flatMap((p) => [enc.encode(`${p.length} `), p, enc.encode(newlines ? '\n' : '')]));
+        const got = splitLogplexBody(body);
+        expect(got.error).toBeUndefined();
+        expect(got.frames.map((f) => Array.from(f))).toEqual(payloads.map((p) => Array.from(p)));
+      }),
+      { numRuns: RUNS },
+    );
+  });
+});
+
+describe('hostile input stays linear', () => {
+  const MB = 1 << 20;
+  const big = { ...opts, maxMessageBytes: 2 * MB };
+  const inputs: [string, string][] = [
+    ['=', '='.repeat(MB)],
+    ['"', '"'.repeat(MB)],
+    ['[', '['.repeat(MB)],
+    ['a="', 'a="'.repeat(MB / 3)],
+    ['a=\\"', 'a="\\"'.repeat(MB / 5)],
+    ['a=', 'a= '.repeat(MB / 3)],
+    ['SD', `<13>1 - h a - - [x${' k="v"'.repeat(MB / 6)}]`],
+    ['SD escapes', `<13>1 - h a - - [x k="${'\\]'.repeat(MB / 2)}`],
+    ['digits', '1'.repeat(MB)],
+    ['<', '<'.repeat(MB)],
+    ['spaces', ' '.repeat(MB)],
+    ['json', `{${'"level":'.repeat(MB / 8)}`],
+    ['timestamps', '2020-05-30 16:24:40,438 '.repeat(MB / 24)],
+  ];
+  it.each(inputs)('parsers finish on 1 MB of %s', (_name, s) => {
+    checkLine({ ...parseSyslog(s, big), message: '' });
+    checkLine({ ...parseSyslog(`<13>1 - h a - - ${s}`, big), message: '' });
+    checkLine({ ...parseSyslog(`<13>Jan  5 10:00:00 ${s}`, big), message: '' });
+    checkLine({ ...parsePlainLine(s, big), message: '' });
+    parseLogfmt(s);
+    inferSeverity(s);
+  });
+
+  it.each(inputs)('framing finishes on 1 MB of %s in small chunks', (_name, s) => {
+    const data = enc.encode(s);
+    for (const max of [1024, 4 * MB]) {
+      const chunks: Uint8Array[] = [];
+      for (let i = 0; i < data.length; i += 1000) chunks.push(data.subarray(i, i + 1000));
+      feed(chunks, max);
+      splitLogplexBody(data);
+    }
+  });
+});
