@@ -12,6 +12,7 @@ interface WriteStatements {
   insertFts: Statement;
   insertFrame: Statement;
   findFrame: Statement;
+  countMinute: Statement;
 }
 
 const DAY_MS = 86_400_000;
@@ -46,6 +47,9 @@ export class EventWriter {
         insertFts: db.prepare('INSERT INTO events_fts (rowid, program, message) VALUES (?, ?, ?)'),
         insertFrame: db.prepare('INSERT INTO drain_frames (frame_id, first_id) VALUES (?, ?)'),
         findFrame: db.prepare('SELECT 1 FROM drain_frames WHERE frame_id = ?'),
+        countMinute: db.prepare(
+          'INSERT INTO minute_counts (minute, system_id, count) VALUES (?, ?, ?) ON CONFLICT (minute, system_id) DO UPDATE SET count = count + excluded.count',
+        ),
       };
       this.statements.set(db, s);
     }
@@ -95,11 +99,15 @@ export class EventWriter {
       const db = this.partitions.writer(day);
       const s = this.prepared(db);
       // better-sqlite3 is synchronous: nothing else runs inside this transaction.
+      const perMinute = new Map<string, number>(); // "minute system" -> count
       db.transaction(() => {
         for (const row of rows) {
           s.insertEvent.run(row);
           s.insertFts.run(row.id, row.program, row.message);
+          const key = `${Math.floor(timeOfId(row.id) / 60_000)} ${row.system_id}`;
+          perMinute.set(key, (perMinute.get(key) ?? 0) + 1);
         }
+        for (const [key, count] of perMinute) s.countMinute.run(...key.split(' ').map(Number), count);
         for (const [frameId, firstId] of frames) s.insertFrame.run(frameId, firstId);
       }).immediate();
     }

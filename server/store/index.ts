@@ -8,6 +8,7 @@ import type { QueryNode } from '../../shared/query/ast.ts';
 import { compileQuery, restrictToSystems } from './compile.ts';
 import { Drains } from './drains.ts';
 import { Groups } from './groups.ts';
+import { histogram, type Histogram, type HistogramRequest } from './histogram.ts';
 import { EventWriter } from './events.ts';
 import { Partitions } from './partitions.ts';
 import { Searcher, type Filter } from './search.ts';
@@ -24,6 +25,7 @@ export interface Store {
   readonly apiTokens: ApiTokens;
   readonly groups: Groups;
   readonly partitions: Partitions;
+  histogram(req: HistogramRequest): Histogram;
   /** Compiles a parsed query against the current systems and groups, optionally only for some systems. */
   compile(ast: QueryNode, systemIds?: readonly number[]): Filter;
   close(): void;
@@ -46,6 +48,7 @@ export function openStore(dataDir: string): Store {
     apiTokens: new ApiTokens(meta),
     groups,
     partitions,
+    histogram: (req) => histogram(partitions, req),
     compile: (ast, systemIds) => restrictToSystems(compileQuery(ast, { systems: systems.list(), groupSystemIds: (name) => groups.systemIdsMatching(name) }), systemIds),
     close() {
       partitions.close();

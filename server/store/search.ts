@@ -67,6 +67,7 @@ export class Searcher {
   ) {}
 
   page(req: PageRequest): Page {
+    if (req.limit <= 0) return { events: [], exhausted: false, timedOut: false, cursor: req.direction === 'newest' ? (req.maxId ?? Number.MAX_SAFE_INTEGER) : (req.minId ?? -1) };
     const lo = req.minId ?? -1;
     const hi = req.maxId ?? Number.MAX_SAFE_INTEGER;
     const loDay = lo < 0 ? '0000-00-00' : dayOf(timeOfId(lo));
@@ -101,6 +102,22 @@ export class Searcher {
   private finish(rows: EventRow[], exhausted: boolean, timedOut: boolean, cursor: number): Page {
     rows.sort((a, b) => a.id - b.id);
     return { events: rows.map((r) => toEvent(r, this.systems.nameOf(r.system_id))), exhausted, timedOut, cursor };
+  }
+
+  /**
+   * The events around one event from the same system (DESIGN 4 context.json), across day files.
+   * Undefined when the event does not exist.
+   */
+  context(id: number, before: number, after: number, now: () => number): { target: Event; before: Page; after: Page } | undefined {
+    const target = this.byId(id);
+    if (!target) return undefined;
+    const filter: Filter = { where: 'e.system_id = ?', params: [target.source_id] };
+    const deadlineMs = now() + 5000;
+    return {
+      target,
+      before: this.page({ filter, maxId: id, direction: 'newest', limit: before, deadlineMs, now }),
+      after: this.page({ filter, minId: id, direction: 'oldest', limit: after, deadlineMs, now }),
+    };
   }
 
   byId(id: number): Event | undefined {

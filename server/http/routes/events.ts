@@ -1,22 +1,55 @@
-// GET /api/v1/events/search.json (DESIGN 4): Papertrail's parameters and response.
+// GET /api/v1/events/search.json, histogram.json and /:id/context.json (DESIGN 4), with
+// Papertrail's parameters and response shapes.
 import type { FastifyInstance } from 'fastify';
-import type { SearchParams, SearchResponse } from '../../../shared/api.ts';
-import { appError } from '../../errors.ts';
+import type { ContextResponse, HistogramResponse, SearchParams, SearchResponse } from '../../../shared/api.ts';
+import type { QueryNode } from '../../../shared/query/ast.ts';
 import { parse } from '../../../shared/query/parse.ts';
+import { appError } from '../../errors.ts';
 import type { Store } from '../../store/index.ts';
 import { timeBoundsToIds } from '../../store/search.ts';
 
 const LIMIT_DEFAULT = 1000;
 const LIMIT_MAX = 10_000;
 const SEARCH_BUDGET_MS = 5000; // DESIGN 4: partial results with cursors rather than a timeout
+const BUCKETS_DEFAULT = 60;
+const BUCKETS_MAX = 1440;
+const HISTOGRAM_RANGE_DEFAULT_S = 86_400;
+const CONTEXT_DEFAULT = 20;
+const CONTEXT_MAX = 500;
 
-function intParam(name: string, raw: string | undefined, min = 0): number | undefined {
+export function intParam(name: string, raw: string | undefined, min = 0): number | undefined {
   if (raw === undefined || raw === '') return undefined;
   if (!/^\d+$/.test(raw) || Number(raw) < min || !Number.isSafeInteger(Number(raw))) throw appError('BAD_REQUEST', `${name}: "${raw}" is not a whole number`);
   return Number(raw);
 }
 
+export interface SearchScope {
+  ast: QueryNode;
+  /** From system_id / group_id; undefined = every system. */
+  systemIds?: number[];
+}
+
+/** q, system_id and group_id, validated: shared by search, histogram and the live tail. */
+export function parseScope(store: Store, p: Pick<SearchParams, 'q' | 'system_id' | 'group_id'>): SearchScope {
+  const parsed = parse(p.q ?? '');
+  if (!parsed.ok) throw appError('QUERY_SYNTAX', `${parsed.error.message} (at offset ${parsed.error.offset})`);
+  let systemIds: number[] | undefined;
+  if (p.system_id) {
+    const system = store.systems.find(p.system_id);
+    if (!system) throw appError('NOT_FOUND', `no system "${p.system_id}"`);
+    systemIds = [system.id];
+  }
+  if (p.group_id) {
+    const group = store.groups.find(p.group_id);
+    if (!group) throw appError('NOT_FOUND', `no group "${p.group_id}"`);
+    systemIds = systemIds ? systemIds.filter((id) => group.system_ids.includes(id)) : group.system_ids;
+  }
+  return { ast: parsed.ast, systemIds };
+}
+
 export async function eventRoutes(app: FastifyInstance, opts: { store: Store; now: () => number }): Promise<void> {
+  const { store, now } = opts;
+
   app.get<{ Querystring: SearchParams }>('/api/v1/events/search.json', async (request): Promise<SearchResponse> => {
     const p = request.query;
     const limit = intParam('limit', p.limit, 1) ?? LIMIT_DEFAULT;
@@ -27,43 +60,64 @@ export async function eventRoutes(app: FastifyInstance, opts: { store: Store; no
     const minId = Math.max(minIdParam ?? -1, time.minId ?? -1);
     const maxId = Math.min(maxIdParam ?? Number.MAX_SAFE_INTEGER, time.maxId ?? Number.MAX_SAFE_INTEGER);
     const tail = p.tail === 'true' || p.tail === '1';
+    // Only min_id given: page forward (oldest first after it), unless tail asks for the newest.
     const forward = minIdParam !== undefined && maxIdParam === undefined && !tail;
-    const parsed = parse(p.q ?? '');
-    if (!parsed.ok) throw appError('QUERY_SYNTAX', `${parsed.error.message} (at offset ${parsed.error.offset})`);
-    let systemIds: number[] | undefined;
-    if (p.system_id) {
-      const system = opts.store.systems.find(p.system_id);
-      if (!system) throw appError('NOT_FOUND', `no system "${p.system_id}"`);
-      systemIds = [system.id];
-    }
-    if (p.group_id) {
-      const group = opts.store.groups.find(p.group_id);
-      if (!group) throw appError('NOT_FOUND', `no group "${p.group_id}"`);
-      systemIds = systemIds ? systemIds.filter((id) => group.system_ids.includes(id)) : group.system_ids;
-    }
-    const filter = opts.store.compile(parsed.ast, systemIds);
-    const started = opts.now();
-    const page = opts.store.searcher.page({
-      filter,
+    const scope = parseScope(store, p);
+    const page = store.searcher.page({
+      filter: store.compile(scope.ast, scope.systemIds),
       minId: minId < 0 ? undefined : minId,
       maxId: maxId === Number.MAX_SAFE_INTEGER ? undefined : maxId,
       direction: forward ? 'oldest' : 'newest',
       limit,
-      deadlineMs: started + SEARCH_BUDGET_MS,
-      now: opts.now,
+      deadlineMs: now() + SEARCH_BUDGET_MS,
+      now,
     });
-    const first = page.events[0]?.id;
-    const last = page.events.at(-1)?.id;
+    const ids = page.events.map((e) => e.id);
+    // With no events the cursors still say where the search stopped, so paging continues.
     const response: SearchResponse = {
       events: page.events,
-      // With no events, the cursors still say where the search stopped.
-      min_id: first ?? String(forward ? page.cursor : page.cursor),
-      max_id: last ?? String(page.cursor),
+      min_id: ids[0] ?? String(forward ? Math.max(minId, 0) : page.cursor),
+      max_id: ids.at(-1) ?? String(forward ? page.cursor : Math.min(maxId, Number.MAX_SAFE_INTEGER)),
     };
     if (page.timedOut) response.reached_time_limit = true;
     else if (!page.exhausted) response.reached_record_limit = true;
     else if (forward) response.reached_end = true;
     else response.reached_beginning = true;
     return response;
+  });
+
+  app.get<{ Querystring: SearchParams & { buckets?: string } }>('/api/v1/events/histogram.json', async (request): Promise<HistogramResponse> => {
+    const p = request.query;
+    const maxS = intParam('max_time', p.max_time) ?? Math.ceil(now() / 1000);
+    const minS = intParam('min_time', p.min_time) ?? maxS - HISTOGRAM_RANGE_DEFAULT_S;
+    if (minS >= maxS) throw appError('BAD_REQUEST', 'min_time must be before max_time');
+    const buckets = intParam('buckets', p.buckets, 1) ?? BUCKETS_DEFAULT;
+    if (buckets > BUCKETS_MAX) throw appError('BAD_REQUEST', `buckets: at most ${BUCKETS_MAX}`);
+    const scope = parseScope(store, p);
+    const result = store.histogram({
+      filter: store.compile(scope.ast, scope.systemIds),
+      systemIds: scope.systemIds,
+      timeOnly: scope.ast.type === 'matchAll',
+      minMs: minS * 1000,
+      maxMs: maxS * 1000,
+      buckets,
+      deadlineMs: now() + SEARCH_BUDGET_MS,
+      now,
+    });
+    return { buckets: result.buckets, ...(result.timedOut ? { reached_time_limit: true } : {}) };
+  });
+
+  app.get<{ Params: { id: string }; Querystring: { before?: string; after?: string } }>('/api/v1/events/:id/context.json', async (request): Promise<ContextResponse> => {
+    const id = intParam('id', request.params.id);
+    const before = Math.min(intParam('before', request.query.before) ?? CONTEXT_DEFAULT, CONTEXT_MAX);
+    const after = Math.min(intParam('after', request.query.after) ?? CONTEXT_DEFAULT, CONTEXT_MAX);
+    const ctx = id === undefined ? undefined : store.searcher.context(id, before, after, now);
+    if (!ctx) throw appError('NOT_FOUND', `no event ${request.params.id}`);
+    return {
+      target_id: ctx.target.id,
+      events: [...ctx.before.events, ctx.target, ...ctx.after.events],
+      reached_beginning: ctx.before.exhausted,
+      reached_end: ctx.after.exhausted,
+    };
   });
 }
