@@ -30,5 +30,6 @@ export function attribute(line: ParsedLine, origin: Origin, receivedMs: number):
     message: line.message,
     fields: line.fields,
     flags: line.flags,
+    ownFields: line.ownFields,
   };
 }

@@ -17,7 +17,8 @@ function fromObject(o: Record<string, unknown>, opts: ParseOptions): ParsedLine 
   const time = str(o.time ?? o.timestamp);
   const timeMs = time === undefined ? NaN : /^\d+(\.\d+)?$/.test(time) ? Number(time) * (Number(time) < 1e11 ? 1000 : 1) : Date.parse(time);
   const fields = { ...base.fields };
-  for (const [k, v] of Object.entries(o)) if (!KNOWN.has(k) && str(v) !== undefined) fields[k] = str(v)!;
+  const ownFields = { ...base.ownFields };
+  for (const [k, v] of Object.entries(o)) if (!KNOWN.has(k) && str(v) !== undefined) fields[k] = ownFields[k] = str(v)!;
   return {
     ...base,
     program: str(o.program ?? o.app) ?? base.program,
@@ -26,6 +27,7 @@ function fromObject(o: Record<string, unknown>, opts: ParseOptions): ParsedLine 
     facility: (fac === undefined ? undefined : /^\d+$/.test(fac) ? Number(fac) : facilityCode(fac)) ?? base.facility,
     generatedAt: Number.isFinite(timeMs) ? timeMs : base.generatedAt,
     fields,
+    ownFields,
     flags: sev === undefined ? base.flags : base.flags.filter((f) => f !== 'severity_inferred'),
   };
 }

@@ -2,14 +2,18 @@
 // (group commit), the store commits, callers are answered, and subscribers (live tail) are told.
 import type { Event } from '../../shared/event.ts';
 import type { Metrics } from '../metrics.ts';
-import type { Store } from '../store/index.ts';
+import type { EventSink } from '../store/writer.ts';
 import type { NewEvent, Submission, SubmissionResult } from '../store/types.ts';
 
 // A flush commits everything queued since the previous one, up to this many events: large enough
 // that commits stay few under load, small enough that one commit stays well under Heroku's 5 s.
 const FLUSH_EVENTS_MAX = 20_000;
+// Batches handed to the writer thread at once: while it commits one, the next is already on its
+// way, so request latency (and so throughput for a sender with few requests in flight) stays low.
+const FLUSHES_IN_FLIGHT_MAX = 2;
 // Beyond this many queued events, drains answer 503 (Heroku retries), TCP readers pause, UDP drops.
-export const QUEUE_HIGH_WATER = 100_000;
+// It bounds memory: ~1 KB per queued event with its parsed fields.
+export const QUEUE_HIGH_WATER = 40_000;
 const QUEUE_LOW_WATER = QUEUE_HIGH_WATER / 2;
 
 interface Pending {
@@ -25,12 +29,15 @@ export class Pipeline {
   private queue: Pending[] = [];
   private queuedEvents = 0;
   private flushScheduled = false;
+  private inFlight = 0;
+  private idle: (() => void) | undefined;
   private readonly listeners = new Set<CommitListener>();
   private readonly drainWaiters = new Set<() => void>();
   private closed = false;
 
+  /** `sink` commits batches: the store itself (synchronous) or its writer thread. */
   constructor(
-    private readonly store: Store,
+    private readonly sink: EventSink,
     private readonly metrics: Metrics,
   ) {
     metrics.gauge('driftwood_ingest_queue_events', 'events received and not yet committed', () => this.queuedEvents);
@@ -64,17 +71,22 @@ export class Pipeline {
   }
 
   private scheduleFlush(): void {
-    if (this.flushScheduled) return;
+    if (this.flushScheduled || this.inFlight >= FLUSHES_IN_FLIGHT_MAX || !this.queue.length) return;
     this.flushScheduled = true;
-    // setImmediate lets the requests that arrive while a commit runs join the next one.
+    // setImmediate lets the requests that arrive in the same turn join this commit.
     setImmediate(() => {
       this.flushScheduled = false;
-      this.flush();
+      this.inFlight++;
+      void this.flushOnce().finally(() => {
+        this.inFlight--;
+        this.scheduleFlush();
+        if (!this.inFlight && !this.queue.length) this.idle?.();
+      });
+      this.scheduleFlush();
     });
   }
 
-  /** Commits what is queued (synchronously: better-sqlite3), then answers and publishes. */
-  flush(): void {
+  private async flushOnce(): Promise<void> {
     const batch: Pending[] = [];
     let count = 0;
     while (this.queue.length && (count === 0 || count + this.queue[0]!.submission.events.length <= FLUSH_EVENTS_MAX)) {
@@ -82,10 +94,9 @@ export class Pipeline {
       batch.push(p);
       count += p.submission.events.length;
     }
-    if (batch.length === 0) return;
     let results: SubmissionResult[];
     try {
-      results = this.store.append(batch.map((p) => p.submission));
+      results = await this.sink.append(batch.map((p) => p.submission));
     } catch (e) {
       const error = new Error(`cannot append ${count} events to store: ${(e as Error).message}`);
       this.queuedEvents -= count;
@@ -102,7 +113,7 @@ export class Pipeline {
       const r = results[i]!;
       this.metrics.inc('driftwood_events_stored_total', 'events committed to the store, by transport', { transport: p.transport }, r.stored.length);
       if (r.duplicate) this.metrics.inc('driftwood_events_duplicate_total', 'events of retried drain batches already stored', { transport: p.transport }, p.submission.events.length);
-      committed.push(...r.stored);
+      for (const e of r.stored) committed.push(e);
       p.resolve(r);
     });
     for (const listener of this.listeners) listener(committed);
@@ -110,7 +121,6 @@ export class Pipeline {
   }
 
   private afterFlush(): void {
-    if (this.queue.length) this.scheduleFlush();
     if (this.queuedEvents <= QUEUE_LOW_WATER && this.drainWaiters.size) {
       const waiters = [...this.drainWaiters];
       this.drainWaiters.clear();
@@ -119,8 +129,9 @@ export class Pipeline {
   }
 
   /** Commits everything still queued; later submissions are refused. */
-  close(): void {
+  async close(): Promise<void> {
     this.closed = true;
-    while (this.queue.length) this.flush();
+    if (!this.inFlight && !this.queue.length && !this.flushScheduled) return;
+    await new Promise<void>((resolve) => (this.idle = resolve));
   }
 }

@@ -76,14 +76,16 @@ function enrich(line: ParsedLine, maxMessageBytes: number): ParsedLine {
   for (const f of cut.flags) addFlag(line, f);
 
   const pairs = parseLogfmt(line.message);
+  const own = { ...line.fields };
   // logfmt never overwrites SD-PARAMs or header fields (procid, msgid, seq).
   for (const key in pairs) if (!Object.hasOwn(line.fields, key)) line.fields[key] = pairs[key]!;
 
   const inferred = inferSeverity(line.message, pairs);
   if (inferred !== undefined && inferred !== line.severity) {
-    line.fields.syslog_severity = severityName(line.severity);
+    line.fields.syslog_severity = own.syslog_severity = severityName(line.severity);
     line.severity = inferred;
     addFlag(line, 'severity_inferred');
   }
+  line.ownFields = own;
   return line;
 }

@@ -19,6 +19,11 @@ export interface ParsedLine {
   /** RFC 5424 SD-PARAMs, logfmt pairs, procid, msgid, syslog_severity. */
   fields: Record<string, string>;
   flags: EventFlag[];
+  /**
+   * The fields that do not come from logfmt pairs of the message (header, structured data,
+   * syslog_severity): all the store must keep, since it re-derives the rest from the message.
+   */
+  ownFields?: Record<string, string>;
 }
 
 export interface ParseOptions {

@@ -54,7 +54,7 @@ export function toRow(id: number, systemId: number, systemName: string, e: NewEv
     program: e.program,
     pri: e.facility * 8 + e.severity,
     message: e.message,
-    extra: extraFields(e.message, e.fields),
+    extra: e.ownFields ? (Object.keys(e.ownFields).length ? JSON.stringify(e.ownFields) : null) : extraFields(e.message, e.fields),
     flags: flagBits(e.flags),
   };
 }
@@ -81,16 +81,23 @@ export function toEvent(row: EventRow, systemName: string): Event {
   };
 }
 
+// A flush writes thousands of rows of the same millisecond: format its time once.
+let lastTime = { ms: NaN, iso: '', display: '' };
+function timeStrings(ms: number) {
+  if (lastTime.ms !== ms) lastTime = { ms, iso: new Date(ms).toISOString(), display: displayTime(ms) };
+  return lastTime;
+}
+
 /** The Event for a row just written, from what the pipeline parsed (no re-parsing on the hot path). */
-export function newToEvent(row: EventRow, systemName: string, e: NewEvent): Event {
-  const receivedMs = timeOfId(row.id);
+export function newToEvent(id: number, systemId: number, systemName: string, e: NewEvent): Event {
+  const received = timeStrings(timeOfId(id));
   return {
-    id: String(row.id),
-    received_at: new Date(receivedMs).toISOString(),
+    id: String(id),
+    received_at: received.iso,
     generated_at: e.generatedAt === null ? null : new Date(e.generatedAt).toISOString(),
-    display_received_at: displayTime(receivedMs),
+    display_received_at: received.display,
     source_ip: e.sourceIp,
-    source_id: row.system_id,
+    source_id: systemId,
     source_name: systemName,
     hostname: e.hostname,
     program: e.program,

@@ -25,15 +25,16 @@ const TOKEN = /[\p{L}\p{N}\p{Co}]+/gu; // token characters of FTS5 unicode61
 const TOKEN_CHAR = /^[\p{L}\p{N}\p{Co}]$/u;
 
 /**
- * FTS5 candidates for a needle that must start at a word start: its tokens as one phrase, the last
- * one a prefix unless the needle ends in a separator. `status=50` → `"status 50"*`.
+ * FTS5 candidates for a needle that must start at a word start: all of its tokens, the last one a
+ * prefix unless the needle ends in a separator. `status=50` → `"status" AND "50"*`. The index has
+ * no positions (detail=none), so word order and columns are left to the exact check.
  */
-function ftsPhrase(needle: string, columns: string): { fts?: string; pureToken: boolean } {
+function ftsTokens(needle: string): { fts?: string; pureToken: boolean } {
   const tokens = needle.match(TOKEN);
   if (!tokens) return { pureToken: false };
   const prefix = TOKEN_CHAR.test(needle.at(-1)!) ? '*' : '';
   const pureToken = tokens.length === 1 && tokens[0] === needle;
-  return { fts: `${columns} : "${tokens.join(' ')}"${prefix}`, pureToken };
+  return { fts: tokens.map((t, i) => `"${t}"${i === tokens.length - 1 ? prefix : ''}`).join(' AND '), pureToken };
 }
 
 // An empty list is the constant 0, never `IN (NULL)`: that is NULL, and NOT NULL is not true.
@@ -48,7 +49,7 @@ function compileNode(node: QueryNode, ctx: CompileContext): Part {
     case 'phrase': {
       const needle = node.value.toLowerCase();
       const senders = ctx.systems.filter((s) => containsAtWordStart(s.name.toLowerCase(), needle)).map((s) => s.id);
-      const { fts, pureToken } = ftsPhrase(needle, '{program message}');
+      const { fts, pureToken } = ftsTokens(needle);
       if (senders.length) return { exact: false, where: `(${isIn('e.system_id', senders)} OR dw_text(e.program, e.message, ?))`, params: [...senders, needle] };
       return { fts, exact: pureToken, where: 'dw_text(e.program, e.message, ?)', params: [needle] };
     }
@@ -93,11 +94,11 @@ function compileNode(node: QueryNode, ctx: CompileContext): Part {
 function compileAttr(name: string, values: string[], ctx: CompileContext): Part {
   switch (name) {
     case 'message': {
-      const parts = values.map((v) => ({ ...ftsPhrase(v.toLowerCase(), 'message'), needle: v.toLowerCase() }));
+      const parts = values.map((v) => ({ ...ftsTokens(v.toLowerCase()), needle: v.toLowerCase() }));
       const all = parts.every((p) => p.fts !== undefined);
       return {
         fts: all ? parts.map((p) => `(${p.fts})`).join(' OR ') : undefined,
-        exact: all && parts.every((p) => p.pureToken),
+        exact: false, // the index cannot tell the message from the program
         where: or(parts.map(() => 'dw_contains(e.message, ?)')),
         params: parts.map((p) => p.needle),
       };
@@ -106,7 +107,7 @@ function compileAttr(name: string, values: string[], ctx: CompileContext): Part 
       // Whole-value comparison; without a wildcard the value's tokens must all be in the program.
       const literal = values.every((v) => !v.includes('*'));
       const phrases = values.map((v) => v.toLowerCase().match(TOKEN));
-      const fts = literal && phrases.every((t) => t) ? phrases.map((t) => `(program : "${t!.join(' ')}")`).join(' OR ') : undefined;
+      const fts = literal && phrases.every((t) => t) ? phrases.map((t) => `(${t!.map((x) => `"${x}"`).join(' AND ')})`).join(' OR ') : undefined;
       return { fts, exact: false, where: or(values.map(() => 'dw_wild(e.program, ?)')), params: values.map((v) => v.toLowerCase()) };
     }
     case 'sender': {

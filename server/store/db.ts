@@ -30,10 +30,11 @@ export function openDb(path: string, schema: Schema): Db {
   db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   db.pragma('foreign_keys = ON');
   registerFunctions(db);
-  const current = db.pragma('user_version', { simple: true }) as number;
-  for (const m of migrations(schema)) {
-    if (m.version <= current) continue;
+  const pending = migrations(schema).filter((m) => m.version > (db.pragma('user_version', { simple: true }) as number));
+  for (const m of pending) {
+    // Checked again inside the write lock: another thread or process may be opening the same file.
     db.transaction(() => {
+      if ((db.pragma('user_version', { simple: true }) as number) >= m.version) return;
       db.exec(m.sql);
       db.pragma(`user_version = ${m.version}`);
     }).immediate();

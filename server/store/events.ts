@@ -1,11 +1,10 @@
 // Appending events: one transaction per day file per flush (group commit), never one per line.
-import type { Event } from '../../shared/event.ts';
-import { newToEvent, toRow, type EventRow } from './codec.ts';
+import { newToEvent, toRow } from './codec.ts';
 import type { Db, Statement } from './db.ts';
-import { IdAllocator, timeOfId } from './ids.ts';
+import { nextId, timeOfId } from './ids.ts';
 import { dayOf, type Partitions } from './partitions.ts';
 import type { Systems } from './systems.ts';
-import type { Submission, SubmissionResult } from './types.ts';
+import type { NewEvent, Submission, SubmissionResult, WriteResult } from './types.ts';
 
 interface WriteStatements {
   insertEvent: Statement;
@@ -13,28 +12,18 @@ interface WriteStatements {
   insertFrame: Statement;
   findFrame: Statement;
   countMinute: Statement;
+  maxId: Statement;
 }
 
 const DAY_MS = 86_400_000;
 
 export class EventWriter {
   private readonly statements = new WeakMap<Db, WriteStatements>();
-  private readonly ids: IdAllocator;
 
   constructor(
     private readonly partitions: Partitions,
     private readonly systems: Systems,
-  ) {
-    this.ids = new IdAllocator(this.highestStoredId());
-  }
-
-  private highestStoredId(): number {
-    for (const day of this.partitions.days()) {
-      const row = this.partitions.reader(day)?.prepare('SELECT max(id) AS id FROM events').get() as { id: number | null };
-      if (row.id !== null) return row.id;
-    }
-    return 0;
-  }
+  ) {}
 
   private prepared(db: Db): WriteStatements {
     let s = this.statements.get(db);
@@ -42,11 +31,12 @@ export class EventWriter {
       s = {
         insertEvent: db.prepare(
           `INSERT INTO events (id, system_id, generated_ms, source_ip, hostname, program, pri, message, extra, flags)
-           VALUES (@id, @system_id, @generated_ms, @source_ip, @hostname, @program, @pri, @message, @extra, @flags)`,
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         ),
         insertFts: db.prepare('INSERT INTO events_fts (rowid, program, message) VALUES (?, ?, ?)'),
         insertFrame: db.prepare('INSERT INTO drain_frames (frame_id, first_id) VALUES (?, ?)'),
         findFrame: db.prepare('SELECT 1 FROM drain_frames WHERE frame_id = ?'),
+        maxId: db.prepare('SELECT max(id) AS id FROM events'),
         countMinute: db.prepare(
           'INSERT INTO minute_counts (minute, system_id, count) VALUES (?, ?, ?) ON CONFLICT (minute, system_id) DO UPDATE SET count = count + excluded.count',
         ),
@@ -66,52 +56,63 @@ export class EventWriter {
   }
 
   /**
-   * Commits the submissions (in order) and returns, for each, the stored events. Returns only after
-   * the commit: callers may acknowledge then. Throws when SQLite cannot commit (disk full, I/O).
+   * Commits the submissions and returns, for each, the ids and systems of its events. Returns only
+   * after the commit: callers may acknowledge then. Throws when SQLite cannot commit (disk full…).
+   * Ids are allocated inside each day file's write transaction from its highest id, so several
+   * writers (the server, `driftwood import`, a test) never collide.
    */
-  append(submissions: readonly Submission[]): SubmissionResult[] {
-    const results: SubmissionResult[] = [];
-    const byDay = new Map<string, { rows: EventRow[]; frames: [string, number][] }>();
+  write(submissions: readonly Submission[]): WriteResult[] {
+    const results: WriteResult[] = [];
+    const byDay = new Map<string, { items: { result: WriteResult; index: number; event: NewEvent }[]; frames: { frameId: string; result: WriteResult }[] }>();
     const framesInFlush = new Set<string>();
     for (const sub of submissions) {
       const first = sub.events[0];
+      const result: WriteResult = { ids: new Array<number>(sub.events.length), systemIds: new Array<number>(sub.events.length), duplicate: false };
+      results.push(result);
       if (sub.frameId !== undefined && first && (framesInFlush.has(sub.frameId) || this.frameSeen(sub.frameId, first.receivedMs))) {
-        results.push({ stored: [], duplicate: true });
+        result.duplicate = true;
         continue;
       }
-      const stored: Event[] = [];
-      for (const e of sub.events) {
-        const systemId = this.systems.resolve(e.systemName, e.sourceIp, e.receivedMs);
-        const row = toRow(this.ids.next(e.receivedMs), systemId, e.systemName, e);
-        const day = dayOf(timeOfId(row.id));
+      sub.events.forEach((event, index) => {
+        result.systemIds[index] = this.systems.resolve(event.systemName, event.sourceIp, event.receivedMs);
+        const day = dayOf(event.receivedMs);
         let bucket = byDay.get(day);
-        if (!bucket) byDay.set(day, (bucket = { rows: [], frames: [] }));
-        bucket.rows.push(row);
-        stored.push(newToEvent(row, this.systems.nameOf(systemId), e));
-      }
+        if (!bucket) byDay.set(day, (bucket = { items: [], frames: [] }));
+        bucket.items.push({ result, index, event });
+      });
       if (sub.frameId !== undefined && first) {
         framesInFlush.add(sub.frameId);
-        byDay.get(dayOf(timeOfId(Number(stored[0]!.id))))!.frames.push([sub.frameId, Number(stored[0]!.id)]);
+        byDay.get(dayOf(first.receivedMs))!.frames.push({ frameId: sub.frameId, result });
       }
-      results.push({ stored, duplicate: false });
     }
-    for (const [day, { rows, frames }] of byDay) {
+    for (const [day, { items, frames }] of byDay) {
       const db = this.partitions.writer(day);
       const s = this.prepared(db);
-      // better-sqlite3 is synchronous: nothing else runs inside this transaction.
       const perMinute = new Map<string, number>(); // "minute system" -> count
+      // better-sqlite3 is synchronous: nothing else runs inside this transaction.
       db.transaction(() => {
-        for (const row of rows) {
-          s.insertEvent.run(row);
+        let last = (s.maxId.get() as { id: number | null }).id ?? 0;
+        for (const { result, index, event } of items) {
+          const id = (last = nextId(last, event.receivedMs));
+          result.ids[index] = id;
+          const row = toRow(id, result.systemIds[index]!, event.systemName, event);
+          // Positional binding: measurably cheaper per row than named parameters.
+          s.insertEvent.run(row.id, row.system_id, row.generated_ms, row.source_ip, row.hostname, row.program, row.pri, row.message, row.extra, row.flags);
           s.insertFts.run(row.id, row.program, row.message);
-          const key = `${Math.floor(timeOfId(row.id) / 60_000)} ${row.system_id}`;
+          const key = `${Math.floor(timeOfId(id) / 60_000)} ${row.system_id}`;
           perMinute.set(key, (perMinute.get(key) ?? 0) + 1);
         }
         for (const [key, count] of perMinute) s.countMinute.run(...key.split(' ').map(Number), count);
-        for (const [frameId, firstId] of frames) s.insertFrame.run(frameId, firstId);
+        for (const { frameId, result } of frames) s.insertFrame.run(frameId, result.ids[0]);
       }).immediate();
     }
     this.systems.flushLastSeen();
     return results;
   }
+}
+
+/** The stored events of one submission, built from what the pipeline parsed (no re-reading). */
+export function storedEvents(sub: Submission, r: WriteResult, nameOf: (systemId: number) => string): SubmissionResult {
+  if (r.duplicate) return { stored: [], duplicate: true };
+  return { stored: sub.events.map((e, i) => newToEvent(r.ids[i]!, r.systemIds[i]!, nameOf(r.systemIds[i]!), e)), duplicate: false };
 }

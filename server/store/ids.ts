@@ -12,14 +12,7 @@ export function timeOfId(id: number): number {
   return Math.floor(id / IDS_PER_MS);
 }
 
-/** Allocates ids; `last` must be seeded with the highest stored id at start. */
-export class IdAllocator {
-  constructor(private last: number) {}
-  next(receivedMs: number): number {
-    this.last = Math.max(this.last + 1, idFloorForTime(receivedMs));
-    return this.last;
-  }
-  get lastId(): number {
-    return this.last;
-  }
+/** The id after `last` for an event received at `receivedMs`. */
+export function nextId(last: number, receivedMs: number): number {
+  return Math.max(last + 1, idFloorForTime(receivedMs));
 }

@@ -9,10 +9,13 @@ import { compileQuery, restrictToSystems } from './compile.ts';
 import { Drains } from './drains.ts';
 import { Groups } from './groups.ts';
 import { histogram, type Histogram, type HistogramRequest } from './histogram.ts';
-import { EventWriter } from './events.ts';
+import { EventWriter, storedEvents } from './events.ts';
 import { Partitions } from './partitions.ts';
 import { Searcher, type Filter } from './search.ts';
 import { Systems } from './systems.ts';
+import { Alerts } from './alerts.ts';
+import { Windows } from './count.ts';
+import { Searches } from './searches.ts';
 import type { Submission, SubmissionResult } from './types.ts';
 
 export interface Store {
@@ -25,6 +28,12 @@ export interface Store {
   readonly apiTokens: ApiTokens;
   readonly groups: Groups;
   readonly partitions: Partitions;
+  /** Saved searches (DESIGN 6). */
+  readonly searches: Searches;
+  /** Alerts, their cursors, runs and deliveries. */
+  readonly alerts: Alerts;
+  /** Counts and events over id windows, for alert runs. */
+  readonly windows: Windows;
   histogram(req: HistogramRequest): Histogram;
   /** Compiles a parsed query against the current systems and groups, optionally only for some systems. */
   compile(ast: QueryNode, systemIds?: readonly number[]): Filter;
@@ -38,9 +47,10 @@ export function openStore(dataDir: string): Store {
   const systems = new Systems(meta);
   const writer = new EventWriter(partitions, systems);
   const groups = new Groups(meta, systems);
+  const searcher = new Searcher(partitions, systems);
   return {
-    append: (subs) => writer.append(subs),
-    searcher: new Searcher(partitions, systems),
+    append: (subs) => writer.write(subs).map((r, i) => storedEvents(subs[i]!, r, (id) => systems.nameOf(id))),
+    searcher,
     systems,
     drains: new Drains(meta),
     users: new Users(meta),
@@ -48,6 +58,9 @@ export function openStore(dataDir: string): Store {
     apiTokens: new ApiTokens(meta),
     groups,
     partitions,
+    searches: new Searches(meta),
+    alerts: new Alerts(meta),
+    windows: new Windows(partitions, systems, searcher),
     histogram: (req) => histogram(partitions, req),
     compile: (ast, systemIds) => restrictToSystems(compileQuery(ast, { systems: systems.list(), groupSystemIds: (name) => groups.systemIdsMatching(name) }), systemIds),
     close() {
@@ -59,3 +72,4 @@ export function openStore(dataDir: string): Store {
 
 export type { ApiTokenRow, Role, UserRow } from './auth.ts';
 export type { NewEvent, Submission, SubmissionResult, SystemRow, DrainRow } from './types.ts';
+export { ThreadedWriter, type EventSink } from './writer.ts';

@@ -7,8 +7,13 @@ import { openDb, openReadOnly, type Db } from './db.ts';
 const DAY_FILE = /^(\d{4}-\d{2}-\d{2})\.sqlite$/;
 const READERS_MAX = 64; // open read handles kept; older days are reopened on demand
 
+const DAY_MS = 86_400_000;
+let lastDay = { start: NaN, name: '' }; // called per row on the write path: cache the current day
+
 export function dayOf(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
+  const start = ms - (((ms % DAY_MS) + DAY_MS) % DAY_MS);
+  if (start !== lastDay.start) lastDay = { start, name: new Date(start).toISOString().slice(0, 10) };
+  return lastDay.name;
 }
 
 export function dayStartMs(day: string): number {

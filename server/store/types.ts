@@ -16,6 +16,8 @@ export interface NewEvent {
   message: string;
   fields: Record<string, string>;
   flags: EventFlag[];
+  /** The fields not derivable from the message by logfmt, when the parser knows them. */
+  ownFields?: Record<string, string>;
 }
 
 /** One caller's batch (a drain request, a TCP read): committed together, acknowledged together. */
@@ -27,6 +29,13 @@ export interface Submission {
 
 export interface SubmissionResult {
   stored: Event[];
+  duplicate: boolean;
+}
+
+/** What the writer reports per submission: the ids and system ids of its events, in order. */
+export interface WriteResult {
+  ids: number[];
+  systemIds: number[];
   duplicate: boolean;
 }
 

@@ -1,0 +1,235 @@
+// bench/ingest: end-to-end ingest throughput of a real `driftwood serve` process.
+//   npx tsx bench/ingest.ts [seconds=60] [runs=3]
+// Sends Heroku-like traffic — 100-line logplex bodies over keep-alive HTTP with several requests
+// in flight, and octet-counted TCP — and reports stored lines/s (acknowledged, committed, indexed),
+// the delay until an acknowledged line is searchable, bytes on disk per line and peak RSS. In the
+// same run it measures a bare better-sqlite3 insert loop of the same rows into the same schema.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { Agent, request } from 'node:http';
+import { openDb } from '../server/store/db.ts';
+import { openStore } from '../server/store/index.ts';
+import { toRow } from '../server/store/codec.ts';
+import { attribute } from '../server/ingest/attribute.ts';
+import { parseSyslog } from '../server/parse/syslog.ts';
+import { herokuMessage, octetFrame, resetSeed } from './heroku-lines.ts';
+
+const SECONDS = Number(process.argv[2] ?? 60);
+const RUNS = Number(process.argv[3] ?? 3);
+const LINES_PER_BODY = 100;
+const IN_FLIGHT = 8;
+const BIN = new URL('../bin/driftwood.js', import.meta.url).pathname;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+function run(args: string[], env: Record<string, string>): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const c = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env } });
+    let out = '';
+    c.stdout.on('data', (d) => (out += d));
+    c.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(out))));
+  });
+}
+
+async function startServer(env: Record<string, string>): Promise<ChildProcess> {
+  const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
+  const child = spawn(process.execPath, [...nodeArgs, BIN, 'serve'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'ignore'] });
+  await new Promise<void>((resolve) => child.stdout!.on('data', (d: Buffer) => d.toString().includes('running at') && resolve()));
+  return child;
+}
+
+function peakRssMb(pid: number): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+function bodies(count: number): { body: string; lines: number; bytes: number }[] {
+  resetSeed(7);
+  let i = 0;
+  return Array.from({ length: count }, () => {
+    const msgs = Array.from({ length: LINES_PER_BODY }, () => herokuMessage(i++));
+    return { body: msgs.map((m) => octetFrame(m + '\n')).join(''), lines: LINES_PER_BODY, bytes: msgs.reduce((n, m) => n + Buffer.byteLength(m), 0) };
+  });
+}
+
+async function httpRun(port: number, token: string, seconds: number) {
+  const pool = bodies(200);
+  const agent = new Agent({ keepAlive: true, maxSockets: IN_FLIGHT });
+  const post = (body: string) =>
+    new Promise<number>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port, path: `/drains/${token}`, method: 'POST', agent, headers: { 'content-type': 'application/logplex-1', 'content-length': Buffer.byteLength(body) } }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode!));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  let acked = 0;
+  let rawBytes = 0;
+  const deadline = Date.now() + seconds * 1000;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: IN_FLIGHT }, async (_, w) => {
+      for (let k = w; Date.now() < deadline; k += IN_FLIGHT) {
+        const b = pool[k % pool.length]!;
+        if ((await post(b.body)) === 204) {
+          acked += b.lines;
+          rawBytes += b.bytes;
+        }
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  agent.destroy();
+  return { linesPerS: acked / elapsed, acked, rawBytes, post };
+}
+
+async function tcpRun(port: number, seconds: number) {
+  const pool = bodies(200);
+  const socket = net.connect({ port, host: '127.0.0.1' });
+  await new Promise((r) => socket.once('connect', r));
+  let sent = 0;
+  const deadline = Date.now() + seconds * 1000;
+  const started = performance.now();
+  for (let k = 0; Date.now() < deadline; k++) {
+    const b = pool[k % pool.length]!;
+    if (!socket.write(b.body)) await new Promise((r) => socket.once('drain', r));
+    sent += b.lines;
+  }
+  await new Promise<void>((r) => socket.end(() => r()));
+  return { sent, elapsedAtSendEnd: (performance.now() - started) / 1000 };
+}
+
+async function count(port: number, apiToken: string): Promise<number> {
+  const res = await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { authorization: `Bearer ${apiToken}` } });
+  const m = /driftwood_events_stored_total\{transport="(?:tcp|drain)"\} (\d+)/g;
+  let total = 0;
+  for (const x of (await res.text()).matchAll(m)) total += Number(x[1]);
+  return total;
+}
+
+async function searchableDelayMs(port: number, drainToken: string, apiToken: string): Promise<number> {
+  const marker = `marker${Date.now()}`;
+  const body = octetFrame(`<190>1 2026-05-30T16:00:00+00:00 host app web.1 - ${marker}\n`);
+  const res = await fetch(`http://127.0.0.1:${port}/drains/${drainToken}`, { method: 'POST', headers: { 'content-type': 'application/logplex-1' }, body });
+  const acked = performance.now();
+  if (res.status !== 204) throw new Error(`marker not acknowledged: ${res.status}`);
+  for (;;) {
+    const r = await fetch(`http://127.0.0.1:${port}/api/v1/events/search.json?q=${marker}&limit=1`, { headers: { authorization: `Bearer ${apiToken}` } });
+    const j = (await r.json()) as { events: unknown[] };
+    if (j.events.length) return performance.now() - acked;
+  }
+}
+
+/** An admin's API token, made in the data dir before the server starts (as `driftwood token add` does). */
+function benchApiToken(dataDir: string): string {
+  const store = openStore(dataDir);
+  try {
+    const user = store.users.create('bench@example.test', 'admin', 'scrypt-unused', Date.now())!;
+    return store.apiTokens.create(user.id, 'bench', Date.now()).secret;
+  } finally {
+    store.close();
+  }
+}
+
+/** du -sb: apparent size of every event database file (the WAL included). */
+function eventBytes(dataDir: string): number {
+  return Number(execFileSync('du', ['-sb', join(dataDir, 'events')]).toString().split('\t')[0]);
+}
+
+/** The same rows, parsed once up front, inserted by a bare loop into the same schema. */
+function bareInsertBaseline(seconds: number): number {
+  const dir = mkdtempSync(join(tmpdir(), 'dw-bare-'));
+  const db = openDb(join(dir, 'bare.sqlite'), 'day');
+  const pool = bodies(200).flatMap((b) => b.body.split(/\d+ (?=<)/).filter(Boolean));
+  const now = new Date();
+  const rows = pool.map((frame, i) => toRow(i, 1, 'bench', attribute(parseSyslog(Buffer.from(frame), { now, timeZone: 'UTC', maxMessageBytes: 65536, heroku: true }), { ip: '127.0.0.1', drainName: 'bench' }, 0)));
+  const ins = db.prepare('INSERT INTO events (id, system_id, generated_ms, source_ip, hostname, program, pri, message, extra, flags) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+  const fts = db.prepare('INSERT INTO events_fts (rowid, program, message) VALUES (?, ?, ?)');
+  let id = 0;
+  const deadline = performance.now() + seconds * 1000;
+  const started = performance.now();
+  while (performance.now() < deadline) {
+    db.transaction(() => {
+      for (let k = 0; k < 10_000; k++) {
+        const r = rows[k % rows.length]!;
+        r.id = ++id;
+        ins.run(r.id, r.system_id, r.generated_ms, r.source_ip, r.hostname, r.program, r.pri, r.message, r.extra, r.flags);
+        fts.run(r.id, r.program, r.message);
+      }
+    })();
+  }
+  const rate = id / ((performance.now() - started) / 1000);
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+  return rate;
+}
+
+async function once(kind: 'http' | 'tcp') {
+  const dataDir = mkdtempSync(join(tmpdir(), 'dw-bench-'));
+  const httpPort = await freePort();
+  const syslogPort = await freePort();
+  const env = { DRIFTWOOD_DATA_DIR: dataDir, DRIFTWOOD_HTTP_HOST: '127.0.0.1', DRIFTWOOD_HTTP_PORT: String(httpPort), DRIFTWOOD_SYSLOG_HOST: '127.0.0.1', DRIFTWOOD_SYSLOG_PORT: String(syslogPort), DRIFTWOOD_METRICS_PUBLIC: '1' };
+  const drainToken = /drains\/(\S+)/.exec(await run(['drain', 'add', 'bench'], env))![1]!;
+  const apiToken = benchApiToken(dataDir);
+  const server = await startServer(env);
+  let linesPerS: number;
+  let rawBytes: number;
+  let lines: number;
+  if (kind === 'http') {
+    const r = await httpRun(httpPort, drainToken, SECONDS);
+    linesPerS = r.linesPerS;
+    rawBytes = r.rawBytes;
+    lines = r.acked;
+  } else {
+    const started = performance.now();
+    const r = await tcpRun(syslogPort, SECONDS);
+    // TCP has no acknowledgement: wait until everything sent is committed, then time it all.
+    while ((await count(httpPort, apiToken)) < r.sent) await new Promise((res) => setTimeout(res, 20));
+    linesPerS = r.sent / ((performance.now() - started) / 1000);
+    lines = r.sent;
+    rawBytes = (bodies(200).reduce((n, b) => n + b.bytes, 0) / (200 * LINES_PER_BODY)) * r.sent;
+  }
+  const delays = [];
+  for (let k = 0; k < 5; k++) delays.push(await searchableDelayMs(httpPort, drainToken, apiToken));
+  const rss = peakRssMb(server.pid!);
+  server.kill('SIGTERM');
+  await new Promise((r) => server.once('exit', r));
+  const disk = eventBytes(dataDir);
+  rmSync(dataDir, { recursive: true, force: true });
+  return { linesPerS, searchableMs: median(delays), diskPerLine: disk / lines, rawPerLine: rawBytes / lines, rssMb: rss };
+}
+
+const results: Record<string, Awaited<ReturnType<typeof once>>[]> = { http: [], tcp: [] };
+const baseline: number[] = [];
+for (let r = 0; r < RUNS; r++) {
+  baseline.push(bareInsertBaseline(Math.min(SECONDS, 20)));
+  results.http!.push(await once('http'));
+  results.tcp!.push(await once('tcp'));
+  console.error(`run ${r + 1}/${RUNS}: http ${results.http!.at(-1)!.linesPerS.toFixed(0)}/s tcp ${results.tcp!.at(-1)!.linesPerS.toFixed(0)}/s bare ${baseline.at(-1)!.toFixed(0)}/s`);
+}
+const base = median(baseline);
+console.log(`machine: ${cpus().length} × ${cpus()[0]!.model}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}; ${SECONDS} s per run, median of ${RUNS}`);
+console.log(`bare better-sqlite3 insert loop (same rows, same schema, 10k-row transactions): ${base.toFixed(0)} lines/s`);
+for (const kind of ['http', 'tcp'] as const) {
+  const rs = results[kind]!;
+  const m = (f: (x: (typeof rs)[number]) => number) => median(rs.map(f));
+  console.log(
+    `${kind === 'http' ? 'HTTPS drain (logplex, 100 lines/body, 8 in flight)' : 'TCP octet-counted, one connection'}: ` +
+      `${m((x) => x.linesPerS).toFixed(0)} lines/s (${(m((x) => x.linesPerS) / base).toFixed(2)}× bare), ` +
+      `searchable after ack ${m((x) => x.searchableMs).toFixed(1)} ms, ` +
+      `disk ${m((x) => x.diskPerLine).toFixed(0)} B/line (raw ${m((x) => x.rawPerLine).toFixed(0)} B, ${(m((x) => x.diskPerLine) / m((x) => x.rawPerLine)).toFixed(2)}×), ` +
+      `peak RSS ${m((x) => x.rssMb).toFixed(0)} MB`,
+  );
+}

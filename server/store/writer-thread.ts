@@ -1,0 +1,30 @@
+// The body of the writer thread: SQLite inserts run here, on the second core, while the main
+// thread receives and parses the next batch (the single SQLite writer is the ingest ceiling).
+import { join } from 'node:path';
+import { parentPort, workerData } from 'node:worker_threads';
+import { openDb } from './db.ts';
+import { EventWriter } from './events.ts';
+import { Partitions } from './partitions.ts';
+import { Systems } from './systems.ts';
+import type { WriterReply, WriterRequest } from './writer.ts';
+
+const { dataDir } = workerData as { dataDir: string };
+const meta = openDb(join(dataDir, 'driftwood.sqlite'), 'meta');
+const partitions = new Partitions(dataDir);
+const writer = new EventWriter(partitions, new Systems(meta));
+
+parentPort!.on('message', (request: WriterRequest | { close: true }) => {
+  if ('close' in request) {
+    partitions.close();
+    meta.close();
+    process.exit(0); // ends this thread only
+  }
+  let reply: WriterReply;
+  try {
+    reply = { seq: request.seq, results: writer.write(request.submissions) };
+  } catch (e) {
+    reply = { seq: request.seq, error: (e as Error).message };
+  }
+  parentPort!.postMessage(reply);
+});
+parentPort!.postMessage({ ready: true });

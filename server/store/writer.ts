@@ -1,0 +1,70 @@
+// The server's event writer: a worker thread that owns the inserts, so that receiving and parsing
+// (main thread) and writing (this thread) use both cores. One batch is in flight at a time; the
+// pipeline gathers the next one meanwhile (group commit).
+import { Worker } from 'node:worker_threads';
+import { storedEvents } from './events.ts';
+import type { Systems } from './systems.ts';
+import type { Submission, SubmissionResult, WriteResult } from './types.ts';
+
+export interface WriterRequest {
+  seq: number;
+  submissions: readonly Submission[];
+}
+
+export type WriterReply = { seq: number; results: WriteResult[] } | { seq: number; error: string };
+
+export interface EventSink {
+  append(submissions: readonly Submission[]): Promise<SubmissionResult[]> | SubmissionResult[];
+}
+
+export class ThreadedWriter implements EventSink {
+  private worker: Worker;
+  private seq = 0;
+  private readonly pending = new Map<number, { submissions: readonly Submission[]; resolve: (r: SubmissionResult[]) => void; reject: (e: Error) => void }>();
+  private readonly ready: Promise<void>;
+
+  private constructor(
+    dataDir: string,
+    private readonly systems: Systems,
+  ) {
+    this.worker = new Worker(new URL('./writer-thread-boot.mjs', import.meta.url), { workerData: { dataDir } });
+    this.ready = new Promise((resolve, reject) => {
+      this.worker.once('message', () => resolve());
+      this.worker.once('error', reject);
+    });
+    this.worker.on('message', (reply: WriterReply | { ready: true }) => {
+      if (!('seq' in reply)) return;
+      const p = this.pending.get(reply.seq);
+      if (!p) return;
+      this.pending.delete(reply.seq);
+      if ('error' in reply) p.reject(new Error(reply.error));
+      else p.resolve(reply.results.map((r, i) => storedEvents(p.submissions[i]!, r, (id) => this.systems.nameOf(id))));
+    });
+    // A writer thread that dies takes no batch with it silently: every waiting caller is told.
+    this.worker.on('exit', (code) => {
+      for (const p of this.pending.values()) p.reject(new Error(`writer thread exited with code ${code}`));
+      this.pending.clear();
+    });
+  }
+
+  static async start(dataDir: string, systems: Systems): Promise<ThreadedWriter> {
+    const w = new ThreadedWriter(dataDir, systems);
+    await w.ready;
+    return w;
+  }
+
+  append(submissions: readonly Submission[]): Promise<SubmissionResult[]> {
+    const seq = ++this.seq;
+    return new Promise((resolve, reject) => {
+      this.pending.set(seq, { submissions, resolve, reject });
+      this.worker.postMessage({ seq, submissions } satisfies WriterRequest);
+    });
+  }
+
+  /** Closes the databases in the thread and ends it; call once nothing is pending. */
+  async close(): Promise<void> {
+    const exited = new Promise((resolve) => this.worker.once('exit', resolve));
+    this.worker.postMessage({ close: true });
+    await exited;
+  }
+}
