@@ -23,6 +23,12 @@ export async function serve(argv: string[]): Promise<number> {
       `Create a Heroku drain:  npm run driftwood -- drain add my-app\n` +
       `Send a test line:       logger -n 127.0.0.1 -P ${server.syslogPort ?? 5514} --tcp "hello from $(hostname)"\n`,
   );
+  if (server.setupCode) {
+    process.stdout.write(
+      `\nNo user yet. Open ${server.url}/setup and use code ${server.setupCode}, or run:\n` +
+        `  npm run driftwood -- user add you@example.com --admin --password-stdin\n`,
+    );
+  }
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       log.info(`received ${signal}: shutting down`);

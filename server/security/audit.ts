@@ -1,7 +1,7 @@
 // Driftwood's own security events (OWASP Logging Cheat Sheet): stored as ordinary events of system
 // `driftwood`, program `security`, so they can be searched and alerted on, and written to stderr.
 // Never pass passwords, session ids or tokens in `details`.
-import { logfmtValue } from './logfmt-value.ts';
+import { logfmtValue, neutralize } from './logfmt-value.ts';
 import type { Logger } from '../log.ts';
 import type { Pipeline } from '../ingest/pipeline.ts';
 
@@ -20,19 +20,53 @@ export const SECURITY_SYSTEM = 'driftwood';
 
 export type Audit = (event: SecurityEvent) => void;
 
+// Values come from the network (an email typed at sign-in, a request path): bound each one.
+const VALUE_MAX_CHARS = 200;
+const clip = (v: string) => (v.length > VALUE_MAX_CHARS ? `${v.slice(0, VALUE_MAX_CHARS)}…` : v);
+
+/**
+ * At most one event per key per interval, for what anyone can trigger at will (anonymous requests,
+ * unknown tokens): the security log must not become the way to fill the disk. The next event
+ * that passes reports how many were held back.
+ */
+export class AuditThrottle {
+  private readonly last = new Map<string, { atMs: number; suppressed: number }>();
+  constructor(
+    private readonly now: () => number,
+    private readonly intervalMs = 60_000,
+  ) {}
+
+  /** undefined: hold this one back; otherwise emit it, with the count held back before it. */
+  pass(key: string): { suppressed: number } | undefined {
+    const now = this.now();
+    const entry = this.last.get(key);
+    if (entry && entry.atMs + this.intervalMs > now) {
+      entry.suppressed++;
+      return undefined;
+    }
+    if (this.last.size >= 10_000) this.last.clear();
+    this.last.set(key, { atMs: now, suppressed: 0 });
+    return { suppressed: entry?.suppressed ?? 0 };
+  }
+}
+
+/** The event as one logfmt line (the stored message) and as fields; values neutralized and bounded. */
+export function formatSecurityEvent(e: SecurityEvent): { message: string; fields: Record<string, string> } {
+  const pairs: [string, string | number | undefined][] = [
+    ['action', e.action],
+    ['outcome', e.outcome],
+    ['user', e.user],
+    ['ip', e.ip],
+    ...Object.entries(e.details ?? {}),
+  ];
+  const kept = pairs.filter((p): p is [string, string | number] => p[1] !== undefined && p[1] !== '').map(([k, v]) => [k, clip(String(v))] as const);
+  // The same pairs as fields, so that live tail and alerts see them without re-parsing.
+  return { message: kept.map(([k, v]) => `${k}=${logfmtValue(v)}`).join(' '), fields: Object.fromEntries(kept.map(([k, v]) => [k, neutralize(v)])) };
+}
+
 export function createAudit(pipeline: Pipeline, log: Logger, now: () => number = Date.now): Audit {
   return (e) => {
-    const pairs: [string, string | number | undefined][] = [
-      ['action', e.action],
-      ['outcome', e.outcome],
-      ['user', e.user],
-      ['ip', e.ip],
-      ...Object.entries(e.details ?? {}),
-    ];
-    const message = pairs
-      .filter(([, v]) => v !== undefined && v !== '')
-      .map(([k, v]) => `${k}=${logfmtValue(String(v))}`)
-      .join(' ');
+    const { message, fields } = formatSecurityEvent(e);
     log.warn(`security ${message}`);
     pipeline
       .submit(
@@ -47,7 +81,7 @@ export function createAudit(pipeline: Pipeline, log: Logger, now: () => number =
             facility: FACILITY_AUTH,
             generatedAt: null,
             message,
-            fields: {},
+            fields,
             flags: [],
           },
         ],

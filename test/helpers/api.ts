@@ -1,5 +1,7 @@
 // A small typed client for the HTTP API, as a test (or a user with curl) would call it.
 import type { SearchResponse } from '../../shared/api.ts';
+import type { Store } from '../../server/store/index.ts';
+import { apiToken } from './auth.ts';
 
 export interface ApiClient {
   url: string;
@@ -37,7 +39,8 @@ export function apiClient(url: string, token?: string): ApiClient {
   };
 }
 
-/** A client for a test server, authenticated as an admin (see test/helpers/auth.ts once accounts exist). */
-export async function apiClientFor(server: { url: string }): Promise<ApiClient> {
-  return apiClient(server.url.replace('localhost', '127.0.0.1'));
+/** A client for a test server, authenticated as a new admin with an API token (test/helpers/auth.ts). */
+export async function apiClientFor(server: { url: string; store?: Store }): Promise<ApiClient> {
+  const token = server.store ? await apiToken(server.store) : undefined;
+  return apiClient(server.url.replace('localhost', '127.0.0.1'), token);
 }
