@@ -28,7 +28,7 @@ export function apiClient(url: string, token?: string): ApiClient {
     token,
     get,
     search,
-    async waitFor(q, count, params = {}, timeoutMs = 5000) {
+    async waitFor(q, count, params = {}, timeoutMs = 15_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const r = await search(q, params);

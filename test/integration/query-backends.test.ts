@@ -45,7 +45,7 @@ beforeAll(() => {
     facility: r.facility,
     generatedAt: null,
     message: r.words.join(r.sep),
-    fields: r.sd === undefined ? {} : { code: r.sd },
+    fields: (r.sd === undefined ? {} : { code: r.sd }) as Record<string, string>,
     flags: [],
   }));
   store.append([{ events }]);
