@@ -4,7 +4,7 @@
 import { userInfo } from 'node:os';
 import { loadConfig } from '../config.ts';
 import { stderrLogger } from '../log.ts';
-import { formatSecurityEvent, type SecurityEvent } from '../security/audit.ts';
+import { securityEvent, type SecurityEvent } from '../security/audit.ts';
 import { openStore, type Store } from '../store/index.ts';
 
 export class UsageError extends Error {}
@@ -105,16 +105,17 @@ function promptHidden(question: string): Promise<string> {
 }
 
 /**
- * The CLI's security line, on stderr only: a second process must not write events into the day
- * files while the server allocates ids there (docs/SECURITY.md, "Limitations").
+ * The CLI's security event: stored like the server's (ids are allocated inside each day file's
+ * write lock, so a running server and the CLI never collide) and written to stderr.
  */
-export function cliAudit(e: SecurityEvent): void {
+export function cliAudit(store: Store, e: SecurityEvent): void {
   let osUser = 'unknown';
   try {
     osUser = userInfo().username;
   } catch {
     // no passwd entry (some containers): keep "unknown"
   }
-  const { message } = formatSecurityEvent({ ...e, details: { ...e.details, via: 'cli', os_user: osUser } });
-  stderrLogger().warn(`security ${message}`);
+  const event = securityEvent({ ...e, details: { ...e.details, via: 'cli', os_user: osUser } }, Date.now());
+  stderrLogger().warn(`security ${event.message}`);
+  store.append([{ events: [event] }]);
 }

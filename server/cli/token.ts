@@ -26,7 +26,7 @@ export async function token(argv: string[]): Promise<number> {
         return fail((e as Error).message);
       }
       const { token: row, secret } = store.apiTokens.create(owner.id, name, Date.now());
-      cliAudit({ action: 'api_token_created', outcome: 'success', user: owner.email, details: { token_id: row.id, token_name: name, owner: owner.email } });
+      cliAudit(store, { action: 'api_token_created', outcome: 'success', user: owner.email, details: { token_id: row.id, token_name: name, owner: owner.email } });
       process.stdout.write(`Token ${row.id} "${name}" for ${owner.email} (${owner.role}). It is shown this once; store it now:\n${secret}\n`);
       return 0;
     }
@@ -42,7 +42,7 @@ export async function token(argv: string[]): Promise<number> {
       const found = store.apiTokens.find(Number(arg));
       if (!found || !store.apiTokens.revoke(found.id, Date.now())) return fail(`no active token ${arg} (driftwood token list)`);
       const ownerEmail = store.users.find(found.user_id)?.email;
-      cliAudit({ action: 'api_token_revoked', outcome: 'success', user: ownerEmail, details: { token_id: found.id, token_name: found.name, owner: ownerEmail } });
+      cliAudit(store, { action: 'api_token_revoked', outcome: 'success', user: ownerEmail, details: { token_id: found.id, token_name: found.name, owner: ownerEmail } });
       process.stdout.write(`Token ${found.id} "${found.name}" revoked: it no longer works.\n`);
       return 0;
     }

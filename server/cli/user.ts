@@ -33,7 +33,7 @@ export async function user(argv: string[]): Promise<number> {
       if (problem) return fail(problem);
       const created = store.users.create(email, admin ? 'admin' : 'member', await hashPassword(password), Date.now());
       if (!created) return fail(`a user ${email} exists`);
-      cliAudit({ action: 'user_created', outcome: 'success', user: email, details: { target: email, role: created.role } });
+      cliAudit(store, { action: 'user_created', outcome: 'success', user: email, details: { target: email, role: created.role } });
       process.stdout.write(`User ${created.email} (${created.role}) created.\n`);
       return 0;
     }
@@ -46,7 +46,7 @@ export async function user(argv: string[]): Promise<number> {
       if (problem) return fail(problem);
       store.users.setPassword(found.id, await hashPassword(password), Date.now());
       const ended = store.sessions.removeAllForUser(found.id);
-      cliAudit({ action: 'password_change', outcome: 'success', user: email, details: { target: email, sessions_ended: ended } });
+      cliAudit(store, { action: 'password_change', outcome: 'success', user: email, details: { target: email, sessions_ended: ended } });
       process.stdout.write(`Password of ${found.email} changed; ${ended} session(s) signed out.\n`);
       return 0;
     }

@@ -4,6 +4,7 @@
 import { logfmtValue, neutralize } from './logfmt-value.ts';
 import type { Logger } from '../log.ts';
 import type { Pipeline } from '../ingest/pipeline.ts';
+import type { NewEvent } from '../store/types.ts';
 
 export interface SecurityEvent {
   action: string; // e.g. login, drain_token, syslog_sender
@@ -64,29 +65,28 @@ export function formatSecurityEvent(e: SecurityEvent): { message: string; fields
   return { message: kept.map(([k, v]) => `${k}=${logfmtValue(v)}`).join(' '), fields: Object.fromEntries(kept.map(([k, v]) => [k, neutralize(v)])) };
 }
 
+/** The stored form of a security event: system `driftwood`, program `security`. */
+export function securityEvent(e: SecurityEvent, receivedMs: number): NewEvent {
+  const { message, fields } = formatSecurityEvent(e);
+  return {
+    receivedMs,
+    sourceIp: e.ip ?? '127.0.0.1',
+    systemName: SECURITY_SYSTEM,
+    hostname: SECURITY_SYSTEM,
+    program: 'security',
+    severity: SEVERITY[e.outcome],
+    facility: FACILITY_AUTH,
+    generatedAt: null,
+    message,
+    fields,
+    flags: [],
+  };
+}
+
 export function createAudit(pipeline: Pipeline, log: Logger, now: () => number = Date.now): Audit {
   return (e) => {
-    const { message, fields } = formatSecurityEvent(e);
-    log.warn(`security ${message}`);
-    pipeline
-      .submit(
-        [
-          {
-            receivedMs: now(),
-            sourceIp: e.ip ?? '127.0.0.1',
-            systemName: SECURITY_SYSTEM,
-            hostname: SECURITY_SYSTEM,
-            program: 'security',
-            severity: SEVERITY[e.outcome],
-            facility: FACILITY_AUTH,
-            generatedAt: null,
-            message,
-            fields,
-            flags: [],
-          },
-        ],
-        'internal',
-      )
-      .catch((err: Error) => log.error(`cannot store security event: ${err.message}`));
+    const event = securityEvent(e, now());
+    log.warn(`security ${event.message}`);
+    pipeline.submit([event], 'internal').catch((err: Error) => log.error(`cannot store security event: ${err.message}`));
   };
 }

@@ -2,6 +2,8 @@
 // user exists; or with `driftwood user add EMAIL --admin`.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ACCOUNT_POLICY } from '../../server/security/login-limiter.ts';
+import { openStore } from '../../server/store/index.ts';
+import { parse } from '../../shared/query/parse.ts';
 import { apiToken } from '../helpers/auth.ts';
 import { runCli, spawnServer, startTestServer, type TestServer } from '../helpers/server.ts';
 import { tmpDir } from '../helpers/tmp.ts';
@@ -123,6 +125,19 @@ test('`driftwood user add` without --password-stdin refuses a non-terminal stdin
     const list = await runCli(['user', 'list'], env);
     expect(list.stdout).toMatch(/^1\ta@example.com\tmember\tcreated \S+\n$/);
     expect(member.stderr + passwd.stderr).not.toMatch(/meadow/);
+    // The CLI's security events are stored like the server's, searchable as driftwood/security.
+    const store = openStore(dir.path);
+    try {
+      const query = parse('program:security');
+      if (!query.ok) throw new Error(query.error.message);
+      const page = store.searcher.page({ filter: store.compile(query.ast), direction: 'newest', limit: 10, deadlineMs: Infinity, now: Date.now });
+      expect(page.events.map((e) => [e.source_name, e.fields.action, e.fields.via])).toEqual([
+        ['driftwood', 'user_created', 'cli'],
+        ['driftwood', 'password_change', 'cli'],
+      ]);
+    } finally {
+      store.close();
+    }
   } finally {
     dir.cleanup();
   }
