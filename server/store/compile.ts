@@ -23,6 +23,7 @@ interface Part {
 
 const TOKEN = /[\p{L}\p{N}\p{Co}]+/gu; // token characters of FTS5 unicode61
 const TOKEN_CHAR = /^[\p{L}\p{N}\p{Co}]$/u;
+const SHORT_PREFIX_CHARS = 3;
 
 /**
  * FTS5 candidates for a needle that must start at a word start: all of its tokens, the last one a
@@ -32,9 +33,13 @@ const TOKEN_CHAR = /^[\p{L}\p{N}\p{Co}]$/u;
 function ftsTokens(needle: string): { fts?: string; pureToken: boolean } {
   const tokens = needle.match(TOKEN);
   if (!tokens) return { pureToken: false };
-  const prefix = TOKEN_CHAR.test(needle.at(-1)!) ? '*' : '';
+  const prefix = TOKEN_CHAR.test(needle.at(-1)!);
   const pureToken = tokens.length === 1 && tokens[0] === needle;
-  return { fts: tokens.map((t, i) => `"${t}"${i === tokens.length - 1 ? prefix : ''}`).join(' AND '), pureToken };
+  // A short prefix after other tokens (`10.1.2`: "2"*) would expand to most numbers: leave it to
+  // the exact check and let the other tokens find the candidates.
+  const last = tokens.length - 1;
+  const used = prefix && last > 0 && tokens[last]!.length < SHORT_PREFIX_CHARS ? tokens.slice(0, last) : tokens;
+  return { fts: used.map((t, i) => `"${t}"${i === last && prefix ? '*' : ''}`).join(' AND '), pureToken };
 }
 
 // An empty list is the constant 0, never `IN (NULL)`: that is NULL, and NOT NULL is not true.
@@ -141,21 +146,53 @@ function compileAttr(name: string, values: string[], ctx: CompileContext): Part 
   }
 }
 
-/** AST → Filter. When FTS drives the scan, conditions it decides alone are not re-checked per row. */
-export function compileQuery(ast: QueryNode, ctx: CompileContext): Filter {
+// Below this share of the traffic, the rows of the selected systems are fewer than the index's
+// candidates for any common word: walk the (system_id, id) index instead of the FTS index.
+const SYSTEM_DRIVEN_SHARE = 0.01;
+
+export interface CompileOptions {
+  /** The API's system_id / group_id scope; undefined = every system. */
+  systemIds?: readonly number[];
+  /** The share of recent events that the given systems sent (0..1), to choose the plan. */
+  shareOf: (systemIds: readonly number[]) => number;
+}
+
+/** The systems a query is limited to by a top-level `sender:` or `group:` conjunct. */
+function querySystems(ast: QueryNode, ctx: CompileContext): number[] | undefined {
+  const conjuncts = ast.type === 'and' ? ast.children : [ast];
+  let ids: number[] | undefined;
+  for (const c of conjuncts) {
+    if (c.type !== 'attr' || (c.name !== 'sender' && c.name !== 'group')) continue;
+    const these = compileAttrSystems(c.name, c.values, ctx);
+    ids = ids ? ids.filter((id) => these.includes(id)) : these;
+  }
+  return ids;
+}
+
+function compileAttrSystems(name: 'sender' | 'group', values: string[], ctx: CompileContext): number[] {
+  if (name === 'group') return [...new Set(values.flatMap((v) => ctx.groupSystemIds(v) ?? []))];
+  return ctx.systems.filter((s) => values.some((v) => wildcardToRegExp(v).test(s.name.toLowerCase()))).map((s) => s.id);
+}
+
+/**
+ * AST → Filter. When FTS drives the scan, conditions it decides alone are not re-checked per row;
+ * when the query is limited to a few quiet systems, their index drives it and FTS is not used.
+ */
+export function compileQuery(ast: QueryNode, ctx: CompileContext, opts?: CompileOptions): Filter {
   const root = compileNode(ast, ctx);
-  if (root.fts === undefined) return { where: root.where, params: root.params };
-  if (root.exact) return { fts: root.fts, where: '1', params: [] };
+  const scope = opts?.systemIds;
+  const scoped = (f: Filter): Filter => (scope === undefined ? f : { ...f, where: `(${f.where}) AND ${isIn('e.system_id', scope)}`, params: [...f.params, ...scope] });
+  const fromQuery = querySystems(ast, ctx);
+  const systems = scope && fromQuery ? scope.filter((id) => fromQuery.includes(id)) : (scope ?? fromQuery);
+  if (opts && systems !== undefined && opts.shareOf(systems) < SYSTEM_DRIVEN_SHARE) {
+    return { bySystem: true, where: `${isIn('e.system_id', systems)} AND ${root.where}`, params: [...systems, ...root.params] };
+  }
+  if (root.fts === undefined) return scoped({ where: root.where, params: root.params });
+  if (root.exact) return scoped({ fts: root.fts, where: '1', params: [] });
   if (ast.type === 'and') {
     // Drop the conjuncts the index already decides; keep the rest as the exact check.
     const parts = ast.children.map((c) => compileNode(c, ctx)).filter((p) => !(p.exact && p.fts !== undefined));
-    return { fts: root.fts, where: parts.length ? parts.map((p) => p.where).join(' AND ') : '1', params: parts.flatMap((p) => p.params) };
+    return scoped({ fts: root.fts, where: parts.length ? parts.map((p) => p.where).join(' AND ') : '1', params: parts.flatMap((p) => p.params) });
   }
-  return { fts: root.fts, where: root.where, params: root.params };
-}
-
-/** Narrows a filter to some systems (the API's system_id / group_id parameters). */
-export function restrictToSystems(filter: Filter, systemIds: readonly number[] | undefined): Filter {
-  if (systemIds === undefined) return filter;
-  return { ...filter, where: `(${filter.where}) AND ${isIn('e.system_id', systemIds)}`, params: [...filter.params, ...systemIds] };
+  return scoped({ fts: root.fts, where: root.where, params: root.params });
 }

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { ApiTokens, Sessions, Users } from './auth.ts';
 import { openDb, type Db } from './db.ts';
 import type { QueryNode } from '../../shared/query/ast.ts';
-import { compileQuery, restrictToSystems } from './compile.ts';
+import { compileQuery } from './compile.ts';
+import { Traffic } from './traffic.ts';
 import { Drains } from './drains.ts';
 import { Groups } from './groups.ts';
 import { histogram, type Histogram, type HistogramRequest } from './histogram.ts';
@@ -47,6 +48,7 @@ export function openStore(dataDir: string): Store {
   const systems = new Systems(meta);
   const writer = new EventWriter(partitions, systems);
   const groups = new Groups(meta, systems);
+  const traffic = new Traffic(partitions);
   const searcher = new Searcher(partitions, systems);
   return {
     append: (subs) => writer.write(subs).map((r, i) => storedEvents(subs[i]!, r, (id) => systems.nameOf(id))),
@@ -62,7 +64,8 @@ export function openStore(dataDir: string): Store {
     alerts: new Alerts(meta),
     windows: new Windows(partitions, systems, searcher),
     histogram: (req) => histogram(partitions, req),
-    compile: (ast, systemIds) => restrictToSystems(compileQuery(ast, { systems: systems.list(), groupSystemIds: (name) => groups.systemIdsMatching(name) }), systemIds),
+    compile: (ast, systemIds) =>
+      compileQuery(ast, { systems: systems.list(), groupSystemIds: (name) => groups.systemIdsMatching(name) }, { systemIds, shareOf: (ids) => traffic.shareOf(ids) }),
     close() {
       partitions.close();
       meta.close();

@@ -19,7 +19,7 @@ function seedEvent(i: number): NewEvent {
   return {
     receivedMs: T0 + i * STEP_MS,
     sourceIp: '10.0.0.1',
-    systemName: i % 10 === 3 ? 'worker-1' : 'web-1',
+    systemName: i % 1000 === 999 ? 'lonely-host' : i % 10 === 3 ? 'worker-1' : 'web-1',
     hostname: i % 10 === 3 ? 'worker-1' : 'web-1',
     program: router ? 'heroku/router' : 'app/web.1',
     severity: status === 503 ? 3 : 6,
@@ -92,6 +92,11 @@ describe('filters', () => {
     expect(await count('severity:error')).toBe(N / 100);
     expect(await count('severity:>=warning')).toBe(N / 100);
     expect(await count('sender:worker-*')).toBe(N / 10);
+    // A quiet sender (0.1% of lines) is searched through its own index, with the same answers.
+    expect(await count('sender:lonely-host')).toBe(N / 1000);
+    expect(await count('sender:lonely-host processing')).toBe(N / 1000);
+    expect(await count('sender:lonely-host -"item 1999"')).toBe(N / 1000 - 1);
+    expect(await count('seq', { system_id: 'lonely-host' })).toBe(N / 1000);
     expect(await count('host:web-1 -program:heroku/router')).toBe(N / 2 - N / 10);
     expect(await count('service>=45ms program:heroku/router')).toBe(400); // even i: service 46 and 48ms
     expect(await count('needle-in-haystack')).toBe(1);
@@ -136,7 +141,7 @@ describe('histogram and context', () => {
     const { status, body } = await api.get<ContextResponse>(`/api/v1/events/${target.id}/context.json?before=3&after=2`);
     expect(status).toBe(200);
     expect(body.target_id).toBe(target.id);
-    expect(body.events.map((e) => Number(e.fields.seq))).toEqual([4998, 4999, 5000, 5001, 5002, 5004]);
+    expect(body.events.map((e) => Number(e.fields.seq))).toEqual([4997, 4998, 5000, 5001, 5002, 5004]); // 4999 is lonely-host
   });
 });
 

@@ -1,0 +1,152 @@
+// bench/search: query latency over the HTTP API on a store of N Heroku-like events (default 10M),
+// generated deterministically over one day, against `rg -c` over the same lines as a raw file.
+//   npx tsx bench/search.ts [events=10000000] [repetitions=15]
+// The store is built once into .bench/search-N (reused by later runs; delete it to rebuild).
+import { execFileSync, spawn } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parse } from '../shared/query/parse.ts';
+import { attribute } from '../server/ingest/attribute.ts';
+import { parseSyslog } from '../server/parse/syslog.ts';
+import { idFloorForTime } from '../server/store/ids.ts';
+import { openStore } from '../server/store/index.ts';
+import type { NewEvent } from '../server/store/types.ts';
+import { herokuMessage, resetSeed } from './heroku-lines.ts';
+
+const N = Number(process.argv[2] ?? 10_000_000);
+const REPS = Number(process.argv[3] ?? 15);
+const DIR = join(process.cwd(), '.bench', `search-${N}`);
+const RAW = join(DIR, 'lines.txt');
+const START = Date.parse('2026-05-30T00:00:00Z');
+const SPAN_MS = 86_400_000 - 1000; // one day file
+const SYSTEMS = Array.from({ length: 20 }, (_, i) => `app-${i}`);
+const RARE_SENDER = 'rare-sender'; // one event in 10,000
+const RARE_WORD = 'zanzibarquux'; // ≈10 events
+const BIN = new URL('../bin/driftwood.js', import.meta.url).pathname;
+const q = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
+
+function build(): void {
+  rmSync(DIR, { recursive: true, force: true });
+  mkdirSync(DIR, { recursive: true });
+  const store = openStore(DIR);
+  const raw = createWriteStream(RAW);
+  resetSeed(42);
+  const now = new Date(START);
+  const started = performance.now();
+  const BATCH = 20_000;
+  for (let i = 0; i < N; i += BATCH) {
+    const events: NewEvent[] = [];
+    for (let k = i; k < Math.min(N, i + BATCH); k++) {
+      let msg = herokuMessage(k);
+      if (k % Math.floor(N / 10) === 7) msg += ` ${RARE_WORD}`;
+      raw.write(msg + '\n');
+      const receivedMs = START + Math.floor((k / N) * SPAN_MS);
+      const sender = k % 10_000 === 5 ? RARE_SENDER : SYSTEMS[k % SYSTEMS.length]!;
+      events.push(attribute(parseSyslog(msg, { now, timeZone: 'UTC', maxMessageBytes: 65536, heroku: true }), { ip: '10.0.0.1', drainName: sender }, receivedMs));
+    }
+    store.append([{ events }]);
+    if (i % 1_000_000 === 0) process.stderr.write(`built ${i} events (${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
+  }
+  raw.end();
+  store.close();
+  process.stderr.write(`built ${N} events in ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+function token(): string {
+  const store = openStore(DIR);
+  try {
+    const user = store.users.find('bench@example.test') ?? store.users.create('bench@example.test', 'admin', 'scrypt-unused', Date.now())!;
+    return store.apiTokens.create(user.id, 'bench', Date.now()).secret;
+  } finally {
+    store.close();
+  }
+}
+
+if (!existsSync(join(DIR, 'lines.txt'))) build();
+const apiToken = token();
+const port = await freePort();
+const server = spawn(process.execPath, [BIN, 'serve'], {
+  env: { ...process.env, DRIFTWOOD_DATA_DIR: DIR, DRIFTWOOD_HTTP_HOST: '127.0.0.1', DRIFTWOOD_HTTP_PORT: String(port), DRIFTWOOD_SYSLOG_PORT: '0' },
+  stdio: ['ignore', 'pipe', 'ignore'],
+});
+await new Promise<void>((resolve) => server.stdout!.on('data', (d: Buffer) => d.toString().includes('running at') && resolve()));
+
+const endS = Math.floor((START + SPAN_MS) / 1000);
+async function get(path: string): Promise<{ ms: number; body: { events?: unknown[] } }> {
+  const t = performance.now();
+  const res = await fetch(`http://127.0.0.1:${port}${path}`, { headers: { authorization: `Bearer ${apiToken}` } });
+  const body = (await res.json()) as { events?: unknown[] };
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(body)}`);
+  return { ms: performance.now() - t, body };
+}
+const search = (query: string, extra = '') => `/api/v1/events/search.json?limit=100&q=${encodeURIComponent(query)}${extra}`;
+const cases: [string, string][] = [
+  [`rare word (${RARE_WORD})`, search(RARE_WORD)],
+  ['common word (get, ~50%)', search('get')],
+  ['phrase ("cache miss")', search('"cache miss"')],
+  ['a -b (get -healthcheck)', search('get -healthcheck')],
+  ['a OR b (payment OR session)', search('payment OR session')],
+  ['substring (status=50)', search('status=50')],
+  ['substring (10.1.2)', search('10.1.2')],
+  ['program:heroku/router status>=500', search('program:heroku/router status>=500')],
+  [`rare sender + common word`, search(`sender:${RARE_SENDER} get`)],
+  ['last hour (get)', search('get', `&min_time=${endS - 3600}&max_time=${endS}`)],
+  ['24 h histogram (time only)', `/api/v1/events/histogram.json?min_time=${endS - 86_400}&max_time=${endS}&buckets=96`],
+  ['24 h histogram (status>=500)', `/api/v1/events/histogram.json?q=${encodeURIComponent('status>=500')}&min_time=${endS - 86_400}&max_time=${endS}&buckets=96`],
+];
+
+const rows: string[] = [];
+for (const [name, path] of cases) {
+  await get(path); // warm
+  const times: number[] = [];
+  let hits = 0;
+  for (let r = 0; r < REPS; r++) {
+    const { ms, body } = await get(path);
+    times.push(ms);
+    hits = body.events?.length ?? -1;
+  }
+  rows.push(`| ${name} | ${q(times, 0.5).toFixed(1)} | ${q(times, 0.95).toFixed(1)} | ${hits >= 0 ? hits : 'buckets'} |`);
+}
+server.kill('SIGTERM');
+await new Promise((r) => server.once('exit', r));
+
+// Alert-style count over the last hour, through the store function alert runs use.
+const store = openStore(DIR);
+const countTimes: number[] = [];
+let counted = 0;
+for (const query of ['status>=500 program:heroku/router', 'error', 'H12']) {
+  const parsed = parse(query);
+  if (!parsed.ok) throw new Error(parsed.error.message);
+  const filter = store.compile(parsed.ast);
+  for (let r = 0; r < REPS; r++) {
+    const t = performance.now();
+    counted = store.windows.count(filter, idFloorForTime((endS - 3600) * 1000), idFloorForTime(endS * 1000)).count;
+    countTimes.push(performance.now() - t);
+  }
+  rows.push(`| count over the last hour: ${query} | ${q(countTimes.slice(-REPS), 0.5).toFixed(1)} | ${q(countTimes.slice(-REPS), 0.95).toFixed(1)} | ${counted} |`);
+}
+store.close();
+
+// The baseline: ripgrep counting the rare word over the same lines as one raw file (page cache warm).
+const rg = existsSync('/usr/bin/rg') ? 'rg' : 'grep';
+const rgTimes: number[] = [];
+for (let r = 0; r < 5; r++) {
+  const t = performance.now();
+  execFileSync(rg, ['-c', RARE_WORD, RAW]);
+  rgTimes.push(performance.now() - t);
+}
+console.log(`machine: ${cpus().length} × ${cpus()[0]!.model}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}; ${N} events, ${REPS} repetitions, newest-100 pages over HTTP\n`);
+console.log('| query | p50 ms | p95 ms | events |\n| --- | --- | --- | --- |');
+for (const r of rows) console.log(r);
+console.log(`\n\`${rg} -c ${RARE_WORD}\` over the raw ${N}-line file: median ${q(rgTimes, 0.5).toFixed(0)} ms`);
