@@ -17,6 +17,9 @@ import type { Pipeline } from './pipeline.ts';
 
 export const DRAIN_BODY_LIMIT_BYTES = 10 * 1024 * 1024; // Heroku batches are far smaller
 const RETRY_AFTER_S = 2;
+// Heroku gives up on a drain request after 5 s. A batch not committed by then is answered 503 so
+// that Heroku retries; if it commits meanwhile, the retry's Logplex-Frame-Id finds it stored.
+const REPLY_DEADLINE_MS = 4500;
 const UNKNOWN_TOKEN_AUDIT_INTERVAL_MS = 60_000;
 
 export interface DrainOptions {
@@ -113,11 +116,20 @@ export async function drainRoutes(app: FastifyInstance, opts: DrainOptions): Pro
     if (lines.length === 0) return reply.code(204).send();
     const events = lines.map((l) => attribute(l, { ip: request.ip, drainName: drain.name }, receivedMs));
     const frameId = request.headers['logplex-frame-id'];
+    const committed = opts.pipeline.submit(events, 'drain', typeof frameId === 'string' && frameId ? `${drain.id}:${frameId}` : undefined);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), REPLY_DEADLINE_MS)));
     try {
-      await opts.pipeline.submit(events, 'drain', typeof frameId === 'string' && frameId ? `${drain.id}:${frameId}` : undefined);
+      if ((await Promise.race([committed, late])) === 'late') {
+        opts.metrics.inc('driftwood_drain_slow_commit_total', 'drain requests answered 503 because their commit took longer than Heroku waits');
+        committed.catch(() => undefined); // its outcome is logged by the pipeline; the retry decides
+        return reply.code(503).header('retry-after', RETRY_AFTER_S).send({ message: 'the store is slow: retry later' });
+      }
     } catch (e) {
       opts.log.error(`${where}: ${(e as Error).message}`);
       return reply.code(503).header('retry-after', RETRY_AFTER_S).send({ message: 'cannot store the batch now: retry later' });
+    } finally {
+      clearTimeout(timer);
     }
     return reply.code(204).send();
   };
