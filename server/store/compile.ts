@@ -23,23 +23,27 @@ interface Part {
 
 const TOKEN = /[\p{L}\p{N}\p{Co}]+/gu; // token characters of FTS5 unicode61
 const TOKEN_CHAR = /^[\p{L}\p{N}\p{Co}]$/u;
-const SHORT_PREFIX_CHARS = 3;
+const PREFIX_INDEX_CHARS = 3; // FTS5 prefix = '3' (day/0001_init.sql)
 
 /**
  * FTS5 candidates for a needle that must start at a word start: all of its tokens, the last one a
  * prefix unless the needle ends in a separator. `status=50` → `"status" AND "50"*`. The index has
  * no positions (detail=none), so word order and columns are left to the exact check.
  */
-function ftsTokens(needle: string): { fts?: string; pureToken: boolean } {
+function ftsTokens(needle: string): { fts?: string; exact: boolean } {
   const tokens = needle.match(TOKEN);
-  if (!tokens) return { pureToken: false };
-  const prefix = TOKEN_CHAR.test(needle.at(-1)!);
-  const pureToken = tokens.length === 1 && tokens[0] === needle;
-  // A short prefix after other tokens (`10.1.2`: "2"*) would expand to most numbers: leave it to
-  // the exact check and let the other tokens find the candidates.
+  if (!tokens) return { exact: false };
   const last = tokens.length - 1;
-  const used = prefix && last > 0 && tokens[last]!.length < SHORT_PREFIX_CHARS ? tokens.slice(0, last) : tokens;
-  return { fts: used.map((t, i) => `"${t}"${i === last && prefix ? '*' : ''}`).join(' AND '), pureToken };
+  if (!TOKEN_CHAR.test(needle.at(-1)!)) return { fts: tokens.map((t) => `"${t}"`).join(' AND '), exact: false };
+  // The last token is a prefix. The index keeps 3-character prefixes (day/0001_init.sql): a longer
+  // one is looked up by its first 3 characters (candidates; the exact check does the rest). A
+  // shorter one after other tokens (`10.1.2`: "2"*) is left to the exact check; alone, FTS5
+  // merges every term with that prefix (slow, but `ab` alone is a rare query).
+  const stem = tokens[last]!;
+  const prefix = stem.length < PREFIX_INDEX_CHARS && last > 0 ? [] : [`"${[...stem].slice(0, PREFIX_INDEX_CHARS).join('')}"*`];
+  const fts = [...tokens.slice(0, last).map((t) => `"${t}"`), ...prefix].join(' AND ');
+  // Only a lone token whose prefix the index holds exactly is decided by the index alone.
+  return { fts, exact: last === 0 && tokens[0] === needle && [...stem].length === PREFIX_INDEX_CHARS };
 }
 
 // An empty list is the constant 0, never `IN (NULL)`: that is NULL, and NOT NULL is not true.
@@ -54,9 +58,9 @@ function compileNode(node: QueryNode, ctx: CompileContext): Part {
     case 'phrase': {
       const needle = node.value.toLowerCase();
       const senders = ctx.systems.filter((s) => containsAtWordStart(s.name.toLowerCase(), needle)).map((s) => s.id);
-      const { fts, pureToken } = ftsTokens(needle);
+      const { fts, exact } = ftsTokens(needle);
       if (senders.length) return { exact: false, where: `(${isIn('e.system_id', senders)} OR dw_text(e.program, e.message, ?))`, params: [...senders, needle] };
-      return { fts, exact: pureToken, where: 'dw_text(e.program, e.message, ?)', params: [needle] };
+      return { fts, exact, where: 'dw_text(e.program, e.message, ?)', params: [needle] };
     }
     case 'and': {
       const parts = node.children.map((c) => compileNode(c, ctx));

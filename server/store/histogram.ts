@@ -4,7 +4,6 @@
 import { IDS_PER_MS, idFloorForTime } from './ids.ts';
 import { dayOf, dayStartMs, type Partitions } from './partitions.ts';
 import type { Filter } from './search.ts';
-import { ftsFor } from './fts.ts';
 
 export interface HistogramRequest {
   filter: Filter;
@@ -59,7 +58,7 @@ export function histogram(partitions: Partitions, req: HistogramRequest): Histog
         `SELECT CAST(((e.id / ${IDS_PER_MS}) - ?) / ? AS INTEGER) AS b, count(*) AS n FROM ${from}
          WHERE ${match}e.id >= ? AND e.id < ? AND (${req.filter.where}) GROUP BY b`,
       )
-      .all(req.minMs, width, ...(req.filter.fts === undefined ? [] : [ftsFor(db, req.filter.fts)]), idFloorForTime(lo), idFloorForTime(hi), ...req.filter.params) as { b: number; n: number }[];
+      .all(req.minMs, width, ...(req.filter.fts === undefined ? [] : [req.filter.fts]), idFloorForTime(lo), idFloorForTime(hi), ...req.filter.params) as { b: number; n: number }[];
     for (const r of rows) if (r.b >= 0 && r.b < req.buckets) counts[r.b]! += r.n;
   }
   return { buckets: counts.map((count, i) => ({ t: Math.floor((req.minMs + i * width) / 1000), count })), timedOut };

@@ -5,7 +5,6 @@ import { toEvent, type EventRow } from './codec.ts';
 import { idFloorForTime, timeOfId } from './ids.ts';
 import { dayOf, dayStartMs, type Partitions } from './partitions.ts';
 import type { Systems } from './systems.ts';
-import { ftsFor } from './fts.ts';
 
 /**
  * A compiled query, produced only by store/compile.ts: an optional FTS5 MATCH expression that
@@ -83,7 +82,6 @@ export class Searcher {
     for (const day of days) {
       const db = this.partitions.reader(day);
       if (!db) continue;
-      let head: string[] | undefined; // the MATCH expression, expanded once per day file
       const start = idFloorForTime(dayStartMs(day)) - 1;
       const end = idFloorForTime(dayStartMs(day) + DAY_MS);
       // Walk the day in one-hour slices so that a slow query can stop at the deadline with a cursor.
@@ -94,7 +92,7 @@ export class Searcher {
         if (sliceLo >= sliceHi - 1) continue;
         if (req.now() > req.deadlineMs) return this.finish(found, false, true, cursor);
         const sql = sliceSql(req.filter, req.direction === 'newest' ? 'DESC' : 'ASC');
-        head ??= req.filter.fts === undefined ? [] : [ftsFor(db, req.filter.fts)];
+        const head = req.filter.fts === undefined ? [] : [req.filter.fts];
         const rows = db.prepare(sql).all(...head, sliceLo, sliceHi, ...req.filter.params, req.limit - found.length) as EventRow[];
         found.push(...rows);
         if (found.length >= req.limit) return this.finish(found, false, false, Number(found[found.length - 1]!.id));

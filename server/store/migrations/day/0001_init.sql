@@ -16,12 +16,14 @@ CREATE INDEX events_system_id ON events (system_id, id);
 -- External-content FTS over what bare terms reach (DESIGN 5); the sender name is matched
 -- through the systems table instead of being indexed on every row. detail=none keeps only which
 -- rows hold a token (49 B/line instead of 159 B with positions, and faster to write): the index
--- finds candidates, and store/compile.ts re-checks phrases and columns exactly.
+-- finds candidates, and store/compile.ts re-checks phrases and columns exactly. The 3-character
+-- prefix index (+26 B/line) lets `get*` stream newest-first: without it FTS5 merges the doclists
+-- of every term with the prefix first (2 s at 10M lines; 0.6 ms with it).
 CREATE VIRTUAL TABLE events_fts USING fts5 (
   program, message,
   content = 'events', content_rowid = 'id',
   tokenize = 'unicode61 remove_diacritics 0',
-  columnsize = 0, detail = none
+  prefix = '3', columnsize = 0, detail = none
 );
 -- Logplex-Frame-Id of every drain batch stored here: a retried batch is stored once.
 CREATE TABLE drain_frames (
