@@ -1,6 +1,7 @@
 // Counts of matching events per time bucket (the UI's velocity graph, DESIGN 4 histogram.json).
-// A time-only query reads the per-minute counts kept at insert; any other query counts its
-// matches with one grouped query per day file, within the request's time budget.
+// A time-only query reads the per-minute counts kept at insert (its buckets are then whole
+// minutes, aligned to the minute); any other query counts its matches hour by hour, within the
+// request's time budget.
 import { IDS_PER_MS, idFloorForTime } from './ids.ts';
 import { dayOf, dayStartMs, type Partitions } from './partitions.ts';
 import type { Filter } from './search.ts';
@@ -24,42 +25,52 @@ export interface Histogram {
 }
 
 const DAY_MS = 86_400_000;
+const MINUTE_MS = 60_000;
+const SLICE_MS = 3_600_000; // the budget is checked between one-hour slices
 
 export function histogram(partitions: Partitions, req: HistogramRequest): Histogram {
-  const width = (req.maxMs - req.minMs) / req.buckets;
+  let { minMs, maxMs } = req;
+  let width = (maxMs - minMs) / req.buckets;
+  const fromMinutes = req.timeOnly && width >= MINUTE_MS;
+  if (fromMinutes) {
+    minMs = Math.floor(minMs / MINUTE_MS) * MINUTE_MS;
+    width = Math.ceil(width / MINUTE_MS) * MINUTE_MS;
+    maxMs = minMs + width * req.buckets;
+  }
   const counts = new Array<number>(req.buckets).fill(0);
-  const systems = req.systemIds ? ` AND system_id IN (${req.systemIds.map(() => '?').join(',') || 'NULL'})` : '';
-  const minuteAligned = width >= 60_000 && req.minMs % 60_000 === 0;
+  const add = (startMs: number, n: number) => {
+    const b = Math.floor((startMs - minMs) / width);
+    if (b >= 0 && b < req.buckets) counts[b]! += n;
+  };
   let timedOut = false;
-  for (const day of partitions.days()) {
-    if (day < dayOf(req.minMs) || day > dayOf(req.maxMs - 1)) continue;
-    if (req.now() > req.deadlineMs) {
-      timedOut = true;
-      break;
-    }
+  const days = partitions.days().filter((d) => d >= dayOf(minMs) && d <= dayOf(maxMs - 1)).reverse();
+  outer: for (const day of days) {
     const db = partitions.reader(day);
     if (!db) continue;
-    const lo = Math.max(req.minMs, dayStartMs(day));
-    const hi = Math.min(req.maxMs, dayStartMs(day) + DAY_MS);
-    if (req.timeOnly && minuteAligned) {
+    const lo = Math.max(minMs, dayStartMs(day));
+    const hi = Math.min(maxMs, dayStartMs(day) + DAY_MS);
+    if (fromMinutes) {
+      const systems = req.systemIds ? ` AND system_id IN (${req.systemIds.map(() => '?').join(',') || 'NULL'})` : '';
       const rows = db
         .prepare(`SELECT minute, sum(count) AS n FROM minute_counts WHERE minute >= ? AND minute < ?${systems} GROUP BY minute`)
-        .all(Math.floor(lo / 60_000), Math.ceil(hi / 60_000), ...(req.systemIds ?? [])) as { minute: number; n: number }[];
-      for (const r of rows) {
-        const b = Math.floor((r.minute * 60_000 - req.minMs) / width);
-        if (b >= 0 && b < req.buckets) counts[b]! += r.n;
-      }
+        .all(lo / MINUTE_MS, Math.ceil(hi / MINUTE_MS), ...(req.systemIds ?? [])) as { minute: number; n: number }[];
+      for (const r of rows) add(r.minute * MINUTE_MS, r.n);
       continue;
     }
     const from = req.filter.fts === undefined ? 'events e' : 'events_fts f JOIN events e ON e.id = f.rowid';
     const match = req.filter.fts === undefined ? '' : 'events_fts MATCH ? AND ';
-    const rows = db
-      .prepare(
-        `SELECT CAST(((e.id / ${IDS_PER_MS}) - ?) / ? AS INTEGER) AS b, count(*) AS n FROM ${from}
-         WHERE ${match}e.id >= ? AND e.id < ? AND (${req.filter.where}) GROUP BY b`,
-      )
-      .all(req.minMs, width, ...(req.filter.fts === undefined ? [] : [req.filter.fts]), idFloorForTime(lo), idFloorForTime(hi), ...req.filter.params) as { b: number; n: number }[];
-    for (const r of rows) if (r.b >= 0 && r.b < req.buckets) counts[r.b]! += r.n;
+    const statement = db.prepare(
+      `SELECT CAST(((e.id / ${IDS_PER_MS}) - ?) / ? AS INTEGER) AS b, count(*) AS n FROM ${from}
+       WHERE ${match}e.id >= ? AND e.id < ? AND (${req.filter.where}) GROUP BY b`,
+    );
+    for (let t = lo; t < hi; t += SLICE_MS) {
+      if (req.now() > req.deadlineMs) {
+        timedOut = true;
+        break outer;
+      }
+      const rows = statement.all(minMs, width, ...(req.filter.fts === undefined ? [] : [req.filter.fts]), idFloorForTime(t), idFloorForTime(Math.min(hi, t + SLICE_MS)), ...req.filter.params) as { b: number; n: number }[];
+      for (const r of rows) if (r.b >= 0 && r.b < req.buckets) counts[r.b]! += r.n;
+    }
   }
-  return { buckets: counts.map((count, i) => ({ t: Math.floor((req.minMs + i * width) / 1000), count })), timedOut };
+  return { buckets: counts.map((count, i) => ({ t: Math.floor((minMs + i * width) / 1000), count })), timedOut };
 }
