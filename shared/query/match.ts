@@ -76,6 +76,15 @@ export function severityCompareCodes(node: SeverityCompare): number[] {
 }
 
 // Lower-cased haystacks, computed at most once per event and only when a node asks.
+// One view per event, shared by every matcher that sees it (a live tail tests each event against
+// many queries): the lower-cased fields are computed once, not once per query.
+const views = new WeakMap<Event, View>();
+function viewOf(event: Event): View {
+  let v = views.get(event);
+  if (!v) views.set(event, (v = new View(event)));
+  return v;
+}
+
 class View {
   private cache: Partial<Record<'source_name' | 'program' | 'message' | 'hostname', string>> = {};
   constructor(readonly event: Event) {}
@@ -88,7 +97,7 @@ type Test = (v: View) => boolean;
 
 export function compileMatcher(ast: QueryNode, ctx: MatchContext = {}): Matcher {
   const test = compile(ast, ctx);
-  return (event) => test(new View(event));
+  return (event) => test(viewOf(event));
 }
 
 export function matches(ast: QueryNode, event: Event, ctx: MatchContext = {}): boolean {
