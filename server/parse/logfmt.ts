@@ -88,3 +88,53 @@ function readQuoted(s: string, start: number, out: Record<string, string>, key: 
   out[key] = value + s.slice(chunkStart, n);
   return n;
 }
+
+/**
+ * parseLogfmt(message)[name] without building the object: the SQL field comparisons
+ * (`status>=500`) call this once per candidate row. Same scan, same answer (a property test
+ * holds the two together).
+ */
+export function logfmtField(message: string, name: string): string | undefined {
+  const n = message.length;
+  let found: string | undefined;
+  let i = 0;
+  while (i < n) {
+    while (i < n && isSpace(message.charCodeAt(i))) i++;
+    if (i >= n) break;
+    const keyStart = i;
+    if (isLetter(message.charCodeAt(i))) {
+      i++;
+      while (i < n && isKeyChar(message.charCodeAt(i))) i++;
+      if (i < n && message.charCodeAt(i) === EQ) {
+        const wanted = i - keyStart === name.length && message.startsWith(name, keyStart);
+        i++;
+        if (i < n && message.charCodeAt(i) === QUOTE) {
+          const box: Record<string, string> = {};
+          i = wanted ? readQuoted(message, i + 1, box, name) : skipQuoted(message, i + 1);
+          if (wanted) found = box[name];
+        } else {
+          const valueStart = i;
+          while (i < n && !isSpace(message.charCodeAt(i))) i++;
+          if (wanted) found = message.slice(valueStart, i);
+        }
+        continue;
+      }
+    }
+    while (i < n && !isSpace(message.charCodeAt(i))) i++;
+  }
+  return found;
+}
+
+/** The index after a quoted value that starts after its opening quote (as readQuoted reads it). */
+function skipQuoted(s: string, start: number): number {
+  const n = s.length;
+  for (let i = start; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c === QUOTE) return i + 1;
+    if (c === BACKSLASH && i + 1 < n) {
+      const next = s.charCodeAt(i + 1);
+      if (next === QUOTE || next === BACKSLASH) i++;
+    }
+  }
+  return n;
+}

@@ -2,7 +2,7 @@
 // (shared/query/match.ts) apply the very same rules to text, wildcards, fields and regexes.
 import type Database from 'better-sqlite3';
 import { containsAtWordStart, numericValue, wildcardToRegExp } from '../../shared/query/match.ts';
-import { parseLogfmt } from '../parse/logfmt.ts';
+import { logfmtField } from '../parse/logfmt.ts';
 
 const CACHE_MAX = 256;
 const cached = <T>(cache: Map<string, T>, key: string, make: () => T): T => {
@@ -25,8 +25,7 @@ export function fieldOf(message: string, extra: string | null, name: string): st
   }
   // Cheap pre-check: most messages do not mention the field at all.
   if (!message.includes(`${name}=`)) return undefined;
-  const fields = parseLogfmt(message);
-  return Object.hasOwn(fields, name) ? fields[name] : undefined;
+  return logfmtField(message, name);
 }
 
 export function registerFunctions(db: Database.Database): void {

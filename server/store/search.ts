@@ -2,7 +2,7 @@
 // exclusive; the newest matches below max_id, or the oldest above min_id when only min_id is given.
 import type { Event } from '../../shared/event.ts';
 import { toEvent, type EventRow } from './codec.ts';
-import { idFloorForTime, timeOfId } from './ids.ts';
+import { IDS_PER_MS, idFloorForTime, timeOfId } from './ids.ts';
 import { dayOf, dayStartMs, type Partitions } from './partitions.ts';
 import type { Systems } from './systems.ts';
 
@@ -52,7 +52,7 @@ export interface Page {
 }
 
 const DAY_MS = 86_400_000;
-const CHUNK_MS = 3_600_000; // the budget is checked between one-hour slices of a day
+const FIRST_SLICE_MS = 3_600_000; // the budget is checked between slices: 1 h, then 2 h, 4 h … of a day
 
 export function timeBoundsToIds(minTimeS?: number, maxTimeS?: number): { minId?: number; maxId?: number } {
   return {
@@ -79,24 +79,27 @@ export class Searcher {
     if (req.direction === 'oldest') days = days.reverse();
     const found: EventRow[] = [];
     let cursor = req.direction === 'newest' ? hi : lo;
+    const newest = req.direction === 'newest';
+    const sql = sliceSql(req.filter, newest ? 'DESC' : 'ASC');
+    const head = req.filter.fts === undefined ? [] : [req.filter.fts];
     for (const day of days) {
       const db = this.partitions.reader(day);
       if (!db) continue;
-      const start = idFloorForTime(dayStartMs(day)) - 1;
-      const end = idFloorForTime(dayStartMs(day) + DAY_MS);
-      // Walk the day in one-hour slices so that a slow query can stop at the deadline with a cursor.
-      for (let slice = 0; slice < DAY_MS / CHUNK_MS; slice++) {
-        const offset = req.direction === 'newest' ? DAY_MS / CHUNK_MS - 1 - slice : slice;
-        const sliceLo = Math.max(lo, Math.max(start, idFloorForTime(dayStartMs(day) + offset * CHUNK_MS) - 1));
-        const sliceHi = Math.min(hi, Math.min(end, idFloorForTime(dayStartMs(day) + (offset + 1) * CHUNK_MS)));
-        if (sliceLo >= sliceHi - 1) continue;
+      const statement = db.prepare(sql);
+      // The day's part of the id range, walked in slices that start at one hour and double: a
+      // slow query stops at the deadline with a cursor, a rare one costs few statements.
+      let from = Math.max(lo, idFloorForTime(dayStartMs(day)) - 1);
+      let to = Math.min(hi, idFloorForTime(dayStartMs(day) + DAY_MS));
+      for (let span = FIRST_SLICE_MS * IDS_PER_MS; from < to - 1; span *= 2) {
         if (req.now() > req.deadlineMs) return this.finish(found, false, true, cursor);
-        const sql = sliceSql(req.filter, req.direction === 'newest' ? 'DESC' : 'ASC');
-        const head = req.filter.fts === undefined ? [] : [req.filter.fts];
-        const rows = db.prepare(sql).all(...head, sliceLo, sliceHi, ...req.filter.params, req.limit - found.length) as EventRow[];
+        const sliceLo = newest ? Math.max(from, to - span) : from;
+        const sliceHi = newest ? to : Math.min(to, from + span);
+        const rows = statement.all(...head, sliceLo, sliceHi, ...req.filter.params, req.limit - found.length) as EventRow[];
         found.push(...rows);
         if (found.length >= req.limit) return this.finish(found, false, false, Number(found[found.length - 1]!.id));
-        cursor = req.direction === 'newest' ? sliceLo + 1 : sliceHi - 1;
+        cursor = newest ? sliceLo + 1 : sliceHi - 1;
+        if (newest) to = sliceLo + 1;
+        else from = sliceHi - 1;
       }
     }
     return this.finish(found, true, false, cursor);

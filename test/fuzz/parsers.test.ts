@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EVENT_FLAGS } from '../../shared/event.ts';
 import { createFrameSplitter, splitLogplexBody, type FramerOutput } from '../../server/ingest/framing.ts';
-import { parseLogfmt } from '../../server/parse/logfmt.ts';
+import { logfmtField, parseLogfmt } from '../../server/parse/logfmt.ts';
 import { inferSeverity } from '../../server/parse/severity.ts';
 import { parsePlainLine, parseSyslog, type SyslogParseOptions } from '../../server/parse/syslog.ts';
 import type { ParsedLine } from '../../server/parse/types.ts';
@@ -214,4 +214,15 @@ describe('hostile input stays linear', () => {
       splitLogplexBody(data);
     }
   });
+});
+
+it('logfmtField(message, key) is parseLogfmt(message)[key] for any message and key', () => {
+  const piece = fc.oneof(fc.constantFrom('status', 'a', 'status=', '=', '"', '\\"', '\\\\', ' ', 'x="y z"', 'status="5 0"', 'b=1', '\t'), fc.string({ maxLength: 4 }));
+  fc.assert(
+    fc.property(fc.array(piece, { maxLength: 12 }).map((p) => p.join('')), fc.constantFrom('status', 'a', 'x', 'b', 'y'), (message, key) => {
+      const all = parseLogfmt(message);
+      expect(logfmtField(message, key)).toBe(Object.hasOwn(all, key) ? all[key] : undefined);
+    }),
+    { numRuns: 3000 },
+  );
 });
