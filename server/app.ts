@@ -1,5 +1,6 @@
 // buildApp(deps): the Fastify instance with every route; it never listens, so tests use inject().
 import helmet from '@fastify/helmet';
+import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import { AppError } from './errors.ts';
@@ -9,10 +10,22 @@ import type { Logger } from './log.ts';
 import type { Metrics } from './metrics.ts';
 import type { Audit } from './security/audit.ts';
 import type { Store } from './store/index.ts';
+import { defaultAccess, installAuth, type Access } from './http/auth.ts';
 import { drainAdminRoutes } from './http/routes/drains.ts';
+import { sessionRoutes } from './http/routes/session.ts';
+import { setupRoutes } from './http/routes/setup.ts';
+import { tokenRoutes } from './http/routes/tokens.ts';
+import { userRoutes } from './http/routes/users.ts';
 import { eventRoutes } from './http/routes/events.ts';
 import { systemRoutes } from './http/routes/systems.ts';
+import { groupRoutes } from './http/routes/groups.ts';
 import { staticRoutes } from './http/static.ts';
+import { alertRoutes } from './http/routes/alerts.ts';
+import { searchRoutes } from './http/routes/searches.ts';
+import { createMailer } from './alerts/email.ts';
+import { AlertEngine } from './alerts/run.ts';
+import { closeAllTails, tailRoutes, TAIL_CLIENT_MESSAGE_MAX } from './http/routes/tail.ts';
+import { startTailHub, type TailHub } from './tail/hub.ts';
 
 export interface AppDeps {
   config: Readonly<Config>;
@@ -24,6 +37,12 @@ export interface AppDeps {
   now: () => number;
   webRoot: string;
   https?: { cert: Buffer; key: Buffer };
+  /** The one-time code for POST /api/v1/setup, printed at start while no user exists. */
+  setupCode?: string;
+  /** The live tail hub, fed by pipeline.onCommit (main.ts); without one, buildApp makes its own. */
+  hub?: TailHub;
+  /** Alert runs and deliveries (main.ts); without one, buildApp makes one that no scheduler drives. */
+  alerts?: AlertEngine;
 }
 
 const API_BODY_LIMIT_BYTES = 256 * 1024; // JSON API bodies are small; drains have their own limit
@@ -52,13 +71,48 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     hsts: deps.https ? { maxAge: 31_536_000 } : false,
   });
 
-  app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/metrics', async (_request, reply) => reply.type('text/plain; version=0.0.4').send(deps.metrics.render()));
+  // Before any route: every route registered below is checked (default access: member).
+  const auth = await installAuth(app, { store: deps.store, audit: deps.audit, metrics: deps.metrics, now: deps.now, publicUrl: deps.config.publicUrl });
+  /** Registers a plugin whose routes default to `access`. */
+  const scoped = (access: Access, register: (scope: FastifyInstance) => PromiseLike<unknown>) =>
+    app.register(async (scope) => {
+      defaultAccess(scope, access);
+      await register(scope);
+    });
 
-  await app.register(drainRoutes, { store: deps.store, pipeline: deps.pipeline, metrics: deps.metrics, log: deps.log, audit: deps.audit, maxMessageBytes: deps.config.maxMessageBytes, timeZone: deps.config.timeZone, now: deps.now });
+  app.get('/healthz', { config: { access: 'public' } }, async () => ({ status: 'ok' }));
+  app.get('/metrics', { config: { access: deps.config.metricsPublic ? 'public' : 'member' } }, async (_request, reply) =>
+    reply.type('text/plain; version=0.0.4').send(deps.metrics.render()),
+  );
+
+  await app.register(setupRoutes, { ctx: auth, setupCode: deps.setupCode });
+  await app.register(sessionRoutes, auth);
+  await app.register(userRoutes, auth);
+  await app.register(tokenRoutes, auth);
+  // Drains carry their own token in the URL (ingest/drain.ts): public to the session guard.
+  await scoped('public', (scope) => scope.register(drainRoutes, { store: deps.store, pipeline: deps.pipeline, metrics: deps.metrics, log: deps.log, audit: deps.audit, maxMessageBytes: deps.config.maxMessageBytes, timeZone: deps.config.timeZone, now: deps.now }));
   await app.register(eventRoutes, { store: deps.store, now: deps.now });
+  await app.register(websocket, {
+    options: { maxPayload: TAIL_CLIENT_MESSAGE_MAX },
+    preClose(done) {
+      closeAllTails(this.websocketServer.clients);
+      this.websocketServer.close(() => done());
+    },
+  });
+  let hub = deps.hub;
+  if (!hub) {
+    const own = startTailHub(deps.pipeline, deps.metrics, deps.log);
+    app.addHook('onClose', async () => own.stop());
+    hub = own.hub;
+  }
+  await app.register(tailRoutes, { store: deps.store, hub, log: deps.log, now: deps.now });
   await app.register(systemRoutes, { store: deps.store });
-  await app.register(drainAdminRoutes, { store: deps.store, publicUrl: deps.config.publicUrl, now: deps.now });
-  await app.register(staticRoutes, { root: deps.webRoot });
+  await app.register(groupRoutes, { store: deps.store, now: deps.now });
+  const alerts = deps.alerts ?? new AlertEngine({ store: deps.store, log: deps.log, now: deps.now, publicUrl: deps.config.publicUrl, mailer: createMailer({ smtpUrl: deps.config.smtpUrl, from: deps.config.mailFrom }) });
+  await app.register(searchRoutes, { store: deps.store, publicUrl: deps.config.publicUrl, now: deps.now });
+  await app.register(alertRoutes, { store: deps.store, engine: alerts, publicUrl: deps.config.publicUrl, now: deps.now });
+  await scoped('admin', (scope) => scope.register(drainAdminRoutes, { store: deps.store, publicUrl: deps.config.publicUrl, now: deps.now }));
+  // The UI's files and SPA fallback: the sign-in page must load for anonymous browsers.
+  await scoped('public', (scope) => scope.register(staticRoutes, { root: deps.webRoot }));
   return app;
 }

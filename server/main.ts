@@ -12,25 +12,40 @@ import { startUdp } from './ingest/udp.ts';
 import type { Logger } from './log.ts';
 import { Metrics } from './metrics.ts';
 import { createAudit } from './security/audit.ts';
-import { openStore, type Store } from './store/index.ts';
+import { newSetupCode } from './security/secrets.ts';
+import { openStore, ThreadedWriter, type Store } from './store/index.ts';
+import { enforceRetention } from './store/retention.ts';
+import { createMailer } from './alerts/email.ts';
+import { AlertEngine } from './alerts/run.ts';
+import { startScheduler } from './alerts/scheduler.ts';
+import type { WebhookOptions } from './alerts/webhook.ts';
+import { startTailHub } from './tail/hub.ts';
 
 export interface RunningServer {
   store: Store;
   pipeline: Pipeline;
   metrics: Metrics;
+  /** Alert rounds, deliveries and tests (runDue(now), settled()). */
+  alerts: AlertEngine;
   httpPort: number;
   syslogPort?: number;
   syslogTlsPort?: number;
   url: string;
+  /** Set while no user exists: the one-time code for POST /api/v1/setup (printed by `serve`). */
+  setupCode?: string;
   close(): Promise<void>;
 }
 
+const RETENTION_INTERVAL_MS = 3_600_000; // days expire at midnight UTC; an hour late is fine
 const WEB_ROOT = fileURLToPath(new URL('../web/dist/', import.meta.url));
 
 export interface StartOptions {
   now?: () => number;
   /** Tests: syslog port 0 means "any free port" instead of "off". */
   ephemeralSyslog?: boolean;
+  /** Alerts: the scheduler's cron expression (tests: '* * * * * *' ticks every second), or false
+   *  for none (tests call alerts.runDue(now) themselves); webhook retry delays; email retry delays. */
+  alerts?: { tick?: string | false; webhook?: Partial<WebhookOptions>; emailRetryDelaysMs?: number[] };
 }
 
 export async function startServer(config: Readonly<Config>, log: Logger, options: StartOptions = {}): Promise<RunningServer> {
@@ -46,9 +61,28 @@ export async function startServer(config: Readonly<Config>, log: Logger, options
     const store = await step(`opened store at ${config.dataDir}`, () => openStore(config.dataDir));
     stops.push({ name: 'store', stop: () => store.close() });
     const metrics = new Metrics();
-    const pipeline = new Pipeline(store, metrics);
+    const writer = await step('started writer thread', () => ThreadedWriter.start(config.dataDir, store.systems));
+    stops.push({ name: 'writer thread', stop: () => writer.close() });
+    const pipeline = new Pipeline(writer, metrics);
     stops.push({ name: 'pipeline', stop: () => pipeline.close() });
+    const tail = startTailHub(pipeline, metrics, log);
+    stops.push({ name: 'live tail', stop: () => tail.stop() });
     const audit = createAudit(pipeline, log, now);
+    const retention = () => {
+      const removed = enforceRetention(store.partitions, config, now());
+      if (removed.length) log.info(`retention: deleted the events of ${removed.join(', ')}`);
+    };
+    await step('applied retention', retention);
+    const retentionTimer = setInterval(retention, RETENTION_INTERVAL_MS).unref();
+    stops.push({ name: 'retention', stop: () => clearInterval(retentionTimer) });
+    // Alerts read committed events only; stopped before the store closes.
+    const alerts = new AlertEngine({ store, log, now, publicUrl: config.publicUrl, mailer: createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom }), webhook: options.alerts?.webhook, emailRetryDelaysMs: options.alerts?.emailRetryDelaysMs });
+    const tick = options.alerts?.tick;
+    if (tick === false) stops.push({ name: 'alerts', stop: () => alerts.stop() });
+    else {
+      const scheduler = await step('started alert scheduler', () => startScheduler(alerts, log, now, tick));
+      stops.push({ name: 'alert scheduler', stop: () => scheduler.stop() });
+    }
     const ctx = { pipeline, store, metrics, log, audit, allow: allowList(config.syslogAllow), maxMessageBytes: config.maxMessageBytes, timeZone: config.timeZone, now };
 
     let syslogPort: number | undefined;
@@ -68,7 +102,9 @@ export async function startServer(config: Readonly<Config>, log: Logger, options
     }
 
     const https = config.httpTlsCert && config.httpTlsKey ? { cert: readFileSync(config.httpTlsCert), key: readFileSync(config.httpTlsKey) } : undefined;
-    const app = await buildApp({ config, store, pipeline, metrics, log, audit, now, webRoot: WEB_ROOT, https });
+    // First run: only someone who can read the server's output may create the first admin.
+    const setupCode = store.users.count() === 0 ? newSetupCode() : undefined;
+    const app = await buildApp({ config, store, pipeline, metrics, log, audit, now, webRoot: WEB_ROOT, https, setupCode, hub: tail.hub, alerts });
     await step('started HTTP', () => app.listen({ host: config.httpHost, port: config.httpPort }));
     stops.push({ name: 'HTTP', stop: () => app.close() });
     const httpPort = (app.server.address() as { port: number }).port;
@@ -80,7 +116,7 @@ export async function startServer(config: Readonly<Config>, log: Logger, options
       (closing ??= (async () => {
         for (const s of stops.reverse()) await step(`stopped ${s.name}`, s.stop);
       })());
-    return { store, pipeline, metrics, httpPort, syslogPort, syslogTlsPort, url, close };
+    return { store, pipeline, metrics, alerts, httpPort, syslogPort, syslogTlsPort, url, setupCode, close };
   } catch (e) {
     for (const s of stops.reverse()) await s.stop();
     throw e;

@@ -153,6 +153,8 @@ export interface TailParams {
   group_id?: string;
   /** Resume: first every stored match with id > min_id, then the live stream; no gap, no repeat. */
   min_id?: string;
+  /** Start at a time instead (Unix seconds, received_at >= min_time, as search's); the later of the two wins. */
+  min_time?: string;
   /** Without min_id: first the newest N stored matches (default 0, at most 1000), then live. */
   backfill?: string;
   /** An API token (browsers cannot set WebSocket headers). Never logged. */
@@ -256,7 +258,8 @@ export interface AlertWithSecret extends Alert {
 export interface AlertRequest {
   search_id: number;
   frequency: AlertFrequency;
-  condition: AlertCondition;
+  /** Default: at least 1 new match. */
+  condition?: AlertCondition;
   email_to?: string[];
   webhook_url?: string | null;
   webhook_counts_only?: boolean;

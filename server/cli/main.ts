@@ -1,14 +1,32 @@
 // driftwood <command>: the CLI of DESIGN 8.
+import { alerts } from './alerts.ts';
 import { drain } from './drain.ts';
+import { searchCommand } from './search.ts';
 import { serve } from './serve.ts';
+import { tailCommand } from './tail.ts';
+import { token } from './token.ts';
+import { user } from './user.ts';
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = { serve, drain };
+const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = { serve, drain, user, token, alerts, search: (argv) => searchCommand(argv), tail: tailCommand };
 
 const USAGE = `usage: driftwood <command> [options]
 
   serve                 run the server (driftwood serve --help lists its options)
   drain add NAME        create an HTTPS drain and print its URL and heroku command
   drain list | rm NAME  list or remove drains
+  search QUERY          print matching events from a server (DRIFTWOOD_URL, DRIFTWOOD_TOKEN)
+                        [--min-time T] [--max-time T] [--system S] [--group G] [--json] [--limit N]
+  tail [-f] QUERY       the newest matching events; with -f, follow them live (reconnects, resumes)
+                        [--system S] [--group G] [-n N] [--json]
+  user add EMAIL [--admin] [--password-stdin]
+                        create a user (a member without --admin)
+  user passwd EMAIL [--password-stdin] | user list
+  token add NAME --user EMAIL
+                        create an API token (printed once, on the last line)
+  token list [--user EMAIL] | token rm ID
+  alerts starter --email ADDRESS
+                        saved searches + 1-minute alerts for logins, access, errors, Heroku
+  alerts list           list alerts
 `;
 
 const [command, ...rest] = process.argv.slice(2);

@@ -50,6 +50,7 @@ export function openStore(dataDir: string): Store {
   const groups = new Groups(meta, systems);
   const traffic = new Traffic(partitions);
   const searcher = new Searcher(partitions, systems);
+  const windows = new Windows(dataDir, partitions, systems, searcher);
   return {
     append: (subs) => writer.write(subs).map((r, i) => storedEvents(subs[i]!, r, (id) => systems.nameOf(id))),
     searcher,
@@ -62,11 +63,12 @@ export function openStore(dataDir: string): Store {
     partitions,
     searches: new Searches(meta),
     alerts: new Alerts(meta),
-    windows: new Windows(partitions, systems, searcher),
+    windows,
     histogram: (req) => histogram(partitions, req),
     compile: (ast, systemIds) =>
       compileQuery(ast, { systems: systems.list(), groupSystemIds: (name) => groups.systemIdsMatching(name) }, { systemIds, shareOf: (ids) => traffic.shareOf(ids) }),
     close() {
+      void windows.close(); // the counting thread, if alerts started one
       partitions.close();
       meta.close();
     },

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { loadConfig, type Config } from '../../server/config.ts';
 import type { Logger } from '../../server/log.ts';
-import { startServer, type RunningServer } from '../../server/main.ts';
+import { startServer, type RunningServer, type StartOptions } from '../../server/main.ts';
 import { tmpDir } from './tmp.ts';
 
 export interface TestServer extends RunningServer {
@@ -35,11 +35,11 @@ export function testConfig(dataDir: string, env: Record<string, string> = {}): R
 }
 
 /** In-process server (fast); `dataDir` lets a test restart on the same files. */
-export async function startTestServer(opts: { dataDir?: string; env?: Record<string, string>; now?: () => number } = {}): Promise<TestServer> {
+export async function startTestServer(opts: { dataDir?: string; env?: Record<string, string>; now?: () => number; alerts?: StartOptions['alerts'] } = {}): Promise<TestServer> {
   const dir = opts.dataDir ? undefined : tmpDir();
   const dataDir = opts.dataDir ?? dir!.path;
   const logs: string[] = [];
-  const server = await startServer(testConfig(dataDir, opts.env), captureLogger(logs), { ephemeralSyslog: true, now: opts.now });
+  const server = await startServer(testConfig(dataDir, opts.env), captureLogger(logs), { ephemeralSyslog: true, now: opts.now, alerts: opts.alerts });
   return {
     ...server,
     dataDir,
