@@ -16,9 +16,11 @@ interface WriteStatements {
 }
 
 const DAY_MS = 86_400_000;
+const MIDNIGHT_GRACE_MS = 60_000;
 
 export class EventWriter {
   private readonly statements = new WeakMap<Db, WriteStatements>();
+  private newestDayStart = 0;
 
   constructor(
     private readonly partitions: Partitions,
@@ -46,6 +48,18 @@ export class EventWriter {
     return s;
   }
 
+  /**
+   * An event that arrived just before midnight but is committed after the first events of the
+   * new day would get an id below theirs, behind alert cursors that already passed: it is filed
+   * in the new day instead (moved by at most MIDNIGHT_GRACE_MS). Deliberately old arrival times
+   * (tests, imports) are kept as they are.
+   */
+  private arrival(receivedMs: number): number {
+    const dayStart = receivedMs - (receivedMs % DAY_MS);
+    if (dayStart > this.newestDayStart) this.newestDayStart = dayStart;
+    return receivedMs < this.newestDayStart && this.newestDayStart - receivedMs < MIDNIGHT_GRACE_MS ? this.newestDayStart : receivedMs;
+  }
+
   /** Heroku retries a batch within minutes; today's and yesterday's files cover that. */
   private frameSeen(frameId: string, receivedMs: number): boolean {
     for (const day of [dayOf(receivedMs), dayOf(receivedMs - DAY_MS)]) {
@@ -63,7 +77,7 @@ export class EventWriter {
    */
   write(submissions: readonly Submission[]): WriteResult[] {
     const results: WriteResult[] = [];
-    const byDay = new Map<string, { items: { result: WriteResult; index: number; event: NewEvent }[]; frames: { frameId: string; result: WriteResult }[] }>();
+    const byDay = new Map<string, { items: { result: WriteResult; index: number; event: NewEvent; at: number }[]; frames: { frameId: string; result: WriteResult }[] }>();
     const framesInFlush = new Set<string>();
     for (const sub of submissions) {
       const first = sub.events[0];
@@ -73,16 +87,19 @@ export class EventWriter {
         result.duplicate = true;
         continue;
       }
+      let firstAt = 0;
       sub.events.forEach((event, index) => {
         result.systemIds[index] = this.systems.resolve(event.systemName, event.sourceIp, event.receivedMs);
-        const day = dayOf(event.receivedMs);
+        const at = this.arrival(event.receivedMs);
+        if (index === 0) firstAt = at;
+        const day = dayOf(at);
         let bucket = byDay.get(day);
         if (!bucket) byDay.set(day, (bucket = { items: [], frames: [] }));
-        bucket.items.push({ result, index, event });
+        bucket.items.push({ result, index, event, at });
       });
       if (sub.frameId !== undefined && first) {
         framesInFlush.add(sub.frameId);
-        byDay.get(dayOf(first.receivedMs))!.frames.push({ frameId: sub.frameId, result });
+        byDay.get(dayOf(firstAt))!.frames.push({ frameId: sub.frameId, result });
       }
     }
     for (const [day, { items, frames }] of byDay) {
@@ -92,8 +109,8 @@ export class EventWriter {
       // better-sqlite3 is synchronous: nothing else runs inside this transaction.
       db.transaction(() => {
         let last = (s.maxId.get() as { id: number | null }).id ?? 0;
-        for (const { result, index, event } of items) {
-          const id = (last = nextId(last, event.receivedMs));
+        for (const { result, index, event, at } of items) {
+          const id = (last = nextId(last, at));
           result.ids[index] = id;
           const row = toRow(id, result.systemIds[index]!, event.systemName, event);
           // Positional binding: measurably cheaper per row than named parameters.

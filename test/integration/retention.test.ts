@@ -53,3 +53,15 @@ test('the server applies retention when it starts', async () => {
     await server.stop();
   }
 });
+
+test('a line that arrived just before midnight but is committed after the new day began is filed in the new day', () => {
+  const store = openStore(dir.path);
+  const at = (ms: number, message: string): NewEvent => ({ receivedMs: ms, sourceIp: '10.0.0.1', systemName: 'web-1', hostname: 'web-1', program: 'app', severity: 6, facility: 1, generatedAt: null, message, fields: {}, flags: [] });
+  const midnight = Date.parse('2026-05-31T00:00:00Z');
+  const [after] = store.append([{ events: [at(midnight + 5, 'after midnight')] }]);
+  const [late] = store.append([{ events: [at(midnight - 20, 'before midnight, committed late')] }]);
+  // Ids keep growing (alert cursors never see an id below one they passed), and the day is the new one.
+  expect(Number(late!.stored[0]!.id)).toBeGreaterThan(Number(after!.stored[0]!.id));
+  expect(store.partitions.days()).toEqual(['2026-05-31']);
+  store.close();
+});
