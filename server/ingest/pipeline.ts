@@ -7,13 +7,13 @@ import type { NewEvent, Submission, SubmissionResult } from '../store/types.ts';
 
 // A flush commits everything queued since the previous one, up to this many events: large enough
 // that commits stay few under load, small enough that one commit stays well under Heroku's 5 s.
-const FLUSH_EVENTS_MAX = 20_000;
+const FLUSH_EVENTS_MAX = 10_000;
 // Batches handed to the writer thread at once: while it commits one, the next is already on its
 // way, so request latency (and so throughput for a sender with few requests in flight) stays low.
 const FLUSHES_IN_FLIGHT_MAX = 2;
 // Beyond this many queued events, drains answer 503 (Heroku retries), TCP readers pause, UDP drops.
 // It bounds memory: ~1 KB per queued event with its parsed fields.
-export const QUEUE_HIGH_WATER = 40_000;
+export const QUEUE_HIGH_WATER = 20_000;
 const QUEUE_LOW_WATER = QUEUE_HIGH_WATER / 2;
 
 interface Pending {
