@@ -3,7 +3,7 @@
 //   npx tsx bench/search.ts [events=10000000] [repetitions=15]
 // The store is built once into .bench/search-N (reused by later runs; delete it to rebuild).
 import { execFileSync, spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
 import net from 'node:net';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -31,25 +31,27 @@ function build(): void {
   rmSync(DIR, { recursive: true, force: true });
   mkdirSync(DIR, { recursive: true });
   const store = openStore(DIR);
-  const raw = createWriteStream(RAW);
+  const raw = openSync(RAW, 'w'); // written synchronously: a stream would buffer all 2 GB in memory
   resetSeed(42);
   const now = new Date(START);
   const started = performance.now();
   const BATCH = 20_000;
   for (let i = 0; i < N; i += BATCH) {
     const events: NewEvent[] = [];
+    let text = '';
     for (let k = i; k < Math.min(N, i + BATCH); k++) {
       let msg = herokuMessage(k);
       if (k % Math.floor(N / 10) === 7) msg += ` ${RARE_WORD}`;
-      raw.write(msg + '\n');
+      text += msg + '\n';
       const receivedMs = START + Math.floor((k / N) * SPAN_MS);
       const sender = k % 10_000 === 5 ? RARE_SENDER : SYSTEMS[k % SYSTEMS.length]!;
       events.push(attribute(parseSyslog(msg, { now, timeZone: 'UTC', maxMessageBytes: 65536, heroku: true }), { ip: '10.0.0.1', drainName: sender }, receivedMs));
     }
+    writeSync(raw, text);
     store.append([{ events }]);
     if (i % 1_000_000 === 0) process.stderr.write(`built ${i} events (${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
   }
-  raw.end();
+  closeSync(raw);
   store.close();
   process.stderr.write(`built ${N} events in ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
 }
