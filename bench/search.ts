@@ -4,6 +4,7 @@
 // The store is built once into .bench/search-N (reused by later runs; delete it to rebuild).
 import { execFileSync, spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
+import { Agent, request } from 'node:http';
 import net from 'node:net';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -85,12 +86,24 @@ const server = spawn(process.execPath, [BIN, 'serve'], {
 await new Promise<void>((resolve) => server.stdout!.on('data', (d: Buffer) => d.toString().includes('running at') && resolve()));
 
 const endS = Math.floor((START + SPAN_MS) / 1000);
+// node:http with a keep-alive agent: a client as light as curl, so the numbers are the server's.
+const agent = new Agent({ keepAlive: true, maxSockets: 1 });
 async function get(path: string): Promise<{ ms: number; body: { events?: unknown[] } }> {
   const t = performance.now();
-  const res = await fetch(`http://127.0.0.1:${port}${path}`, { headers: { authorization: `Bearer ${apiToken}` } });
-  const body = (await res.json()) as { events?: unknown[] };
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(body)}`);
-  return { ms: performance.now() - t, body };
+  const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+    request({ host: '127.0.0.1', port, path, agent, headers: { authorization: `Bearer ${apiToken}` } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (text += d));
+      res.on('end', () => resolve({ status: res.statusCode!, text }));
+    })
+      .on('error', reject)
+      .end();
+  });
+  const ms = performance.now() - t;
+  const body = JSON.parse(text) as { events?: unknown[] };
+  if (status !== 200) throw new Error(`${path}: ${status} ${text}`);
+  return { ms, body };
 }
 const search = (query: string, extra = '') => `/api/v1/events/search.json?limit=100&q=${encodeURIComponent(query)}${extra}`;
 const cases: [string, string][] = [
@@ -120,6 +133,7 @@ for (const [name, path] of cases) {
   }
   rows.push(`| ${name} | ${q(times, 0.5).toFixed(1)} | ${q(times, 0.95).toFixed(1)} | ${hits >= 0 ? hits : 'buckets'} |`);
 }
+agent.destroy();
 server.kill('SIGTERM');
 await new Promise((r) => server.once('exit', r));
 
