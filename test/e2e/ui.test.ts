@@ -38,3 +38,27 @@ test('the UI loads and renders in Chromium under the server CSP, also on a deep 
   }
   expect(problems).toEqual([]);
 });
+
+test('first run: the admin is created with the printed setup code, then signs in on a fresh browser', async () => {
+  const base = server.url.replace('localhost', '127.0.0.1');
+  const admin = { email: 'first-admin@example.com', password: 'driftwood on the tide 77' };
+  const page = await browser.newPage();
+  await page.goto(`${base}/setup`);
+  await page.getByLabel('Setup code').fill('WRONG-CODE');
+  await page.getByLabel('Email').fill(admin.email);
+  await page.getByLabel(/^Password/).fill(admin.password);
+  await page.getByRole('button', { name: 'Create admin' }).click();
+  await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/wrong setup code/);
+  await page.getByLabel('Setup code').fill(server.setupCode!);
+  await page.getByRole('button', { name: 'Create admin' }).click();
+  await expect.poll(() => page.locator('main').textContent()).toContain(`Signed in as ${admin.email} (admin)`);
+
+  const fresh = await browser.newContext();
+  const other = await fresh.newPage();
+  await other.goto(base);
+  await other.getByLabel('Email').fill(admin.email);
+  await other.getByLabel('Password').fill(admin.password);
+  await other.getByRole('button', { name: 'Sign in' }).click();
+  await expect.poll(() => other.locator('main').textContent()).toContain(`Signed in as ${admin.email}`);
+  await fresh.close();
+});
