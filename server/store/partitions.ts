@@ -25,13 +25,18 @@ export class Partitions {
   private readonly writers = new Map<string, Db>();
   private readonly readers = new Map<string, Db>();
 
-  constructor(dataDir: string) {
+  /** `readOnly`: connections for a reading thread (the alert counter), which never migrates or writes. */
+  constructor(
+    dataDir: string,
+    private readonly opts: { readOnly?: boolean } = {},
+  ) {
     this.dir = join(dataDir, 'events');
-    mkdirSync(this.dir, { recursive: true });
+    if (!opts.readOnly) mkdirSync(this.dir, { recursive: true });
   }
 
   /** Days that have a file, newest first. */
   days(): string[] {
+    if (!existsSync(this.dir)) return [];
     return readdirSync(this.dir)
       .map((f) => DAY_FILE.exec(f)?.[1])
       .filter((d): d is string => d !== undefined)
@@ -45,6 +50,7 @@ export class Partitions {
 
   /** The read-write handle for a day, creating its file. */
   writer(day: string): Db {
+    if (this.opts.readOnly) throw new Error('BUG: writer() on read-only partitions');
     let db = this.writers.get(day);
     if (!db) {
       db = openDb(this.pathOf(day), 'day');
@@ -66,7 +72,7 @@ export class Partitions {
       return db;
     }
     if (!existsSync(this.pathOf(day))) return undefined;
-    db = openDb(this.pathOf(day), 'day'); // migrates files written by older versions
+    db = this.opts.readOnly ? openReadOnly(this.pathOf(day)) : openDb(this.pathOf(day), 'day'); // migrates older files
     this.readers.set(day, db);
     if (this.readers.size > READERS_MAX) {
       const [oldest, handle] = this.readers.entries().next().value as [string, Db];
@@ -98,4 +104,3 @@ export class Partitions {
   }
 }
 
-export { openReadOnly };
