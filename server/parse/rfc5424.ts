@@ -85,6 +85,9 @@ export function parseRfc5424(line: string, opts: Rfc5424Options = {}): ParsedLin
     // Anything else: no STRUCTURED-DATA field (the Heroku form from an unrecognised sender).
   }
   out.message = line.startsWith(BOM, msgStart) ? line.slice(msgStart + 1) : line.slice(msgStart);
+  // rsyslog's RSYSLOG_SyslogProtocol23Format forwards an RFC 3164 line's msg with the space that
+  // followed `tag:`, so the MSG starts with one space too many: drop exactly that one.
+  if (!heroku && out.message.charCodeAt(0) === 0x20 && out.message.charCodeAt(1) !== 0x20) out.message = out.message.slice(1);
   return out;
 }
 

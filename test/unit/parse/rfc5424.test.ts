@@ -14,6 +14,11 @@ const f = (line: string, want: Partial<ParsedLine>, opts: Rfc5424Options = {}) =
 };
 
 describe('parseRfc5424', () => {
+  it('drops the one extra space rsyslog forwards before an RFC 3164 message, and keeps indentation', () => {
+    f('<14>1 2026-11-28T09:00:00+00:00 web-7 checkout 42 - -  forwarded by rsyslog', { program: 'checkout', message: 'forwarded by rsyslog', fields: { procid: '42' } });
+    f('<14>1 2026-11-28T09:00:00+00:00 web-7 java 42 - -     at Foo.bar(Foo.java:1)', { message: '    at Foo.bar(Foo.java:1)', fields: { procid: '42' } });
+  });
+
   it('reads the RFC 5424 §6.5 examples (BOM written as U+FEFF)', () => {
     // Example 1: no STRUCTURED-DATA, BOM before MSG.
     f(`<34>1 2003-10-11T22:14:15.003Z mymachine.example.com su - ID47 - ${BOM}'su root' failed for lonvick on /dev/pts/8`, {
