@@ -2,6 +2,7 @@
 // exclusive; the newest matches below max_id, or the oldest above min_id when only min_id is given.
 import type { Event } from '../../shared/event.ts';
 import { toEvent, type EventRow } from './codec.ts';
+import type { Db, Statement } from './db.ts';
 import { IDS_PER_MS, idFloorForTime, timeOfId } from './ids.ts';
 import { dayOf, dayStartMs, type Partitions } from './partitions.ts';
 import type { Systems } from './systems.ts';
@@ -52,6 +53,7 @@ export interface Page {
 }
 
 const DAY_MS = 86_400_000;
+const STATEMENTS_MAX = 256; // distinct query shapes kept prepared per day file
 const FIRST_SLICE_MS = 3_600_000; // the budget is checked between slices: 1 h, then 2 h, 4 h … of a day
 
 export function timeBoundsToIds(minTimeS?: number, maxTimeS?: number): { minId?: number; maxId?: number } {
@@ -69,6 +71,20 @@ export class Searcher {
     private readonly systems: Systems,
   ) {}
 
+  private readonly statements = new WeakMap<Db, Map<string, Statement>>();
+
+  /** Prepared once per day file and query shape: preparing cost as much as a rare-word query. */
+  private prepared(db: Db, sql: string): Statement {
+    let byText = this.statements.get(db);
+    if (!byText) this.statements.set(db, (byText = new Map()));
+    let s = byText.get(sql);
+    if (!s) {
+      if (byText.size >= STATEMENTS_MAX) byText.clear();
+      byText.set(sql, (s = db.prepare(sql)));
+    }
+    return s;
+  }
+
   page(req: PageRequest): Page {
     if (req.limit <= 0) return { events: [], exhausted: false, timedOut: false, cursor: req.direction === 'newest' ? (req.maxId ?? Number.MAX_SAFE_INTEGER) : (req.minId ?? -1) };
     const lo = req.minId ?? -1;
@@ -85,7 +101,7 @@ export class Searcher {
     for (const day of days) {
       const db = this.partitions.reader(day);
       if (!db) continue;
-      const statement = db.prepare(sql);
+      const statement = this.prepared(db, sql);
       // The day's part of the id range, walked in slices that start at one hour and double: a
       // slow query stops at the deadline with a cursor, a rare one costs few statements.
       let from = Math.max(lo, idFloorForTime(dayStartMs(day)) - 1);
