@@ -23,7 +23,13 @@ interface Pending {
   reject: (e: Error) => void;
 }
 
-export type CommitListener = (events: Event[]) => void;
+/** What listeners hear after each commit; `events()` builds the Event objects on first call. */
+export interface CommittedBatch {
+  lastId: number | undefined;
+  events(): Event[];
+}
+
+export type CommitListener = (batch: CommittedBatch) => void;
 
 export class Pipeline {
   private queue: Pending[] = [];
@@ -108,14 +114,16 @@ export class Pipeline {
       return;
     }
     this.queuedEvents -= count;
-    const committed: Event[] = [];
+    let lastId: number | undefined;
     batch.forEach((p, i) => {
       const r = results[i]!;
-      this.metrics.inc('driftwood_events_stored_total', 'events committed to the store, by transport', { transport: p.transport }, r.stored.length);
+      this.metrics.inc('driftwood_events_stored_total', 'events committed to the store, by transport', { transport: p.transport }, r.count);
       if (r.duplicate) this.metrics.inc('driftwood_events_duplicate_total', 'events of retried drain batches already stored', { transport: p.transport }, p.submission.events.length);
-      for (const e of r.stored) committed.push(e);
+      if (r.lastId !== undefined) lastId = r.lastId;
       p.resolve(r);
     });
+    let events: Event[] | undefined;
+    const committed: CommittedBatch = { lastId, events: () => (events ??= results.flatMap((r) => r.stored)) };
     for (const listener of this.listeners) listener(committed);
     this.afterFlush();
   }

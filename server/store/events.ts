@@ -1,4 +1,5 @@
 // Appending events: one transaction per day file per flush (group commit), never one per line.
+import type { Event } from '../../shared/event.ts';
 import { newToEvent, toRow } from './codec.ts';
 import type { Db, Statement } from './db.ts';
 import { nextId, timeOfId } from './ids.ts';
@@ -128,8 +129,19 @@ export class EventWriter {
   }
 }
 
-/** The stored events of one submission, built from what the pipeline parsed (no re-reading). */
+/**
+ * The stored events of one submission, built from what the pipeline parsed (no re-reading), and
+ * only when asked for: with nobody tailing, nothing needs them.
+ */
 export function storedEvents(sub: Submission, r: WriteResult, nameOf: (systemId: number) => string): SubmissionResult {
-  if (r.duplicate) return { stored: [], duplicate: true };
-  return { stored: sub.events.map((e, i) => newToEvent(r.ids[i]!, r.systemIds[i]!, nameOf(r.systemIds[i]!), e)), duplicate: false };
+  if (r.duplicate) return { stored: [], duplicate: true, count: 0 };
+  let built: Event[] | undefined;
+  return {
+    get stored() {
+      return (built ??= sub.events.map((e, i) => newToEvent(r.ids[i]!, r.systemIds[i]!, nameOf(r.systemIds[i]!), e)));
+    },
+    duplicate: false,
+    count: r.ids.length,
+    lastId: r.ids.at(-1),
+  };
 }

@@ -28,8 +28,13 @@ export interface Submission {
 }
 
 export interface SubmissionResult {
-  stored: Event[];
+  /** Built on first access. */
+  readonly stored: Event[];
   duplicate: boolean;
+  /** Events stored (0 for a duplicate). */
+  count: number;
+  /** The id of the last stored event, when any. */
+  lastId?: number;
 }
 
 /** What the writer reports per submission: the ids and system ids of its events, in order. */

@@ -7,6 +7,7 @@
 import type { TailLive, TailSkipped } from '../../shared/api.ts';
 import type { Event } from '../../shared/event.ts';
 import type { Logger } from '../log.ts';
+import type { CommittedBatch } from '../ingest/pipeline.ts';
 import type { Metrics } from '../metrics.ts';
 
 // Matches queued per subscriber, and their bytes of JSON; beyond either the oldest go and the
@@ -250,6 +251,11 @@ export class TailHub {
     return { ok: true, subscription: sub };
   }
 
+  /** A commit nobody is subscribed to: remember how far the store has got. */
+  advance(lastId: number | undefined): void {
+    if (lastId !== undefined && (this.lastId === undefined || lastId > this.lastId)) this.lastId = lastId;
+  }
+
   /** Called with every committed batch (pipeline.onCommit). Never throws into the pipeline. */
   publish(events: readonly Event[]): void {
     if (this.closed) throw new Error('BUG: hub.publish called after close');
@@ -315,9 +321,10 @@ export class TailHub {
 }
 
 /** A hub fed by every commit of `pipeline` (main.ts wires it once); stop() unhooks, then closes. */
-export function startTailHub(pipeline: { onCommit(listener: (events: Event[]) => void): () => void }, metrics: Metrics, log: Logger): { hub: TailHub; stop(): void } {
+export function startTailHub(pipeline: { onCommit(listener: (batch: CommittedBatch) => void): () => void }, metrics: Metrics, log: Logger): { hub: TailHub; stop(): void } {
   const hub = new TailHub(metrics, log);
-  const off = pipeline.onCommit((events) => hub.publish(events));
+  // With nobody tailing, only the last id matters (where the next tail starts): no Event objects.
+  const off = pipeline.onCommit((batch) => (hub.size ? hub.publish(batch.events()) : hub.advance(batch.lastId)));
   return {
     hub,
     stop() {
