@@ -8,24 +8,6 @@ import type { Db } from './db.ts';
 
 export type Channel = 'email' | 'webhook';
 
-export interface AlertRow {
-  id: number;
-  search_id: number;
-  frequency: AlertFrequency;
-  condition: AlertCondition;
-  email_to: string[];
-  webhook_url: string | null;
-  webhook_counts_only: boolean;
-  webhook_secret: string;
-  timezone: string;
-  enabled: boolean;
-  /** Cursor: the highest event id the previous run covered. */
-  last_id: number;
-  last_run_ms: number;
-  created_ms: number;
-  updated_ms: number;
-}
-
 export interface AlertInput {
   search_id: number;
   frequency: AlertFrequency;
@@ -35,6 +17,16 @@ export interface AlertInput {
   webhook_counts_only: boolean;
   timezone: string;
   enabled: boolean;
+}
+
+export interface AlertRow extends AlertInput {
+  id: number;
+  webhook_secret: string;
+  /** Cursor: the highest event id the previous run covered. */
+  last_id: number;
+  last_run_ms: number;
+  created_ms: number;
+  updated_ms: number;
 }
 
 export interface RunRecord {
