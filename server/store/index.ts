@@ -69,6 +69,7 @@ export function openStore(dataDir: string): Store {
       compileQuery(ast, { systems: systems.list(), groupSystemIds: (name) => groups.systemIdsMatching(name) }, { systemIds, shareOf: (ids) => traffic.shareOf(ids) }),
     close() {
       void windows.close(); // the counting thread, if alerts started one
+      systems.flushLastSeen(true);
       partitions.close();
       meta.close();
     },

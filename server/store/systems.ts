@@ -18,10 +18,15 @@ const toSystem = (r: SystemDbRow): SystemRow => ({
   last_seen_at: new Date(r.last_seen_ms).toISOString(),
 });
 
+// Last-seen times are for people reading the systems list: a second late is fine, while a commit
+// to the meta database after every ingest batch cost the writer a tenth of its time.
+const LAST_SEEN_FLUSH_MS = 1000;
+
 export class Systems {
   private readonly idByName = new Map<string, number>(); // lower-cased name -> id
   private readonly nameById = new Map<number, string>();
-  private readonly lastSeen = new Map<number, { ms: number; ip: string }>(); // flushed per commit
+  private readonly lastSeen = new Map<number, { ms: number; ip: string }>(); // not yet written
+  private lastFlushMs = 0;
 
   constructor(private readonly db: Db) {}
 
@@ -45,9 +50,15 @@ export class Systems {
     return id;
   }
 
-  /** Writes last-seen times gathered since the previous call: one UPDATE per system, not per line. */
-  flushLastSeen(): void {
+  /**
+   * Writes the last-seen times gathered since the previous write: one UPDATE per system, not per
+   * line, and at most once a second unless `force` (on close).
+   */
+  flushLastSeen(force = false): void {
     if (this.lastSeen.size === 0) return;
+    const now = Date.now();
+    if (!force && now - this.lastFlushMs < LAST_SEEN_FLUSH_MS) return;
+    this.lastFlushMs = now;
     const update = this.db.prepare('UPDATE systems SET last_seen_ms = max(last_seen_ms, ?), ip = ? WHERE id = ?');
     this.db.transaction(() => {
       for (const [id, seen] of this.lastSeen) update.run(seen.ms, seen.ip, id);

@@ -11,10 +11,12 @@ import { fromWire, type WriterReply, type WriterRequest } from './writer.ts';
 const { dataDir } = workerData as { dataDir: string };
 const meta = openDb(join(dataDir, 'driftwood.sqlite'), 'meta');
 const partitions = new Partitions(dataDir);
-const writer = new EventWriter(partitions, new Systems(meta));
+const systems = new Systems(meta);
+const writer = new EventWriter(partitions, systems);
 
 parentPort!.on('message', (request: WriterRequest | { close: true }) => {
   if ('close' in request) {
+    systems.flushLastSeen(true);
     partitions.close();
     meta.close();
     process.exit(0); // ends this thread only
