@@ -1,4 +1,5 @@
 // Turning a parsed line into a stored event: which system sent it (DESIGN 2 "Systems").
+import type { EventFlag } from '../../shared/event.ts';
 import type { ParsedLine } from '../parse/types.ts';
 import type { NewEvent } from '../store/types.ts';
 
@@ -18,18 +19,38 @@ export function attribute(line: ParsedLine, origin: Origin, receivedMs: number):
   let systemName = origin.drainName;
   if (systemName === undefined && DRAIN_TOKEN.test(line.hostname)) systemName = origin.drainNameOfToken?.(line.hostname);
   const hostname = systemName ?? line.hostname;
-  return {
-    receivedMs,
-    sourceIp: ip,
-    systemName: systemName ?? (line.hostname || ip),
-    hostname: hostname || ip,
-    program: line.program,
-    severity: line.severity,
-    facility: line.facility,
-    generatedAt: line.generatedAt,
-    message: line.message,
-    fields: line.fields,
-    flags: line.flags,
-    ownFields: line.ownFields,
-  };
+  return new AttributedEvent(line, receivedMs, ip, systemName ?? (line.hostname || ip), hostname || ip);
+}
+
+/** A parsed line with its arrival and sender; `fields` are read through, so a lazy parse stays lazy. */
+class AttributedEvent implements NewEvent {
+  readonly #line: ParsedLine;
+  readonly program: string;
+  readonly severity: number;
+  readonly facility: number;
+  readonly generatedAt: number | null;
+  readonly message: string;
+  readonly flags: EventFlag[];
+  readonly ownFields: Record<string, string> | undefined;
+
+  constructor(
+    line: ParsedLine,
+    readonly receivedMs: number,
+    readonly sourceIp: string,
+    readonly systemName: string,
+    readonly hostname: string,
+  ) {
+    this.#line = line;
+    this.program = line.program;
+    this.severity = line.severity;
+    this.facility = line.facility;
+    this.generatedAt = line.generatedAt;
+    this.message = line.message;
+    this.flags = line.flags;
+    this.ownFields = line.ownFields;
+  }
+
+  get fields(): Record<string, string> {
+    return this.#line.fields;
+  }
 }

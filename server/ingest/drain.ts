@@ -1,6 +1,7 @@
 // POST /drains/:token — Heroku HTTPS log drains (application/logplex-1) plus text/plain and
 // NDJSON/JSON (DESIGN 3). Replies 204 only after the batch is committed. Heroku drops a batch on
 // any 4xx and retries on 429/5xx, so a temporary problem is always a 503, never a 4xx.
+import type { EventFlag } from '../../shared/event.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
@@ -56,6 +57,12 @@ function splitLines(body: Buffer): Buffer[] {
   return lines.map((l) => (l.at(-1) === 13 ? l.subarray(0, -1) : l)).filter((l) => l.length > 0);
 }
 
+/** In place: a parsed line may carry its fields lazily, which a spread copy would lose. */
+function addFlags(line: ParsedLine, flags: readonly EventFlag[]): ParsedLine {
+  for (const f of flags) if (!line.flags.includes(f)) line.flags.push(f);
+  return line;
+}
+
 function parseBody(contentType: string, body: Buffer, opts: ParseOptions): { lines: ParsedLine[]; problem?: string } {
   if (contentType === 'application/logplex-1') {
     const { frames, error } = splitLogplexBody(body);
@@ -64,15 +71,15 @@ function parseBody(contentType: string, body: Buffer, opts: ParseOptions): { lin
   if (contentType === 'application/json' || contentType === 'application/x-ndjson') {
     const { text, flags } = decodeFrame(body, body.length);
     const lines = parseJsonBody(text, opts);
-    return { lines: flags.length ? lines.map((l) => ({ ...l, flags: [...new Set([...l.flags, ...flags])] })) : lines };
+    for (const l of lines) addFlags(l, flags);
+    return { lines };
   }
   // text/plain and anything else: one event per line; syslog-looking lines are parsed as syslog.
   return {
     lines: splitLines(body).map((l) => {
       if (l[0] === 60 /* < */) return parseSyslog(l, opts);
       const { text, flags } = decodeFrame(l, opts.maxMessageBytes * 4);
-      const line = parsePlainLine(text, opts);
-      return flags.length ? { ...line, flags: [...new Set([...line.flags, ...flags])] } : line;
+      return addFlags(parsePlainLine(text, opts), flags);
     }),
   };
 }

@@ -20,7 +20,7 @@ function fromObject(o: Record<string, unknown>, opts: ParseOptions): ParsedLine 
   const ownFields = { ...base.ownFields };
   for (const [k, v] of Object.entries(o)) if (!KNOWN.has(k) && str(v) !== undefined) fields[k] = ownFields[k] = str(v)!;
   return {
-    ...base,
+    message: base.message,
     program: str(o.program ?? o.app) ?? base.program,
     hostname: str(o.hostname ?? o.host) ?? base.hostname,
     severity: sev ?? base.severity,
@@ -34,7 +34,8 @@ function fromObject(o: Record<string, unknown>, opts: ParseOptions): ParsedLine 
 
 function unparsed(raw: string, opts: ParseOptions): ParsedLine {
   const line = parsePlainLine(raw, opts);
-  return { ...line, flags: [...new Set([...line.flags, 'unparsed' as const])] };
+  if (!line.flags.includes('unparsed')) line.flags.push('unparsed');
+  return line;
 }
 
 /** One ParsedLine per JSON object: a JSON array, one object, or one object per line (NDJSON). */

@@ -29,9 +29,9 @@ function isSpace(c: number): boolean {
  * Every `key=value` pair in `message`, keyed by name (a later duplicate wins). A pair starts at the
  * beginning of the message or after whitespace. Values end at whitespace, or are double-quoted with
  * `\"` and `\\` escapes; an unterminated quote takes the rest of the message. `key=` alone is ''.
- * Tokens without `=` are skipped.
+ * Tokens without `=` are skipped. With `only`, pairs with other keys are scanned past, not kept.
  */
-export function parseLogfmt(message: string): Record<string, string> {
+export function parseLogfmt(message: string, only?: ReadonlySet<string>): Record<string, string> {
   const out: Record<string, string> = {};
   const n = message.length;
   let i = 0;
@@ -46,12 +46,13 @@ export function parseLogfmt(message: string): Record<string, string> {
       if (i < n && message.charCodeAt(i) === EQ) {
         const key = message.slice(keyStart, i);
         i++;
+        const keep = !only || only.has(key);
         if (i < n && message.charCodeAt(i) === QUOTE) {
-          i = readQuoted(message, i + 1, out, key);
+          i = keep ? readQuoted(message, i + 1, out, key) : skipQuoted(message, i + 1);
         } else {
           const valueStart = i;
           while (i < n && !isSpace(message.charCodeAt(i))) i++;
-          out[key] = message.slice(valueStart, i);
+          if (keep) out[key] = message.slice(valueStart, i);
         }
         continue;
       }
@@ -60,6 +61,16 @@ export function parseLogfmt(message: string): Record<string, string> {
     while (i < n && !isSpace(message.charCodeAt(i))) i++;
   }
   return out;
+}
+
+/**
+ * An event's fields (DESIGN 2): the message's logfmt pairs, under the fields its parser found
+ * elsewhere (header, structured data, syslog_severity), which win on a clash.
+ */
+export function fieldsOf(message: string, ownFields: Readonly<Record<string, string>> | null | undefined): Record<string, string> {
+  const fields = parseLogfmt(message);
+  if (ownFields) Object.assign(fields, ownFields);
+  return fields;
 }
 
 /** Reads a quoted value starting after the opening quote; stores it; returns the index after it. */

@@ -38,6 +38,8 @@ const LEVEL_WORDS: Record<string, number> = {
 };
 
 const LOGFMT_LEVEL_KEYS = ['at', 'level', 'severity'] as const;
+// The logfmt keys inference reads: parsing only these skips building every line's full field set.
+const INFERENCE_KEYS: ReadonlySet<string> = new Set([...LOGFMT_LEVEL_KEYS, 'code']);
 const JSON_LEVEL_KEYS = ['"level"', '"severity"'] as const;
 
 // pino/bunyan numeric levels: 10 trace, 20 debug, 30 info, 40 warn, 50 error, 60 fatal.
@@ -64,7 +66,7 @@ const LEVEL_WORD = /^\[?([A-Z]{4,8})(?![A-Za-z0-9_=])/;
  * The severity code (0..7) that the message itself states, or undefined when it states none.
  * `pairs` are the message's logfmt pairs when the caller has them already.
  */
-export function inferSeverity(message: string, pairs: Record<string, string> = parseLogfmt(message)): number | undefined {
+export function inferSeverity(message: string, pairs: Record<string, string> = parseLogfmt(message, INFERENCE_KEYS)): number | undefined {
   for (const key of LOGFMT_LEVEL_KEYS) {
     const v = Object.hasOwn(pairs, key) ? LEVEL_NAMES[pairs[key]!.toLowerCase()] : undefined;
     if (v !== undefined) return v;

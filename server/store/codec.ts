@@ -1,7 +1,7 @@
 // Event rows <-> the Event JSON of DESIGN 2. Fields that logfmt can re-derive from the message are
 // not stored twice: that keeps a Heroku router line near its raw size on disk.
 import { displayTime, EVENT_FLAGS, facilityName, severityName, type Event, type EventFlag } from '../../shared/event.ts';
-import { parseLogfmt } from '../parse/logfmt.ts';
+import { fieldsOf, parseLogfmt } from '../parse/logfmt.ts';
 import { timeOfId } from './ids.ts';
 import type { NewEvent } from './types.ts';
 
@@ -60,8 +60,7 @@ export function toRow(id: number, systemId: number, systemName: string, e: NewEv
 
 export function toEvent(row: EventRow, systemName: string): Event {
   const receivedMs = timeOfId(row.id);
-  const fields = parseLogfmt(row.message);
-  if (row.extra) Object.assign(fields, JSON.parse(row.extra) as Record<string, string>);
+  const fields = fieldsOf(row.message, row.extra ? (JSON.parse(row.extra) as Record<string, string>) : null);
   return {
     id: String(row.id),
     received_at: new Date(receivedMs).toISOString(),

@@ -21,11 +21,11 @@ const FRAGMENTS = [
 const syslogish = fc.array(fc.constantFrom(...FRAGMENTS), { maxLength: 40 }).map((a) => a.join(''));
 const anyText = fc.oneof(syslogish, fc.string({ unit: 'binary', maxLength: 300 }), fc.string({ maxLength: 300 }));
 
-function checkLine(p: ParsedLine): void {
+function checkLine(p: ParsedLine, maxMessageBytes = opts.maxMessageBytes): void {
   expect(Number.isInteger(p.facility) && p.facility >= 0 && p.facility <= 23).toBe(true);
   expect(Number.isInteger(p.severity) && p.severity >= 0 && p.severity <= 7).toBe(true);
   expect(p.generatedAt === null || Number.isFinite(p.generatedAt)).toBe(true);
-  expect(enc.encode(p.message).length).toBeLessThanOrEqual(opts.maxMessageBytes);
+  expect(enc.encode(p.message).length).toBeLessThanOrEqual(maxMessageBytes);
   for (const v of Object.values(p.fields)) expect(typeof v).toBe('string');
   expect(new Set(p.flags).size).toBe(p.flags.length);
   for (const fl of p.flags) expect(EVENT_FLAGS).toContain(fl);
@@ -197,10 +197,10 @@ describe('hostile input stays linear', () => {
     ['timestamps', '2020-05-30 16:24:40,438 '.repeat(MB / 24)],
   ];
   it.each(inputs)('parsers finish on 1 MB of %s', (_name, s) => {
-    checkLine({ ...parseSyslog(s, big), message: '' });
-    checkLine({ ...parseSyslog(`<13>1 - h a - - ${s}`, big), message: '' });
-    checkLine({ ...parseSyslog(`<13>Jan  5 10:00:00 ${s}`, big), message: '' });
-    checkLine({ ...parsePlainLine(s, big), message: '' });
+    checkLine(parseSyslog(s, big), big.maxMessageBytes);
+    checkLine(parseSyslog(`<13>1 - h a - - ${s}`, big), big.maxMessageBytes);
+    checkLine(parseSyslog(`<13>Jan  5 10:00:00 ${s}`, big), big.maxMessageBytes);
+    checkLine(parsePlainLine(s, big), big.maxMessageBytes);
     parseLogfmt(s);
     inferSeverity(s);
   });
@@ -222,6 +222,18 @@ it('logfmtField(message, key) is parseLogfmt(message)[key] for any message and k
     fc.property(fc.array(piece, { maxLength: 12 }).map((p) => p.join('')), fc.constantFrom('status', 'a', 'x', 'b', 'y'), (message, key) => {
       const all = parseLogfmt(message);
       expect(logfmtField(message, key)).toBe(Object.hasOwn(all, key) ? all[key] : undefined);
+    }),
+    { numRuns: 3000 },
+  );
+});
+
+it('parseLogfmt(message, only) keeps exactly the pairs of parseLogfmt(message) named in only', () => {
+  const piece = fc.oneof(fc.constantFrom('at', 'level', 'at=', '=', '"', '\\"', ' ', 'at="e r"', 'code=H12', 'b=1', '\t', 'level=error'), fc.string({ maxLength: 4 }));
+  fc.assert(
+    fc.property(fc.array(piece, { maxLength: 12 }).map((p) => p.join('')), fc.subarray(['at', 'level', 'code', 'b']), (message, keys) => {
+      const all = parseLogfmt(message);
+      const only = new Set(keys);
+      expect(parseLogfmt(message, only)).toEqual(Object.fromEntries(Object.entries(all).filter(([k]) => only.has(k))));
     }),
     { numRuns: 3000 },
   );
