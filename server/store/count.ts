@@ -4,7 +4,8 @@
 // hour of ids that FTS5 and the primary key seek to directly. Counting can run on a worker thread
 // (store/count-worker.ts) with its own read-only connections, so that a round of many alerts does
 // not hold up ingest on the main thread.
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../workers.ts';
 import type { Event } from '../../shared/event.ts';
 import type { Db, Statement } from './db.ts';
 import { IDS_PER_MS, timeOfId } from './ids.ts';
@@ -141,13 +142,6 @@ interface CountRequest {
 }
 export type CountReply = { id: number; count: number } | { id: number; error: string };
 
-/** The entry of the counting thread: tsx first (the server runs TypeScript), then the worker. */
-function workerSource(): string {
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const entry = new URL('./count-worker.ts', import.meta.url).href;
-  return `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
-}
-
 export class Windows {
   private readonly counter: WindowCounter;
   private worker?: Worker;
@@ -196,7 +190,7 @@ export class Windows {
   }
 
   private startWorker(): Worker {
-    const worker = new Worker(workerSource(), { eval: true, workerData: { dataDir: this.dataDir } });
+    const worker = startWorker('count-worker', { dataDir: this.dataDir });
     worker.unref(); // a CLI command that counted must still exit
     let answered = false;
     worker.on('message', (reply: CountReply) => {

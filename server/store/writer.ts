@@ -1,7 +1,8 @@
 // The server's event writer: a worker thread that owns the inserts, so that receiving and parsing
 // (main thread) and writing (this thread) use both cores. One batch is in flight at a time; the
 // pipeline gathers the next one meanwhile (group commit).
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../workers.ts';
 import { storedEvents } from './events.ts';
 import type { Systems } from './systems.ts';
 import { extraFieldsObject } from './codec.ts';
@@ -55,7 +56,7 @@ export class ThreadedWriter implements EventSink {
     dataDir: string,
     private readonly systems: Systems,
   ) {
-    this.worker = new Worker(new URL('./writer-thread-boot.mjs', import.meta.url), { workerData: { dataDir } });
+    this.worker = startWorker('writer-thread', { dataDir });
     this.ready = new Promise((resolve, reject) => {
       this.worker.once('message', () => resolve());
       this.worker.once('error', reject);

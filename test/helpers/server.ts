@@ -63,11 +63,13 @@ export async function freePort(): Promise<number> {
 }
 
 const BIN = fileURLToPath(new URL('../../bin/driftwood.js', import.meta.url));
+/** What `npm start` runs: the bundle that test/global-setup.ts builds, as `npm run build` does. */
+export const BUNDLE_BIN = fileURLToPath(new URL('../../server/dist/main.js', import.meta.url));
 
 /** Runs the CLI as a separate process and collects its output. */
-export function runCli(args: string[], env: Record<string, string>, input?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runCli(args: string[], env: Record<string, string>, input?: string, bin = BIN): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -78,8 +80,8 @@ export function runCli(args: string[], env: Record<string, string>, input?: stri
 }
 
 /** `driftwood serve` as a child process (for kill -9 tests); resolves once it prints its URL. */
-export async function spawnServer(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const child = spawn(process.execPath, [BIN, 'serve'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function spawnServer(env: Record<string, string>, bin = BIN): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+  const child = spawn(process.execPath, [bin, 'serve'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   const url = await new Promise<string>((resolve, reject) => {

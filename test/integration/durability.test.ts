@@ -2,7 +2,7 @@
 import { afterAll, expect, test } from 'vitest';
 import { apiClientFor } from '../helpers/api.ts';
 import { logplexBody } from '../helpers/ingest.ts';
-import { freePort, runCli, spawnServer, startTestServer } from '../helpers/server.ts';
+import { BUNDLE_BIN, freePort, runCli, spawnServer, startTestServer } from '../helpers/server.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 
 const dir = tmpDir();
@@ -18,7 +18,7 @@ test('drain returns 204 only after events survive kill -9', async () => {
   const added = await runCli(['drain', 'add', 'crashy'], env);
   expect(added.code).toBe(0);
   const token = /drains\/(\S+)/.exec(added.stdout)![1]!;
-  const { child, url } = await spawnServer(env);
+  const { child, url } = await spawnServer(env, BUNDLE_BIN); // what `npm start` runs
 
   // Keep requests in flight while the process is killed: only the acknowledged ones count.
   const acknowledged: string[] = [];
