@@ -7,17 +7,20 @@ import type { NewEvent, Submission, SubmissionResult } from '../store/types.ts';
 
 // A flush commits everything queued since the previous one, up to this many events: large enough
 // that commits stay few under load, small enough that one commit stays well under Heroku's 5 s.
-const FLUSH_EVENTS_MAX = 10_000;
+const FLUSH_EVENTS_MAX = 5_000;
 // Batches handed to the writer thread at once: while it commits one, the next is already on its
 // way, so request latency (and so throughput for a sender with few requests in flight) stays low.
 const FLUSHES_IN_FLIGHT_MAX = 2;
-// Beyond this many queued events, drains answer 503 (Heroku retries), TCP readers pause, UDP drops.
-// It bounds memory: ~1 KB per queued event with its parsed fields.
-export const QUEUE_HIGH_WATER = 20_000;
-const QUEUE_LOW_WATER = QUEUE_HIGH_WATER / 2;
+// Beyond this many events received and not yet committed, or this many characters of their
+// messages, drains answer 503 (Heroku retries), TCP readers pause, UDP drops. Both bound memory:
+// the count for ordinary lines (~0.7 KB each with what the pipeline keeps), the characters for
+// senders of 64 KB lines. Two flushes of 5,000 events keep the writer busy; more only costs memory.
+export const QUEUE_HIGH_WATER = 10_000;
+export const QUEUE_HIGH_WATER_CHARS = 16 * 1024 * 1024;
 
 interface Pending {
   submission: Submission;
+  chars: number;
   transport: string;
   resolve: (r: SubmissionResult) => void;
   reject: (e: Error) => void;
@@ -34,6 +37,7 @@ export type CommitListener = (batch: CommittedBatch) => void;
 export class Pipeline {
   private queue: Pending[] = [];
   private queuedEvents = 0;
+  private queuedChars = 0;
   private flushScheduled = false;
   private inFlight = 0;
   private idle: (() => void) | undefined;
@@ -51,7 +55,7 @@ export class Pipeline {
 
   /** True while the writer is behind: callers should push back (503, pause) rather than queue more. */
   get overloaded(): boolean {
-    return this.queuedEvents >= QUEUE_HIGH_WATER;
+    return this.queuedEvents >= QUEUE_HIGH_WATER || this.queuedChars >= QUEUE_HIGH_WATER_CHARS;
   }
 
   /** Resolves once the queue is back under the low-water mark (TCP readers resume then). */
@@ -70,8 +74,11 @@ export class Pipeline {
     if (this.closed) return Promise.reject(new Error('cannot accept events: server is shutting down'));
     this.metrics.inc('driftwood_events_received_total', 'events received, by transport', { transport }, events.length);
     return new Promise((resolve, reject) => {
-      this.queue.push({ submission: { events, frameId }, transport, resolve, reject });
+      let chars = 0;
+      for (const e of events) chars += e.message.length;
+      this.queue.push({ submission: { events, frameId }, chars, transport, resolve, reject });
       this.queuedEvents += events.length;
+      this.queuedChars += chars;
       this.scheduleFlush();
     });
   }
@@ -95,10 +102,12 @@ export class Pipeline {
   private async flushOnce(): Promise<void> {
     const batch: Pending[] = [];
     let count = 0;
+    let chars = 0;
     while (this.queue.length && (count === 0 || count + this.queue[0]!.submission.events.length <= FLUSH_EVENTS_MAX)) {
       const p = this.queue.shift()!;
       batch.push(p);
       count += p.submission.events.length;
+      chars += p.chars;
     }
     let results: SubmissionResult[];
     try {
@@ -106,6 +115,7 @@ export class Pipeline {
     } catch (e) {
       const error = new Error(`cannot append ${count} events to store: ${(e as Error).message}`);
       this.queuedEvents -= count;
+      this.queuedChars -= chars;
       for (const p of batch) {
         this.metrics.inc('driftwood_events_rejected_total', 'events not stored because the store failed', { transport: p.transport }, p.submission.events.length);
         p.reject(error);
@@ -114,6 +124,7 @@ export class Pipeline {
       return;
     }
     this.queuedEvents -= count;
+    this.queuedChars -= chars;
     let lastId: number | undefined;
     batch.forEach((p, i) => {
       const r = results[i]!;
@@ -129,7 +140,8 @@ export class Pipeline {
   }
 
   private afterFlush(): void {
-    if (this.queuedEvents <= QUEUE_LOW_WATER && this.drainWaiters.size) {
+    const belowLowWater = this.queuedEvents <= QUEUE_HIGH_WATER / 2 && this.queuedChars <= QUEUE_HIGH_WATER_CHARS / 2;
+    if (belowLowWater && this.drainWaiters.size) {
       const waiters = [...this.drainWaiters];
       this.drainWaiters.clear();
       for (const w of waiters) w();

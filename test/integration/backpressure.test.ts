@@ -50,3 +50,37 @@ test('a store held busy by another writer makes drains answer 503, and loses no 
   const metrics = await (await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${api.token}` } })).text();
   expect(metrics).toMatch(/driftwood_drain_backpressure_total \d+/);
 }, 60_000);
+
+test('64 KB lines fill the queue by size long before its event count: 503, and nothing acknowledged is lost', async () => {
+  const drain = server.store.drains.create('big-lines', Date.now());
+  const url = `${server.url}/drains/${drain.token}`;
+  const big = 'x'.repeat(60_000);
+  const post = (b: number) =>
+    fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/logplex-1' },
+      body: logplexBody(Array.from({ length: 20 }, (_, i) => `<190>1 2026-05-30T16:24:40+00:00 host app web.1 - bigline b${b} l${i} ${big}\n`)),
+    }).then((r) => r.status);
+  expect(await post(-1)).toBe(204);
+
+  const day = server.store.partitions.days()[0]!;
+  const blocker = openDb(server.store.partitions.pathOf(day), 'day');
+  blocker.exec('BEGIN IMMEDIATE');
+  // 40 × 20 lines = 800 events, far under the 10,000-event mark, but 48 MB of messages.
+  const statuses: Promise<number>[] = [];
+  for (let b = 0; b < 40; b++) {
+    statuses.push(post(b));
+    await new Promise((r) => setTimeout(r, 20)); // in order, so the queue fills before the later ones
+  }
+  await new Promise((r) => setTimeout(r, 1000));
+  blocker.exec('COMMIT');
+  blocker.close();
+  const results = await Promise.all(statuses);
+  expect(results.filter((s) => s === 503).length).toBeGreaterThan(0);
+  expect(new Set(results)).toEqual(new Set([204, 503]));
+
+  const acknowledged = results.flatMap((s, b) => (s === 204 ? [`b${b}`] : []));
+  const page = await api.search('bigline', { limit: '10000' });
+  const storedBatches = new Set(page.events.map((e) => /bigline (b-?\d+)/.exec(e.message)![1]));
+  expect(acknowledged.filter((b) => !storedBatches.has(b))).toEqual([]);
+}, 60_000);
