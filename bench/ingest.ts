@@ -21,7 +21,9 @@ const SECONDS = Number(process.argv[2] ?? 60);
 const RUNS = Number(process.argv[3] ?? 3);
 const LINES_PER_BODY = 100;
 const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 8);
-const BIN = new URL('../bin/driftwood.js', import.meta.url).pathname;
+// What `npm start` runs: the server bundle, built here as `npm run build` builds it.
+const BIN = new URL('../server/dist/main.js', import.meta.url).pathname;
+execFileSync(process.execPath, ['--import', 'tsx', new URL('../server/build.ts', import.meta.url).pathname], { stdio: 'inherit' });
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function freePort(): Promise<number> {
@@ -43,7 +45,8 @@ function run(args: string[], env: Record<string, string>): Promise<string> {
 }
 
 async function startServer(env: Record<string, string>): Promise<ChildProcess> {
-  const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
+  // The flags `npm start` passes (package.json), unless BENCH_NODE_ARGS says otherwise.
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '--enable-source-maps --max-semi-space-size=4').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, BIN, 'serve'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'ignore'] });
   await new Promise<void>((resolve) => child.stdout!.on('data', (d: Buffer) => d.toString().includes('running at') && resolve()));
   return child;
