@@ -102,7 +102,7 @@ export const OPTIONS: OptionSpec[] = [
   { key: 'syslogTlsPort', env: 'DRIFTWOOD_SYSLOG_TLS_PORT', flag: '--syslog-tls-port', default: '6514', help: 'syslog over TLS (RFC 5425); on only with a cert and key', parse: port },
   { key: 'tlsCert', env: 'DRIFTWOOD_TLS_CERT', flag: '--tls-cert', help: 'PEM certificate for syslog TLS', parse: readableFile },
   { key: 'tlsKey', env: 'DRIFTWOOD_TLS_KEY', flag: '--tls-key', help: 'PEM key for syslog TLS', parse: readableFile },
-  { key: 'publicUrl', env: 'DRIFTWOOD_PUBLIC_URL', flag: '--public-url', default: 'http://localhost:8080', help: 'base URL used in links (emails, drain URLs)', parse: url },
+  { key: 'publicUrl', env: 'DRIFTWOOD_PUBLIC_URL', flag: '--public-url', help: 'base URL used in links (emails, drain URLs); default http(s)://localhost:<http port>', parse: url },
   { key: 'retentionDays', env: 'DRIFTWOOD_RETENTION_DAYS', flag: '--retention-days', default: '365', help: 'days of events kept', parse: positiveInt },
   { key: 'maxDiskMb', env: 'DRIFTWOOD_MAX_DISK_MB', flag: '--max-disk-mb', help: 'optional cap on event storage; oldest days go first', parse: positiveInt },
   { key: 'maxMessageBytes', env: 'DRIFTWOOD_MAX_MESSAGE_BYTES', flag: '--max-message-bytes', default: '65536', help: 'longer messages are truncated and flagged', parse: positiveInt },
@@ -141,6 +141,8 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
     else config[spec.key] = parsed.value;
   }
   const c = config as unknown as Config;
+  // Links must point where this server listens when nobody said otherwise.
+  c.publicUrl ??= `${c.httpTlsCert ? 'https' : 'http'}://localhost:${c.httpPort}`;
   if (Boolean(c.tlsCert) !== Boolean(c.tlsKey)) problems.push('DRIFTWOOD_TLS_CERT and DRIFTWOOD_TLS_KEY: set both or neither');
   if (Boolean(c.httpTlsCert) !== Boolean(c.httpTlsKey)) problems.push('DRIFTWOOD_HTTP_TLS_CERT and DRIFTWOOD_HTTP_TLS_KEY: set both or neither');
   return problems.length ? { ok: false, problems } : { ok: true, config: Object.freeze(c) };
