@@ -41,7 +41,7 @@ function run(v: Variant, rowsPerCommit: number): { rate: number; bytesPerRow: nu
   db.pragma(`synchronous = ${v.synchronous}`);
   const ddl = readFileSync(DAY_SCHEMA, 'utf8');
   db.exec(v.prefixIndex ? ddl : ddl.replace("prefix = '3', ", ''));
-  db.prepare("INSERT INTO events_fts (events_fts, rank) VALUES ('automerge', ?)").run(v.automerge);
+  db.exec(`INSERT INTO events_fts (events_fts, rank) VALUES ('automerge', ${v.automerge})`); // FTS5 takes no bound value here
   const ins = db.prepare('INSERT INTO events (id, system_id, generated_ms, source_ip, hostname, program, pri, message, extra, flags) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
   const fts = db.prepare('INSERT INTO events_fts (rowid, program, message) VALUES (?, ?, ?)');
   let id = 0;
