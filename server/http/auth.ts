@@ -160,6 +160,18 @@ export function createAuthenticator(deps: AuthDeps): Authenticator {
   };
 }
 
+/**
+ * Whether the credentials a long-lived connection (a live tail) was opened with still hold: the
+ * token is not revoked, the session is neither signed out nor past its absolute limit, and the
+ * account still exists. Never extends a session.
+ */
+export function credentialsStillValid(store: Store, principal: Principal, now: number): boolean {
+  if (!store.users.find(principal.user.id)) return false;
+  if (principal.via === 'token') return principal.tokenId !== undefined && store.apiTokens.find(principal.tokenId) !== undefined;
+  const session = principal.sessionId === undefined ? undefined : store.sessions.find(principal.sessionId);
+  return session !== undefined && session.createdMs + SESSION_ABSOLUTE_MS > now;
+}
+
 function cookieOptions(request: FastifyRequest) {
   // Secure whenever the browser reached us over HTTPS, directly or via a trusted proxy.
   return { path: '/', httpOnly: true, sameSite: 'strict' as const, secure: request.protocol === 'https' };

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { TailSkipped } from '../../shared/api.ts';
 import { TAILS_PER_USER_MAX } from '../../server/tail/hub.ts';
 import { apiClient, type ApiClient } from '../helpers/api.ts';
-import { apiToken } from '../helpers/auth.ts';
+import { apiToken, createUser } from '../helpers/auth.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { openTailClient, postLines, postSyslog, UpgradeRefused, waitUntil, type TailClient } from '../helpers/tail.ts';
 
@@ -298,3 +298,20 @@ test('metrics count open tails and events sent', async () => {
   await tail.close();
   await waitUntil('the gauge to drop', () => openTails() === openBefore);
 });
+
+test('a tail ends when its token is revoked or its user removed, with a message saying so', async () => {
+  const { user } = await createUser(server.store, { role: 'member' });
+  const revoked = server.store.apiTokens.create(user.id, 'laptop', Date.now());
+  const kept = server.store.apiTokens.create(user.id, 'desktop', Date.now());
+  const first = await openTailClient(url, { q: 'revocation' }, { token: revoked.secret });
+  const second = await openTailClient(url, { q: 'revocation' }, { token: kept.secret });
+  await Promise.all([first.live(), second.live()]);
+
+  server.store.apiTokens.revoke(revoked.token.id, Date.now()); // as `driftwood token rm` does, from any process
+  expect(await first.closed).toEqual({ code: 1008, reason: 'refused' });
+  expect(first.messages.at(-1)).toEqual({ type: 'error', message: 'this API token is no longer valid (revoked, or its user removed)' });
+  expect(second.ws.readyState).toBe(second.ws.OPEN); // the other token still works
+
+  server.store.users.remove(user.id);
+  expect((await second.closed).code).toBe(1008);
+}, 20_000);

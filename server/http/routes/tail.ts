@@ -4,13 +4,15 @@
 // parameters, open the tail, and keep the socket's own buffer bounded.
 //
 //   close code  when                                       a client should
-//   1008        bad parameters, too many tails             show the error, not retry
+//   1008        bad parameters, too many tails,            show the error, not retry
+//               credentials revoked or expired meanwhile
 //   1011        the server failed while sending            retry with min_id
 //   1001        the server is shutting down                retry with min_id
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { TailError, TailParams } from '../../../shared/api.ts';
 import { AppError, appError } from '../../errors.ts';
+import { credentialsStillValid } from '../auth.ts';
 import type { Logger } from '../../log.ts';
 import type { Store } from '../../store/index.ts';
 import { timeBoundsToIds } from '../../store/search.ts';
@@ -27,6 +29,10 @@ export const TAIL_SOCKET_BUFFER_MAX = 1024 * 1024;
 export const TAIL_PING_MS = 30_000;
 // Clients send nothing on a tail; a frame bigger than this closes the socket (ws maxPayload).
 export const TAIL_CLIENT_MESSAGE_MAX = 4096;
+
+// A tail outlives the request that opened it: its token or session is checked again this often,
+// so that revoking a token, signing out or removing a user also ends the tails they had open.
+export const TAIL_RECHECK_MS = 5_000;
 
 export const CLOSE_REFUSED = 1008;
 export const CLOSE_FAILED = 1011;
@@ -79,8 +85,14 @@ export async function tailRoutes(app: FastifyInstance, opts: TailRouteOptions): 
       alive = false;
       socket.ping();
     }, TAIL_PING_MS);
+    const recheck = setInterval(() => {
+      if (credentialsStillValid(opts.store, principal, opts.now())) return;
+      opts.log.info(`live tail of ${principal.user.email} closed: its ${principal.via} is no longer valid`);
+      refuse(socket, principal.via === 'token' ? 'this API token is no longer valid (revoked, or its user removed)' : 'your session has ended: sign in again');
+    }, TAIL_RECHECK_MS);
     socket.on('close', () => {
       clearInterval(ping);
+      clearInterval(recheck);
       sub.close();
     });
     tail.started.catch((e: Error) => {
