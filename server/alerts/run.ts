@@ -35,6 +35,11 @@ export interface EngineDeps {
   mailer: Mailer;
   webhook?: Partial<WebhookOptions>;
   emailRetryDelaysMs?: readonly number[];
+  /**
+   * Brings the full-text index up to every committed row (the writer thread indexes a quarter
+   * second behind its commits): windows end at the highest indexed id, so a round asks first.
+   */
+  indexNow?: () => Promise<void>;
 }
 
 export interface RoundReport {
@@ -92,6 +97,7 @@ export class AlertEngine {
     const due = store.alerts.enabled().filter((a) => isDue(a.frequency, a.timezone, a.last_run_ms, now));
     const report: RoundReport = { skipped: false, due: due.length, recorded: 0, fired: 0, errors: 0, counts: 0, ms: 0 };
     if (due.length) {
+      await this.deps.indexNow?.();
       const cutoff = store.windows.highestId();
       const compiled = new Map<number, Compiled>();
       const counted = new Map<string, Promise<number>>();
@@ -165,7 +171,7 @@ export class AlertEngine {
 
   /**
    * Counts ahead: brings the tally of every enabled alert's current window up to the highest
-   * committed id, so that the round at the tick only counts what arrived since. The scheduler
+   * indexed id, so that the round at the tick only counts what arrived since. The scheduler
    * calls it every few seconds; it gives way to a round and to shutdown.
    */
   precount(): Promise<void> {
@@ -176,7 +182,8 @@ export class AlertEngine {
 
   private async doPrecount(): Promise<void> {
     const { store } = this.deps;
-    const through = store.windows.highestId();
+    // Only what the index holds: rows it has not reached yet are left to the round at the tick.
+    const through = store.windows.highestIndexedId();
     const compiled = new Map<number, Compiled>();
     const live = new Set<string>();
     const work: Promise<void>[] = [];
@@ -213,7 +220,8 @@ export class AlertEngine {
   }
 
   /** "Send test" (alerts/deliver.ts): undefined when there is no such alert. */
-  sendTest(alertId: number, nowMs?: number): Promise<RunRow | undefined> {
+  async sendTest(alertId: number, nowMs?: number): Promise<RunRow | undefined> {
+    await this.deps.indexNow?.();
     return this.deliveries.sendTest(alertId, nowMs ?? this.deps.now());
   }
 

@@ -191,12 +191,15 @@ export function compileQuery(ast: QueryNode, ctx: CompileContext, opts?: Compile
   if (opts && systems !== undefined && opts.shareOf(systems) < SYSTEM_DRIVEN_SHARE) {
     return { bySystem: true, where: `${isIn('e.system_id', systems)} AND ${root.where}`, params: [...systems, ...root.params] };
   }
-  if (root.fts === undefined) return scoped({ where: root.where, params: root.params });
-  if (root.exact) return scoped({ fts: root.fts, where: '1', params: [] });
+  const exact = scoped({ where: root.where, params: root.params });
+  if (root.fts === undefined) return exact;
+  // Rows not yet indexed are checked with the whole condition (store/unindexed.ts).
+  const unindexed = { where: exact.where, params: exact.params };
+  if (root.exact) return scoped({ fts: root.fts, where: '1', params: [], unindexed });
   if (ast.type === 'and') {
     // Drop the conjuncts the index already decides; keep the rest as the exact check.
     const parts = ast.children.map((c) => compileNode(c, ctx)).filter((p) => !(p.exact && p.fts !== undefined));
-    return scoped({ fts: root.fts, where: parts.length ? parts.map((p) => p.where).join(' AND ') : '1', params: parts.flatMap((p) => p.params) });
+    return scoped({ fts: root.fts, where: parts.length ? parts.map((p) => p.where).join(' AND ') : '1', params: parts.flatMap((p) => p.params), unindexed });
   }
-  return scoped({ fts: root.fts, where: root.where, params: root.params });
+  return scoped({ fts: root.fts, where: root.where, params: root.params, unindexed });
 }

@@ -12,6 +12,7 @@ import { IDS_PER_MS, timeOfId } from './ids.ts';
 import { dayOf, type Partitions } from './partitions.ts';
 import type { Filter, Searcher } from './search.ts';
 import type { Systems } from './systems.ts';
+import { indexedThrough, splitByIndex } from './unindexed.ts';
 
 const DAY_MS = 86_400_000;
 const SLICE_IDS = 3_600_000 * IDS_PER_MS; // an hour of ids: the deadline is checked between slices
@@ -69,8 +70,10 @@ export class WindowCounter {
   count(filter: Filter, afterId: number, throughId: number, deadline = Infinity): CountProgress {
     let count = 0;
     for (const { db, lo, hi } of this.slices(afterId, throughId)) {
-      const head = filter.fts === undefined ? [] : [filter.fts];
-      count += (this.prepared(db, countSql(filter)).get(...head, lo, hi, ...filter.params) as { n: number }).n;
+      for (const part of splitByIndex(db, filter, lo, hi + 1)) {
+        const head = part.filter.fts === undefined ? [] : [part.filter.fts];
+        count += (this.prepared(db, countSql(part.filter)).get(...head, part.lo, part.hi - 1, ...part.filter.params) as { n: number }).n;
+      }
       if (hi < throughId && performance.now() > deadline) return { count, upTo: hi, done: false };
     }
     return { count, upTo: throughId, done: true };
@@ -81,8 +84,10 @@ export class WindowCounter {
     const divisor = IDS_PER_MS * 1000 * bucketS;
     const out: { system_id: number; bucket: number; n: number }[] = [];
     for (const { db, lo, hi } of this.slices(afterId, throughId)) {
-      const head = filter.fts === undefined ? [divisor] : [divisor, filter.fts];
-      out.push(...(this.prepared(db, bySenderSql(filter)).all(...head, lo, hi, ...filter.params) as { system_id: number; bucket: number; n: number }[]));
+      for (const part of splitByIndex(db, filter, lo, hi + 1)) {
+        const head = part.filter.fts === undefined ? [divisor] : [divisor, part.filter.fts];
+        out.push(...(this.prepared(db, bySenderSql(part.filter)).all(...head, part.lo, part.hi - 1, ...part.filter.params) as { system_id: number; bucket: number; n: number }[]));
+      }
     }
     return out;
   }
@@ -93,6 +98,23 @@ export class WindowCounter {
       const db = this.files.reader(day);
       const row = db && (this.prepared(db, 'SELECT max(id) AS id FROM events').get() as { id: number | null });
       if (row && row.id !== null) return row.id;
+    }
+    return 0;
+  }
+
+  /**
+   * The highest id below which every row is in the full-text index (rows wait at most a quarter
+   * second for it: store/events.ts indexNew). Counting up to here never reads rows one by one.
+   */
+  highestIndexedId(): number {
+    for (const day of this.files.days()) {
+      const db = this.files.reader(day);
+      if (!db) continue;
+      const held = this.prepared(db, 'SELECT (SELECT min(id) FROM events) AS lo, (SELECT max(id) FROM events) AS hi').get() as { lo: number | null; hi: number | null };
+      if (held.lo === null || held.hi === null) continue;
+      const mark = indexedThrough(db);
+      if (mark >= held.lo) return Math.min(held.hi, mark);
+      // Nothing of this day is indexed yet: the day before is.
     }
     return 0;
   }
@@ -167,6 +189,11 @@ export class Windows {
    */
   highestId(): number {
     return this.counter.highestId();
+  }
+
+  /** See WindowCounter.highestIndexedId: counting ahead stops here. */
+  highestIndexedId(): number {
+    return this.counter.highestIndexedId();
   }
 
   /** Counts on this thread (see WindowCounter.count). */

@@ -5,6 +5,8 @@
 import { IDS_PER_MS, idFloorForTime } from './ids.ts';
 import { dayOf, dayStartMs, type Partitions } from './partitions.ts';
 import type { Filter } from './search.ts';
+import type { Statement } from './db.ts';
+import { splitByIndex } from './unindexed.ts';
 
 export interface HistogramRequest {
   filter: Filter;
@@ -57,19 +59,26 @@ export function histogram(partitions: Partitions, req: HistogramRequest): Histog
       for (const r of rows) add(r.minute * MINUTE_MS, r.n);
       continue;
     }
-    const from = req.filter.fts === undefined ? 'events e' : 'events_fts f JOIN events e ON e.id = f.rowid';
-    const match = req.filter.fts === undefined ? '' : 'events_fts MATCH ? AND ';
-    const statement = db.prepare(
-      `SELECT CAST(((e.id / ${IDS_PER_MS}) - ?) / ? AS INTEGER) AS b, count(*) AS n FROM ${from}
-       WHERE ${match}e.id >= ? AND e.id < ? AND (${req.filter.where}) GROUP BY b`,
-    );
+    const statementFor = (filter: Filter) => {
+      const from = filter.fts === undefined ? 'events e' : 'events_fts f JOIN events e ON e.id = f.rowid';
+      const match = filter.fts === undefined ? '' : 'events_fts MATCH ? AND ';
+      return db.prepare(
+        `SELECT CAST(((e.id / ${IDS_PER_MS}) - ?) / ? AS INTEGER) AS b, count(*) AS n FROM ${from}
+         WHERE ${match}e.id > ? AND e.id < ? AND (${filter.where}) GROUP BY b`,
+      );
+    };
+    const statements = new Map<Filter, Statement>();
     for (let t = lo; t < hi; t += SLICE_MS) {
       if (req.now() > req.deadlineMs) {
         timedOut = true;
         break outer;
       }
-      const rows = statement.all(minMs, width, ...(req.filter.fts === undefined ? [] : [req.filter.fts]), idFloorForTime(t), idFloorForTime(Math.min(hi, t + SLICE_MS)), ...req.filter.params) as { b: number; n: number }[];
-      for (const r of rows) if (r.b >= 0 && r.b < req.buckets) counts[r.b]! += r.n;
+      for (const part of splitByIndex(db, req.filter, idFloorForTime(t) - 1, idFloorForTime(Math.min(hi, t + SLICE_MS)))) {
+        let statement = statements.get(part.filter);
+        if (!statement) statements.set(part.filter, (statement = statementFor(part.filter)));
+        const rows = statement.all(minMs, width, ...(part.filter.fts === undefined ? [] : [part.filter.fts]), part.lo, part.hi, ...part.filter.params) as { b: number; n: number }[];
+        for (const r of rows) if (r.b >= 0 && r.b < req.buckets) counts[r.b]! += r.n;
+      }
     }
   }
   return { buckets: counts.map((count, i) => ({ t: Math.floor((minMs + i * width) / 1000), count })), timedOut };

@@ -52,7 +52,11 @@ export function openStore(dataDir: string): Store {
   const searcher = new Searcher(partitions, systems);
   const windows = new Windows(dataDir, partitions, systems, searcher);
   return {
-    append: (subs) => writer.write(subs).map((r, i) => storedEvents(subs[i]!, r, (id) => systems.nameOf(id))),
+    append: (subs) => {
+      const results = writer.write(subs);
+      writer.indexNew(); // in process (CLI, tests): searchable at once
+      return results.map((r, i) => storedEvents(subs[i]!, r, (id) => systems.nameOf(id)));
+    },
     searcher,
     systems,
     drains: new Drains(meta),

@@ -6,6 +6,7 @@ import type { Db, Statement } from './db.ts';
 import { IDS_PER_MS, idFloorForTime, timeOfId } from './ids.ts';
 import { dayOf, dayStartMs, type Partitions } from './partitions.ts';
 import type { Systems } from './systems.ts';
+import { splitByIndex } from './unindexed.ts';
 
 /**
  * A compiled query, produced only by store/compile.ts: an optional FTS5 MATCH expression that
@@ -18,6 +19,8 @@ export interface Filter {
   bySystem?: boolean;
   where: string;
   params: unknown[];
+  /** With `fts`: the whole condition without the index, for rows not yet indexed (store/unindexed.ts). */
+  unindexed?: Filter;
 }
 
 function sliceSql(filter: Filter, order: 'ASC' | 'DESC'): string {
@@ -96,26 +99,30 @@ export class Searcher {
     const found: EventRow[] = [];
     let cursor = req.direction === 'newest' ? hi : lo;
     const newest = req.direction === 'newest';
-    const sql = sliceSql(req.filter, newest ? 'DESC' : 'ASC');
-    const head = req.filter.fts === undefined ? [] : [req.filter.fts];
     for (const day of days) {
       const db = this.partitions.reader(day);
       if (!db) continue;
-      const statement = this.prepared(db, sql);
-      // The day's part of the id range, walked in slices that start at one hour and double: a
-      // slow query stops at the deadline with a cursor, a rare one costs few statements.
-      let from = Math.max(lo, idFloorForTime(dayStartMs(day)) - 1);
-      let to = Math.min(hi, idFloorForTime(dayStartMs(day) + DAY_MS));
-      for (let span = FIRST_SLICE_MS * IDS_PER_MS; from < to - 1; span *= 2) {
-        if (req.now() > req.deadlineMs) return this.finish(found, false, true, cursor);
-        const sliceLo = newest ? Math.max(from, to - span) : from;
-        const sliceHi = newest ? to : Math.min(to, from + span);
-        const rows = statement.all(...head, sliceLo, sliceHi, ...req.filter.params, req.limit - found.length) as EventRow[];
-        found.push(...rows);
-        if (found.length >= req.limit) return this.finish(found, false, false, Number(found[found.length - 1]!.id));
-        cursor = newest ? sliceLo + 1 : sliceHi - 1;
-        if (newest) to = sliceLo + 1;
-        else from = sliceHi - 1;
+      const dayLo = Math.max(lo, idFloorForTime(dayStartMs(day)) - 1);
+      const dayHi = Math.min(hi, idFloorForTime(dayStartMs(day) + DAY_MS));
+      const parts = splitByIndex(db, req.filter, dayLo, dayHi);
+      if (newest) parts.reverse();
+      for (const part of parts) {
+        const statement = this.prepared(db, sliceSql(part.filter, newest ? 'DESC' : 'ASC'));
+        const head = part.filter.fts === undefined ? [] : [part.filter.fts];
+        // The part's id range, walked in slices that start at one hour and double: a slow query
+        // stops at the deadline with a cursor, a rare one costs few statements.
+        let { lo: from, hi: to } = part;
+        for (let span = FIRST_SLICE_MS * IDS_PER_MS; from < to - 1; span *= 2) {
+          if (req.now() > req.deadlineMs) return this.finish(found, false, true, cursor);
+          const sliceLo = newest ? Math.max(from, to - span) : from;
+          const sliceHi = newest ? to : Math.min(to, from + span);
+          const rows = statement.all(...head, sliceLo, sliceHi, ...part.filter.params, req.limit - found.length) as EventRow[];
+          found.push(...rows);
+          if (found.length >= req.limit) return this.finish(found, false, false, Number(found[found.length - 1]!.id));
+          cursor = newest ? sliceLo + 1 : sliceHi - 1;
+          if (newest) to = sliceLo + 1;
+          else from = sliceHi - 1;
+        }
       }
     }
     return this.finish(found, true, false, cursor);

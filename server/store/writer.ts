@@ -8,10 +8,7 @@ import type { Systems } from './systems.ts';
 import { extraFieldsObject } from './codec.ts';
 import type { NewEvent, Submission, SubmissionResult, WriteResult } from './types.ts';
 
-export interface WriterRequest {
-  seq: number;
-  submissions: WireSubmission[];
-}
+export type WriterRequest = { seq: number; submissions: WireSubmission[] } | { seq: number; index: true };
 
 /**
  * What crosses to the writer thread: an event as an array of primitives, without the logfmt
@@ -88,6 +85,15 @@ export class ThreadedWriter implements EventSink {
       this.pending.set(seq, { submissions, resolve, reject });
       const wire = submissions.map((s) => ({ frameId: s.frameId, events: s.events.map(toWire) }));
       this.worker.postMessage({ seq, submissions: wire } satisfies WriterRequest);
+    });
+  }
+
+  /** Resolves once every row committed so far is in the full-text index. */
+  async indexNow(): Promise<void> {
+    const seq = ++this.seq;
+    await new Promise<SubmissionResult[]>((resolve, reject) => {
+      this.pending.set(seq, { submissions: [], resolve, reject });
+      this.worker.postMessage({ seq, index: true } satisfies WriterRequest);
     });
   }
 
