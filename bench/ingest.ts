@@ -21,9 +21,10 @@ const SECONDS = Number(process.argv[2] ?? 60);
 const RUNS = Number(process.argv[3] ?? 3);
 const LINES_PER_BODY = 100;
 const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 8);
-// What `npm start` runs: the server bundle, built here as `npm run build` builds it.
-const BIN = new URL('../server/dist/main.js', import.meta.url).pathname;
-execFileSync(process.execPath, ['--import', 'tsx', new URL('../server/build.ts', import.meta.url).pathname], { stdio: 'inherit' });
+// What `npm start` runs: the server bundle, built here as `npm run build` builds it, unless
+// BENCH_BIN names another bundle (A/B runs of two builds: `tsx server/build.ts OUTDIR`).
+const BIN = process.env.BENCH_BIN ?? new URL('../server/dist/main.js', import.meta.url).pathname;
+if (!process.env.BENCH_BIN) execFileSync(process.execPath, ['--import', 'tsx', new URL('../server/build.ts', import.meta.url).pathname], { stdio: 'inherit' });
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function freePort(): Promise<number> {
@@ -219,7 +220,7 @@ async function once(kind: 'http' | 'tcp') {
 const results: Record<string, Awaited<ReturnType<typeof once>>[]> = { http: [], tcp: [] };
 const baseline: number[] = [];
 for (let r = 0; r < RUNS; r++) {
-  baseline.push(bareInsertBaseline(Math.min(SECONDS, 20)));
+  baseline.push(process.env.BENCH_SKIP_BARE ? NaN : bareInsertBaseline(Math.min(SECONDS, 20)));
   results.http!.push(await once('http'));
   results.tcp!.push(await once('tcp'));
   console.error(`run ${r + 1}/${RUNS}: http ${results.http!.at(-1)!.linesPerS.toFixed(0)}/s tcp ${results.tcp!.at(-1)!.linesPerS.toFixed(0)}/s bare ${baseline.at(-1)!.toFixed(0)}/s`);
