@@ -2,7 +2,7 @@
 // Specification's JSON schema, and against what the server actually listens on and reads.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import Ajv2019 from 'ajv/dist/2019.js';
+import { Ajv2019 } from 'ajv/dist/2019.js';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, OPTIONS } from '../../server/config.ts';
