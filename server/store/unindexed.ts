@@ -4,13 +4,18 @@
 import type { Db, Statement } from './db.ts';
 import type { Filter } from './search.ts';
 
-const markStatements = new WeakMap<Db, Statement>();
+const markStatements = new WeakMap<Db, Statement | 'whole'>();
 
 /** Every row of this day file with an id up to this one is in its full-text index. */
 export function indexedThrough(db: Db): number {
   let s = markStatements.get(db);
-  if (!s) markStatements.set(db, (s = db.prepare('SELECT indexed_through AS id FROM fts_progress')));
-  return (s.get() as { id: number }).id;
+  if (!s) {
+    // A file from before day/0004, opened read-only (the counting thread) before any writer
+    // migrated it, has no mark: its rows were indexed in the transactions that stored them.
+    const hasMark = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'fts_progress'").get() !== undefined;
+    markStatements.set(db, (s = hasMark ? db.prepare('SELECT indexed_through AS id FROM fts_progress') : 'whole'));
+  }
+  return s === 'whole' ? Number.MAX_SAFE_INTEGER : (s.get() as { id: number }).id;
 }
 
 export interface IdRangePart {

@@ -3,7 +3,10 @@
 // them: search pages, alert counts, histograms. Rows a crash left unindexed are indexed at start.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { parse } from '../../shared/query/index.ts';
+import { join } from 'node:path';
+import { openDb, openReadOnly } from '../../server/store/db.ts';
 import { EventWriter } from '../../server/store/events.ts';
+import { indexedThrough } from '../../server/store/unindexed.ts';
 import { openStore, type NewEvent, type Store } from '../../server/store/index.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 
@@ -67,4 +70,18 @@ test('rows left unindexed by a crash are indexed when the next writer starts', (
   next.indexNew(store.partitions.days().slice(0, 2));
   expect(store.windows.highestIndexedId()).toBe(store.windows.highestId());
   expect(readers('orphaned').found).toEqual(['orphaned by a crash']);
+});
+
+test('a day file from before the index mark counts as wholly indexed when read before any writer migrates it', () => {
+  const old = tmpDir();
+  try {
+    const db = openDb(join(old.path, 'old.sqlite'), 'day');
+    db.exec('DROP TABLE fts_progress; PRAGMA user_version = 3'); // as day/0001–0003 left it
+    db.close();
+    const reader = openReadOnly(join(old.path, 'old.sqlite'));
+    expect(indexedThrough(reader)).toBe(Number.MAX_SAFE_INTEGER);
+    reader.close();
+  } finally {
+    old.cleanup();
+  }
 });
