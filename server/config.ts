@@ -21,6 +21,7 @@ export interface Config {
   smtpUrl?: string;
   mailFrom: string;
   syslogAllow: string[];
+  webhookAllow: string[];
   metricsPublic: boolean;
   trustProxy: boolean;
   timeZone: string;
@@ -108,6 +109,7 @@ export const OPTIONS: OptionSpec[] = [
   { key: 'maxMessageBytes', env: 'DRIFTWOOD_MAX_MESSAGE_BYTES', flag: '--max-message-bytes', default: '65536', help: 'longer messages are truncated and flagged', parse: positiveInt },
   { key: 'smtpUrl', env: 'DRIFTWOOD_SMTP_URL', flag: '--smtp-url', secret: true, help: 'SMTP server for alert mail, e.g. smtp://user:pass@mail:587', parse: smtpUrl },
   { key: 'mailFrom', env: 'DRIFTWOOD_MAIL_FROM', flag: '--mail-from', default: 'driftwood@localhost', help: 'From: address of alert mail', parse: text },
+  { key: 'webhookAllow', env: 'DRIFTWOOD_WEBHOOK_ALLOW', flag: '--webhook-allow', default: '', help: 'comma-separated CIDRs of internal addresses alert webhooks may reach (default none)', parse: cidrList },
   { key: 'syslogAllow', env: 'DRIFTWOOD_SYSLOG_ALLOW', flag: '--syslog-allow', default: '', help: 'comma-separated CIDRs allowed to send syslog (empty = all)', parse: cidrList },
   { key: 'metricsPublic', env: 'DRIFTWOOD_METRICS_PUBLIC', flag: '--metrics-public', default: '0', help: 'serve /metrics without a token', parse: bool },
   { key: 'trustProxy', env: 'DRIFTWOOD_TRUST_PROXY', flag: '--trust-proxy', default: '0', help: 'trust X-Forwarded-For/-Proto from a reverse proxy', parse: bool },

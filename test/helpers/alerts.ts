@@ -23,7 +23,8 @@ export const FAST_WEBHOOK = { delaysMs: [20, 40, 80, 160], timeoutMs: 2000 };
 
 /** `now`: the server's clock (default Date.now); `tick`: its scheduler (default none: the test drives rounds). */
 export async function alertHarness(opts: { env?: Record<string, string>; dataDir?: string; tick?: string | false; now?: () => number } = {}): Promise<AlertHarness> {
-  const server = await startTestServer({ env: { DRIFTWOOD_PUBLIC_URL: 'https://logs.example.com', ...opts.env }, dataDir: opts.dataDir, now: opts.now, alerts: { tick: opts.tick ?? false, webhook: FAST_WEBHOOK } });
+  // The receivers run on 127.0.0.1, an internal address webhooks may reach only when allowed.
+  const server = await startTestServer({ env: { DRIFTWOOD_PUBLIC_URL: 'https://logs.example.com', DRIFTWOOD_WEBHOOK_ALLOW: '127.0.0.1', ...opts.env }, dataDir: opts.dataDir, now: opts.now, alerts: { tick: opts.tick ?? false, webhook: FAST_WEBHOOK } });
   const token = await apiToken(server.store, { role: 'member' });
   const base = server.url.replace('localhost', '127.0.0.1');
   const h: AlertHarness = {

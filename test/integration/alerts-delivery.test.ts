@@ -269,3 +269,24 @@ test('the scheduler runs due alerts by itself (node-cron ticking every second, a
   expect((await h.history(alert.id)).at(-1)).toMatchObject({ kind: 'scheduled', matched: 1, fired: true });
   expect(h.server.logs.some((l) => /alerts: 1 due, 1 recorded, 1 fired/.test(l))).toBe(true);
 });
+
+test('a webhook to an internal address is refused unless DRIFTWOOD_WEBHOOK_ALLOW names it, by IP or by name', async () => {
+  const hook = await startWebhookReceiver();
+  cleanups.push(() => hook.close());
+  const h = await alertHarness({ env: { DRIFTWOOD_WEBHOOK_ALLOW: '' } }); // the receiver on 127.0.0.1 is internal
+  cleanups.push(() => h.stop());
+  const search = await h.search('Errors', 'error');
+  const byIp = await h.alert({ search_id: search.id, webhook_url: hook.url });
+  const byName = await h.alert({ search_id: search.id, webhook_url: hook.url.replace('127.0.0.1', 'localhost') });
+  const metadata = await h.alert({ search_id: search.id, webhook_url: 'http://169.254.169.254/latest/meta-data/' });
+  await h.ingest(['Error: x']);
+  await h.tick();
+  expect(hook.received).toHaveLength(0);
+  const port = new URL(hook.url).port;
+  expect((await h.history(byIp.id))[0]!.deliveries[0]).toMatchObject({
+    status: 'failed', attempts: 1, detail: `cannot deliver webhook to 127.0.0.1:${port}: 127.0.0.1 is an internal address (allow it with DRIFTWOOD_WEBHOOK_ALLOW)`,
+  });
+  expect((await h.history(byName.id))[0]!.deliveries[0]).toMatchObject({ status: 'failed', attempts: 1 });
+  expect((await h.history(byName.id))[0]!.deliveries[0]!.detail).toMatch(/localhost resolves to (127\.0\.0\.1|::1), an internal address/);
+  expect((await h.history(metadata.id))[0]!.deliveries[0]).toMatchObject({ status: 'failed', detail: expect.stringContaining('169.254.169.254 is an internal address') });
+});
