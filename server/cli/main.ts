@@ -1,5 +1,6 @@
 // driftwood <command>: the CLI of DESIGN 8.
 import { alerts } from './alerts.ts';
+import { backup } from './backup.ts';
 import { drain } from './drain.ts';
 import { searchCommand } from './search.ts';
 import { serve } from './serve.ts';
@@ -7,7 +8,7 @@ import { tailCommand } from './tail.ts';
 import { token } from './token.ts';
 import { user } from './user.ts';
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = { serve, drain, user, token, alerts, search: (argv) => searchCommand(argv), tail: tailCommand };
+const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = { serve, drain, user, token, alerts, backup, search: (argv) => searchCommand(argv), tail: tailCommand };
 
 const USAGE = `usage: driftwood <command> [options]
 
@@ -27,6 +28,7 @@ const USAGE = `usage: driftwood <command> [options]
   alerts starter --email ADDRESS
                         saved searches + 1-minute alerts for logins, access, errors, Heroku
   alerts list           list alerts
+  backup DIR            copy the data directory into DIR (new or empty), also while a server runs
 `;
 
 const [command, ...rest] = process.argv.slice(2);
