@@ -3,7 +3,7 @@
 // matching events, oldest first, like papertrail-cli.
 import { parseArgs } from 'node:util';
 import { ApiError, clientConfig, search as searchApi } from './client.ts';
-import { formatEvent } from './format.ts';
+import { formatEvent, useColor } from './format.ts';
 import { parseTimeArg } from './time.ts';
 
 const USAGE = 'usage: driftwood search QUERY [--min-time T] [--max-time T] [--system S] [--group G] [--json] [--limit N]\n';
@@ -55,7 +55,7 @@ export async function searchCommand(argv: string[], now = new Date()): Promise<n
     return 2;
   }
   const q = args.positionals.join(' ');
-  const color = process.stdout.isTTY === true && !args.values.json;
+  const color = useColor(process.stdout, args.values.json, process.env);
   try {
     // Newest first, page by page backwards, then print oldest first.
     const pages = [];

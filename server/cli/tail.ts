@@ -8,7 +8,7 @@ import WebSocket from 'ws';
 import type { TailMessage, TailParams } from '../../shared/api.ts';
 import type { Event } from '../../shared/event.ts';
 import { ApiError, clientConfig, search, type ClientConfig } from './client.ts';
-import { formatEvent } from './format.ts';
+import { formatEvent, useColor } from './format.ts';
 
 const USAGE = 'usage: driftwood tail [-f] QUERY [--system S] [--group G] [-n N] [--json]\n';
 const LINES_DEFAULT = 100; // as `driftwood search` prints by default
@@ -67,7 +67,7 @@ export async function tailCommand(argv: string[]): Promise<number> {
     group: args.values.group,
     lines,
     json: args.values.json,
-    color: process.stdout.isTTY === true && !args.values.json && !process.env.NO_COLOR,
+    color: useColor(process.stdout, args.values.json, process.env),
   };
   if (!args.values.follow) return printNewest(config, opts);
   return follow(config, opts);
