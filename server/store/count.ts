@@ -7,7 +7,7 @@
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../workers.ts';
 import type { Event } from '../../shared/event.ts';
-import type { Db, Statement } from './db.ts';
+import { StatementCache, type Db, type Statement } from './db.ts';
 import { IDS_PER_MS, timeOfId } from './ids.ts';
 import { dayOf, type Partitions } from './partitions.ts';
 import type { Filter, Searcher } from './search.ts';
@@ -59,7 +59,7 @@ export interface DayFiles {
 
 /** Counting over id windows, on whatever connections `files` gives (no state but statements). */
 export class WindowCounter {
-  private readonly statements = new WeakMap<Db, Map<string, Statement>>();
+  private readonly statements = new StatementCache(STATEMENTS_MAX);
 
   constructor(private readonly files: DayFiles) {}
 
@@ -110,7 +110,7 @@ export class WindowCounter {
     for (const day of this.files.days()) {
       const db = this.files.reader(day);
       if (!db) continue;
-      const held = this.prepared(db, 'SELECT (SELECT min(id) FROM events) AS lo, (SELECT max(id) FROM events) AS hi').get() as { lo: number | null; hi: number | null };
+      const held = this.held(db);
       if (held.lo === null || held.hi === null) continue;
       const mark = indexedThrough(db);
       if (mark >= held.lo) return Math.min(held.hi, mark);
@@ -132,8 +132,7 @@ export class WindowCounter {
     for (const day of days) {
       const db = this.files.reader(day);
       if (!db) continue;
-      // Two subqueries: min() and max() in one SELECT would scan the table instead of seeking.
-      const held = this.prepared(db, 'SELECT (SELECT min(id) FROM events) AS lo, (SELECT max(id) FROM events) AS hi').get() as { lo: number | null; hi: number | null };
+      const held = this.held(db);
       if (held.lo === null || held.hi === null) continue;
       const to = Math.min(throughId, held.hi);
       for (let lo = Math.max(afterId, held.lo - 1); lo < to; ) {
@@ -145,14 +144,13 @@ export class WindowCounter {
   }
 
   private prepared(db: Db, sql: string): Statement {
-    let cache = this.statements.get(db);
-    if (!cache) this.statements.set(db, (cache = new Map()));
-    let s = cache.get(sql);
-    if (!s) {
-      if (cache.size >= STATEMENTS_MAX) cache.clear();
-      cache.set(sql, (s = db.prepare(sql)));
-    }
-    return s;
+    return this.statements.get(db, sql);
+  }
+
+  /** The first and last id a day file holds (null when empty). */
+  private held(db: Db): { lo: number | null; hi: number | null } {
+    // Two subqueries: min() and max() in one SELECT would scan the table instead of seeking.
+    return this.prepared(db, 'SELECT (SELECT min(id) FROM events) AS lo, (SELECT max(id) FROM events) AS hi').get() as { lo: number | null; hi: number | null };
   }
 }
 

@@ -42,6 +42,27 @@ export function openDb(path: string, schema: Schema): Db {
   return db;
 }
 
+/**
+ * Prepared statements per connection and SQL text: preparing a query cost as much as running a
+ * rare-word search. Keeps at most `max` per connection (one per distinct query shape).
+ */
+export class StatementCache {
+  private readonly byDb = new WeakMap<Db, Map<string, Statement>>();
+
+  constructor(private readonly max: number) {}
+
+  get(db: Db, sql: string): Statement {
+    let bySql = this.byDb.get(db);
+    if (!bySql) this.byDb.set(db, (bySql = new Map()));
+    let s = bySql.get(sql);
+    if (!s) {
+      if (bySql.size >= this.max) bySql.clear();
+      bySql.set(sql, (s = db.prepare(sql)));
+    }
+    return s;
+  }
+}
+
 export function openReadOnly(path: string): Db {
   const db = new Database(path, { readonly: true, fileMustExist: true });
   db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);

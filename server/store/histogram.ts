@@ -5,7 +5,7 @@
 import { IDS_PER_MS, idFloorForTime } from './ids.ts';
 import { dayOf, dayStartMs, type Partitions } from './partitions.ts';
 import type { Filter } from './search.ts';
-import type { Statement } from './db.ts';
+import { StatementCache } from './db.ts';
 import { splitByIndex } from './unindexed.ts';
 
 export interface HistogramRequest {
@@ -30,6 +30,15 @@ const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
 const SLICE_MS = 3_600_000; // the budget is checked between one-hour slices
 
+const statements = new StatementCache(64);
+
+function bucketSql(filter: Filter): string {
+  const from = filter.fts === undefined ? 'events e' : 'events_fts f JOIN events e ON e.id = f.rowid';
+  const match = filter.fts === undefined ? '' : 'events_fts MATCH ? AND ';
+  return `SELECT CAST(((e.id / ${IDS_PER_MS}) - ?) / ? AS INTEGER) AS b, count(*) AS n FROM ${from}
+          WHERE ${match}e.id > ? AND e.id < ? AND (${filter.where}) GROUP BY b`;
+}
+
 export function histogram(partitions: Partitions, req: HistogramRequest): Histogram {
   let { minMs, maxMs } = req;
   let width = (maxMs - minMs) / req.buckets;
@@ -53,29 +62,19 @@ export function histogram(partitions: Partitions, req: HistogramRequest): Histog
     const hi = Math.min(maxMs, dayStartMs(day) + DAY_MS);
     if (fromMinutes) {
       const systems = req.systemIds ? ` AND system_id IN (${req.systemIds.map(() => '?').join(',') || 'NULL'})` : '';
-      const rows = db
-        .prepare(`SELECT minute, sum(count) AS n FROM minute_counts WHERE minute >= ? AND minute < ?${systems} GROUP BY minute`)
+      const rows = statements
+        .get(db, `SELECT minute, sum(count) AS n FROM minute_counts WHERE minute >= ? AND minute < ?${systems} GROUP BY minute`)
         .all(lo / MINUTE_MS, Math.ceil(hi / MINUTE_MS), ...(req.systemIds ?? [])) as { minute: number; n: number }[];
       for (const r of rows) add(r.minute * MINUTE_MS, r.n);
       continue;
     }
-    const statementFor = (filter: Filter) => {
-      const from = filter.fts === undefined ? 'events e' : 'events_fts f JOIN events e ON e.id = f.rowid';
-      const match = filter.fts === undefined ? '' : 'events_fts MATCH ? AND ';
-      return db.prepare(
-        `SELECT CAST(((e.id / ${IDS_PER_MS}) - ?) / ? AS INTEGER) AS b, count(*) AS n FROM ${from}
-         WHERE ${match}e.id > ? AND e.id < ? AND (${filter.where}) GROUP BY b`,
-      );
-    };
-    const statements = new Map<Filter, Statement>();
     for (let t = lo; t < hi; t += SLICE_MS) {
       if (req.now() > req.deadlineMs) {
         timedOut = true;
         break outer;
       }
       for (const part of splitByIndex(db, req.filter, idFloorForTime(t) - 1, idFloorForTime(Math.min(hi, t + SLICE_MS)))) {
-        let statement = statements.get(part.filter);
-        if (!statement) statements.set(part.filter, (statement = statementFor(part.filter)));
+        const statement = statements.get(db, bucketSql(part.filter));
         const rows = statement.all(minMs, width, ...(part.filter.fts === undefined ? [] : [part.filter.fts]), part.lo, part.hi, ...part.filter.params) as { b: number; n: number }[];
         for (const r of rows) if (r.b >= 0 && r.b < req.buckets) counts[r.b]! += r.n;
       }

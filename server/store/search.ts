@@ -2,7 +2,7 @@
 // exclusive; the newest matches below max_id, or the oldest above min_id when only min_id is given.
 import type { Event } from '../../shared/event.ts';
 import { toEvent, type EventRow } from './codec.ts';
-import type { Db, Statement } from './db.ts';
+import { StatementCache, type Db } from './db.ts';
 import { IDS_PER_MS, idFloorForTime, timeOfId } from './ids.ts';
 import { dayOf, dayStartMs, type Partitions } from './partitions.ts';
 import type { Systems } from './systems.ts';
@@ -74,19 +74,7 @@ export class Searcher {
     private readonly systems: Systems,
   ) {}
 
-  private readonly statements = new WeakMap<Db, Map<string, Statement>>();
-
-  /** Prepared once per day file and query shape: preparing cost as much as a rare-word query. */
-  private prepared(db: Db, sql: string): Statement {
-    let byText = this.statements.get(db);
-    if (!byText) this.statements.set(db, (byText = new Map()));
-    let s = byText.get(sql);
-    if (!s) {
-      if (byText.size >= STATEMENTS_MAX) byText.clear();
-      byText.set(sql, (s = db.prepare(sql)));
-    }
-    return s;
-  }
+  private readonly statements = new StatementCache(STATEMENTS_MAX);
 
   page(req: PageRequest): Page {
     if (req.limit <= 0) return { events: [], exhausted: false, timedOut: false, cursor: req.direction === 'newest' ? (req.maxId ?? Number.MAX_SAFE_INTEGER) : (req.minId ?? -1) };
@@ -107,7 +95,7 @@ export class Searcher {
       const parts = splitByIndex(db, req.filter, dayLo, dayHi);
       if (newest) parts.reverse();
       for (const part of parts) {
-        const statement = this.prepared(db, sliceSql(part.filter, newest ? 'DESC' : 'ASC'));
+        const statement = this.statements.get(db, sliceSql(part.filter, newest ? 'DESC' : 'ASC'));
         const head = part.filter.fts === undefined ? [] : [part.filter.fts];
         // The part's id range, walked in slices that start at one hour and double: a slow query
         // stops at the deadline with a cursor, a rare one costs few statements.
