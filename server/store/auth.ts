@@ -3,6 +3,7 @@
 // No cache anywhere: the CLI (another process) may revoke a token or change a password while the
 // server runs, and the next request must see it. Every lookup is one indexed row.
 import { createHash, randomBytes } from 'node:crypto';
+import type { ApiToken } from '../../shared/api.ts';
 import type { Db } from './db.ts';
 
 export type Role = 'admin' | 'member';
@@ -15,15 +16,8 @@ export interface UserRow {
   password_changed_at: string;
 }
 
-export interface ApiTokenRow {
-  id: number;
-  user_id: number;
-  name: string;
-  /** The first characters of the token, to tell tokens apart; never enough to use one. */
-  prefix: string;
-  created_at: string;
-  last_used_at: string | null;
-}
+/** A token as the API shows it (never the secret): the shared contract is the row. */
+export type ApiTokenRow = ApiToken;
 
 export interface SessionRecord {
   user: UserRow;
