@@ -14,6 +14,33 @@ export function clientConfig(env: Record<string, string | undefined>): ClientCon
   return { url, token };
 }
 
+/**
+ * The start every client command shares: its arguments (from `parse`, node:util parseArgs; on a
+ * parse error the message and usage go to stderr, exit 2; --help prints the usage, exit 0).
+ */
+export function commandArgs<T extends { values: { help?: boolean } }>(command: string, usage: string, parse: () => T): T | { exit: number } {
+  let args: T;
+  try {
+    args = parse();
+  } catch (e) {
+    process.stderr.write(`driftwood ${command}: ${(e as Error).message}\n${usage}`);
+    return { exit: 2 };
+  }
+  if (args.values.help) {
+    process.stdout.write(usage);
+    return { exit: 0 };
+  }
+  return args;
+}
+
+/** DRIFTWOOD_URL and DRIFTWOOD_TOKEN, or undefined after saying what is missing on stderr. */
+export function commandConfig(command: string): ClientConfig | undefined {
+  const config = clientConfig(process.env);
+  if (!('problem' in config)) return config;
+  process.stderr.write(`driftwood ${command}: ${config.problem}\n`);
+  return undefined;
+}
+
 export class ApiError extends Error {}
 
 export async function apiGet<T>(config: ClientConfig, path: string, params: Record<string, string | undefined> = {}): Promise<T> {

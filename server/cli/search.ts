@@ -2,7 +2,7 @@
 // A client command: asks a running server (DRIFTWOOD_URL, DRIFTWOOD_TOKEN) and prints the newest
 // matching events, oldest first, like papertrail-cli.
 import { parseArgs } from 'node:util';
-import { ApiError, clientConfig, search as searchApi } from './client.ts';
+import { ApiError, commandArgs, commandConfig, search as searchApi } from './client.ts';
 import { formatEvent, useColor } from './format.ts';
 import { parseTimeArg } from './time.ts';
 
@@ -10,9 +10,8 @@ const USAGE = 'usage: driftwood search QUERY [--min-time T] [--max-time T] [--sy
 const PAGE_MAX = 10_000; // the API's per-request maximum
 
 export async function searchCommand(argv: string[], now = new Date()): Promise<number> {
-  let args;
-  try {
-    args = parseArgs({
+  const args = commandArgs('search', USAGE, () =>
+    parseArgs({
       args: argv,
       allowPositionals: true,
       options: {
@@ -24,20 +23,11 @@ export async function searchCommand(argv: string[], now = new Date()): Promise<n
         limit: { type: 'string', default: '100' },
         help: { type: 'boolean', short: 'h' },
       },
-    });
-  } catch (e) {
-    process.stderr.write(`driftwood search: ${(e as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  if (args.values.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
-  const config = clientConfig(process.env);
-  if ('problem' in config) {
-    process.stderr.write(`driftwood search: ${config.problem}\n`);
-    return 2;
-  }
+    }),
+  );
+  if ('exit' in args) return args.exit;
+  const config = commandConfig('search');
+  if (!config) return 2;
   const times: Record<string, string | undefined> = {};
   for (const key of ['min-time', 'max-time'] as const) {
     const raw = args.values[key];

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import type { TailMessage, TailParams } from '../../shared/api.ts';
 import type { Event } from '../../shared/event.ts';
-import { ApiError, clientConfig, search, type ClientConfig } from './client.ts';
+import { ApiError, commandArgs, commandConfig, search, type ClientConfig } from './client.ts';
 import { formatEvent, useColor } from './format.ts';
 
 const USAGE = 'usage: driftwood tail [-f] QUERY [--system S] [--group G] [-n N] [--json]\n';
@@ -29,9 +29,8 @@ export interface TailOptions {
 }
 
 export async function tailCommand(argv: string[]): Promise<number> {
-  let args;
-  try {
-    args = parseArgs({
+  const args = commandArgs('tail', USAGE, () =>
+    parseArgs({
       args: argv,
       allowPositionals: true,
       options: {
@@ -42,25 +41,16 @@ export async function tailCommand(argv: string[]): Promise<number> {
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h' },
       },
-    });
-  } catch (e) {
-    process.stderr.write(`driftwood tail: ${(e as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  if (args.values.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
+    }),
+  );
+  if ('exit' in args) return args.exit;
   const lines = Number(args.values.lines);
   if (!Number.isInteger(lines) || lines < 0 || lines > LINES_MAX) {
     process.stderr.write(`driftwood tail: -n "${args.values.lines}" is not a whole number from 0 to ${LINES_MAX}\n`);
     return 2;
   }
-  const config = clientConfig(process.env);
-  if ('problem' in config) {
-    process.stderr.write(`driftwood tail: ${config.problem}\n`);
-    return 2;
-  }
+  const config = commandConfig('tail');
+  if (!config) return 2;
   const opts: TailOptions = {
     q: args.positionals.join(' '),
     system: args.values.system,
