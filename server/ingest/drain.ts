@@ -66,7 +66,8 @@ function addFlags(line: ParsedLine, flags: readonly EventFlag[]): ParsedLine {
 function parseBody(contentType: string, body: Buffer, opts: ParseOptions): { lines: ParsedLine[]; problem?: string } {
   if (contentType === 'application/logplex-1') {
     const { frames, error } = splitLogplexBody(body);
-    return { lines: frames.map((f) => parseSyslog(f, { ...opts, heroku: true })), problem: error };
+    const herokuOpts = { ...opts, heroku: true }; // once per body, not per frame
+    return { lines: frames.map((f) => parseSyslog(f, herokuOpts)), problem: error };
   }
   if (contentType === 'application/json' || contentType === 'application/x-ndjson') {
     const { text, flags } = decodeFrame(body, body.length);

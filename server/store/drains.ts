@@ -1,6 +1,6 @@
 // Drain tokens: an unguessable token per drain that admits ingest to that drain only.
 import { randomUUID } from 'node:crypto';
-import type { Db } from './db.ts';
+import type { Db, Statement } from './db.ts';
 import type { DrainRow } from './types.ts';
 
 interface DrainDbRow {
@@ -12,10 +12,15 @@ interface DrainDbRow {
 
 const toDrain = (r: DrainDbRow): DrainRow => ({ id: r.id, name: r.name, token: r.token, created_at: new Date(r.created_ms).toISOString() });
 
-// No cache: a drain removed by the CLI (another process) must stop admitting at once, and an
-// indexed lookup costs microseconds against a request that carries a whole batch.
+// No cache of drains: one removed by the CLI (another process) must stop admitting at once, and
+// an indexed lookup costs microseconds against a request that carries a whole batch. The lookup's
+// statement is prepared once: preparing it on every drain request cost 2 % of the main thread.
 export class Drains {
-  constructor(private readonly db: Db) {}
+  private readonly byToken: Statement;
+
+  constructor(private readonly db: Db) {
+    this.byToken = db.prepare('SELECT * FROM drains WHERE token = ?');
+  }
 
   /** Heroku's own drain tokens look like `d.<uuid>`; ours too, so syslog HOSTNAMEs can carry them. */
   create(name: string, nowMs: number): DrainRow {
@@ -36,7 +41,7 @@ export class Drains {
   }
 
   byTokenValue(token: string): DrainRow | undefined {
-    const row = this.db.prepare('SELECT * FROM drains WHERE token = ?').get(token) as DrainDbRow | undefined;
+    const row = this.byToken.get(token) as DrainDbRow | undefined;
     return row ? toDrain(row) : undefined;
   }
 
