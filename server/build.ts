@@ -30,6 +30,7 @@ await build({
   entryPoints: {
     main: resolve(ROOT, 'server/cli/main.ts'),
     'writer-thread': resolve(ROOT, 'server/store/writer-thread.ts'),
+    'index-thread': resolve(ROOT, 'server/store/index-thread.ts'),
     'count-worker': resolve(ROOT, 'server/store/count-worker.ts'),
   },
   outdir,

@@ -1,8 +1,8 @@
-// Starting the server's worker threads (the event writer, the alert counter). A worker runs the
-// same form of the code as the thread that starts it: the TypeScript sources through tsx in a
-// checkout and in tests, or the bundle that `npm run build` writes to server/dist for `npm start`
-// (no TypeScript loader threads: less memory and a faster start).
-import { Worker } from 'node:worker_threads';
+// Starting the server's worker threads (the event writer, the indexer, the alert counter). A worker
+// runs the same form of the code as the thread that starts it: the TypeScript sources through tsx
+// in a checkout and in tests, or the bundle that `npm run build` writes to server/dist for
+// `npm start` (no TypeScript loader threads: less memory and a faster start).
+import { Worker, type TransferListItem } from 'node:worker_threads';
 
 // Defined only in the bundle (server/build.ts): where the bundle's files are, relative to the
 // project root. The bundle gives every module its source file's import.meta.url, so this is the
@@ -10,16 +10,18 @@ import { Worker } from 'node:worker_threads';
 declare const DRIFTWOOD_BUNDLE_DIR: string | undefined;
 export const BUNDLED = typeof DRIFTWOOD_BUNDLE_DIR !== 'undefined';
 
-export type WorkerEntry = 'writer-thread' | 'count-worker';
+export type WorkerEntry = 'writer-thread' | 'index-thread' | 'count-worker';
 const SOURCES: Record<WorkerEntry, URL> = {
   'writer-thread': new URL('./store/writer-thread.ts', import.meta.url),
+  'index-thread': new URL('./store/index-thread.ts', import.meta.url),
   'count-worker': new URL('./store/count-worker.ts', import.meta.url),
 };
 
-export function startWorker(entry: WorkerEntry, workerData: unknown): Worker {
-  if (BUNDLED) return new Worker(new URL(`${DRIFTWOOD_BUNDLE_DIR}${entry}.js`, new URL('../', import.meta.url)), { workerData });
+/** `transferList`: MessagePorts in workerData, handed over to the new thread. */
+export function startWorker(entry: WorkerEntry, workerData: unknown, transferList: TransferListItem[] = []): Worker {
+  if (BUNDLED) return new Worker(new URL(`${DRIFTWOOD_BUNDLE_DIR}${entry}.js`, new URL('../', import.meta.url)), { workerData, transferList });
   // Worker threads start without the parent's TypeScript loader: register tsx, then load the body.
   const tsx = import.meta.resolve('tsx/esm/api');
   const source = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(SOURCES[entry].href)}); })`;
-  return new Worker(source, { eval: true, workerData });
+  return new Worker(source, { eval: true, workerData, transferList });
 }

@@ -36,8 +36,8 @@ export interface EngineDeps {
   webhook?: Partial<WebhookOptions>;
   emailRetryDelaysMs?: readonly number[];
   /**
-   * Brings the full-text index up to every committed row (the writer thread indexes a quarter
-   * second behind its commits): windows end at the highest indexed id, so a round asks first.
+   * Brings the full-text index up to every committed row (the index thread works about a quarter
+   * second behind the commits): windows end at the highest indexed id, so a round asks first.
    */
   indexNow?: () => Promise<void>;
 }

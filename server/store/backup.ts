@@ -3,7 +3,8 @@
 // consistent snapshot that the writer never has to wait for (the page-by-page backup API would
 // start over after every commit of a busy day file), and compact. Files are copied one after
 // another, so the meta database and the newest day file may be seconds apart; a server started
-// on the copy indexes what its newest day files hold above their index marks.
+// on the copy indexes what its newest day files hold above their index marks. A day's index file
+// is copied before its day file, so that its mark never claims rows the copied day file lacks.
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { openReadOnly } from './db.ts';
@@ -33,7 +34,13 @@ export function backupDataDir(dataDir: string, target: string): BackupResult {
   const source = new Partitions(dataDir, { readOnly: true });
   const copy = new Partitions(target);
   let bytes = copyDb(meta, join(target, 'driftwood.sqlite'));
-  const days = source.days();
-  for (const day of days) bytes += copyDb(source.pathOf(day), copy.pathOf(day));
-  return { files: days.length + 1, bytes };
+  let files = 1;
+  for (const day of source.days()) {
+    for (const [from, to] of [[source.indexPathOf(day), copy.indexPathOf(day)], [source.pathOf(day), copy.pathOf(day)]] as const) {
+      if (!existsSync(from)) continue; // older day files hold their index inside
+      bytes += copyDb(from, to);
+      files++;
+    }
+  }
+  return { files, bytes };
 }

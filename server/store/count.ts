@@ -103,8 +103,8 @@ export class WindowCounter {
   }
 
   /**
-   * The highest id below which every row is in the full-text index (rows wait at most a quarter
-   * second for it: store/events.ts indexNew). Counting up to here never reads rows one by one.
+   * The highest id below which every row is in the full-text index (rows wait about a quarter
+   * second for it: store/indexer.ts). Counting up to here never reads rows one by one.
    */
   highestIndexedId(): number {
     for (const day of this.files.days()) {

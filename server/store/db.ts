@@ -7,7 +7,7 @@ import { registerFunctions } from './functions.ts';
 
 export type Db = Database.Database;
 export type Statement = Database.Statement<unknown[], unknown>;
-export type Schema = 'meta' | 'day';
+export type Schema = 'meta' | 'day' | 'fts';
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
 const BUSY_TIMEOUT_MS = 5000; // CLI commands and the server share the files; wait for the other writer
@@ -20,9 +20,22 @@ function migrations(schema: Schema): { version: number; sql: string }[] {
     .map((f) => ({ version: Number(f.slice(0, 4)), sql: readFileSync(dir + f, 'utf8') }));
 }
 
-/** Opens (creating if needed) a database and brings its schema up to date, one transaction per step. */
-export function openDb(path: string, schema: Schema): Db {
-  const db = new Database(path);
+/**
+ * Steps that SQL cannot take (it has no conditional DDL), run after their version's SQL in the same
+ * transaction. day/0005: an empty day file keeps its index in its own file (store/partitions.ts);
+ * one that holds events already keeps its inline index, which stays valid.
+ */
+const CODE_STEPS: Partial<Record<Schema, Record<number, (db: Db) => void>>> = {
+  day: {
+    5: (db) => {
+      if (!db.prepare('SELECT 1 FROM events LIMIT 1').get()) db.exec('DROP TABLE events_fts; DROP TABLE fts_progress');
+    },
+  },
+};
+
+/** Opens (creating if needed, unless `mustExist`) a database and brings its schema up to date, one transaction per step. */
+export function openDb(path: string, schema: Schema, opts: { mustExist?: boolean } = {}): Db {
+  const db = new Database(path, { fileMustExist: opts.mustExist ?? false });
   db.pragma('journal_mode = WAL');
   // FULL fsyncs the WAL at every commit, so an acknowledged batch also survives power loss;
   // group commit (ingest/pipeline.ts) keeps commits few.
@@ -36,6 +49,7 @@ export function openDb(path: string, schema: Schema): Db {
     db.transaction(() => {
       if ((db.pragma('user_version', { simple: true }) as number) >= m.version) return;
       db.exec(m.sql);
+      CODE_STEPS[schema]?.[m.version]?.(db);
       db.pragma(`user_version = ${m.version}`);
     }).immediate();
   }

@@ -1,4 +1,5 @@
 // Appending events: one transaction per day file per flush (group commit), never one per line.
+// The rows join the full-text index afterwards (store/indexer.ts).
 import type { Event } from '../../shared/event.ts';
 import { newToEvent, toRow } from './codec.ts';
 import type { Db, Statement } from './db.ts';
@@ -9,8 +10,6 @@ import type { NewEvent, Submission, SubmissionResult, WriteResult } from './type
 
 interface WriteStatements {
   insertEvent: Statement;
-  indexNew: Statement;
-  markIndexed: Statement;
   insertFrame: Statement;
   findFrame: Statement;
   countMinute: Statement;
@@ -23,13 +22,12 @@ const MIDNIGHT_GRACE_MS = 60_000;
 export class EventWriter {
   private readonly statements = new WeakMap<Db, WriteStatements>();
   private newestDayStart = 0;
-  /** Day files with rows committed since the last indexNew(), and how many rows. */
-  private readonly unindexed = new Set<string>();
-  unindexedRows = 0;
 
+  /** `committed` hears of every commit: the rows are to be indexed (store/indexer.ts). */
   constructor(
     private readonly partitions: Partitions,
     private readonly systems: Systems,
+    private readonly committed: (day: string, rows: number) => void = () => {},
   ) {}
 
   private prepared(db: Db): WriteStatements {
@@ -40,11 +38,6 @@ export class EventWriter {
           `INSERT INTO events (id, system_id, generated_ms, source_ip, hostname, program, pri, message, extra, flags)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         ),
-        // Whatever is above the mark, whoever committed it: the server, the CLI, rows left by a crash.
-        indexNew: db.prepare(
-          'INSERT INTO events_fts (rowid, program, message) SELECT id, program, message FROM events WHERE id > (SELECT indexed_through FROM fts_progress) ORDER BY id',
-        ),
-        markIndexed: db.prepare('UPDATE fts_progress SET indexed_through = (SELECT coalesce(max(id), 0) FROM events)'),
         insertFrame: db.prepare('INSERT INTO drain_frames (frame_id, first_id) VALUES (?, ?)'),
         findFrame: db.prepare('SELECT 1 FROM drain_frames WHERE frame_id = ?'),
         maxId: db.prepare('SELECT max(id) AS id FROM events'),
@@ -72,7 +65,7 @@ export class EventWriter {
   /** Heroku retries a batch within minutes; today's and yesterday's files cover that. */
   private frameSeen(frameId: string, receivedMs: number): boolean {
     for (const day of [dayOf(receivedMs), dayOf(receivedMs - DAY_MS)]) {
-      const db = this.partitions.reader(day);
+      const db = this.partitions.writer(day, false);
       if (db && this.prepared(db).findFrame.get(frameId)) return true;
     }
     return false;
@@ -112,7 +105,7 @@ export class EventWriter {
       }
     }
     for (const [day, { items, frames }] of byDay) {
-      const db = this.partitions.writer(day);
+      const db = this.partitions.writer(day)!;
       const s = this.prepared(db);
       const perMinute = new Map<string, number>(); // "minute system" -> count
       // better-sqlite3 is synchronous: nothing else runs inside this transaction.
@@ -130,30 +123,10 @@ export class EventWriter {
         for (const [key, count] of perMinute) s.countMinute.run(...key.split(' ').map(Number), count);
         for (const { frameId, result } of frames) s.insertFrame.run(frameId, result.ids[0]);
       }).immediate();
-      this.unindexed.add(day);
-      this.unindexedRows += items.length;
+      this.committed(day, items.length);
     }
     this.systems.flushLastSeen();
     return results;
-  }
-
-  /**
-   * Adds every committed row not yet in a day file's full-text index to it, for the days written
-   * since the last call and any `days` given (after a crash: rows committed, never indexed).
-   * write() leaves this out of the acknowledged commit: one FTS5 transaction over thousands of
-   * rows costs far less per row than one per drain request.
-   */
-  indexNew(days: Iterable<string> = []): void {
-    for (const day of new Set([...this.unindexed, ...days])) {
-      const db = this.partitions.writer(day);
-      const s = this.prepared(db);
-      db.transaction(() => {
-        s.indexNew.run();
-        s.markIndexed.run();
-      }).immediate();
-    }
-    this.unindexed.clear();
-    this.unindexedRows = 0;
   }
 }
 

@@ -11,6 +11,7 @@ import { Drains } from './drains.ts';
 import { Groups } from './groups.ts';
 import { histogram, type Histogram, type HistogramRequest } from './histogram.ts';
 import { EventWriter, storedEvents } from './events.ts';
+import { FtsIndexer } from './indexer.ts';
 import { Partitions } from './partitions.ts';
 import { Searcher, type Filter } from './search.ts';
 import { Systems } from './systems.ts';
@@ -46,7 +47,9 @@ export function openStore(dataDir: string): Store {
   const meta: Db = openDb(join(dataDir, 'driftwood.sqlite'), 'meta');
   const partitions = new Partitions(dataDir);
   const systems = new Systems(meta);
-  const writer = new EventWriter(partitions, systems);
+  const written = new Set<string>();
+  const writer = new EventWriter(partitions, systems, (day) => written.add(day));
+  const indexer = new FtsIndexer(partitions);
   const groups = new Groups(meta, systems);
   const traffic = new Traffic(partitions);
   const searcher = new Searcher(partitions, systems);
@@ -54,7 +57,8 @@ export function openStore(dataDir: string): Store {
   return {
     append: (subs) => {
       const results = writer.write(subs);
-      writer.indexNew(); // in process (CLI, tests): searchable at once
+      indexer.indexNew(written); // in process (CLI, tests): indexed at once
+      written.clear();
       return results.map((r, i) => storedEvents(subs[i]!, r, (id) => systems.nameOf(id)));
     },
     searcher,

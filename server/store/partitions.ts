@@ -1,5 +1,9 @@
 // One SQLite file per UTC day (events/YYYY-MM-DD.sqlite): retention unlinks a file instead of
-// running a giant DELETE (STYLE 14), and searches walk the days newest first.
+// running a giant DELETE (STYLE 14), and searches walk the days newest first. A day's full-text
+// index is in a file of its own (events/YYYY-MM-DD.fts.sqlite, since day/0005; inside the day file
+// before), written on the index thread: separate files have separate write locks, so indexing
+// never holds up the commits that drain requests wait for. Readers ATTACH the index file, so
+// queries name `events` and `events_fts` alike in both layouts.
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDb, openReadOnly, type Db } from './db.ts';
@@ -22,8 +26,14 @@ export function dayStartMs(day: string): number {
 
 export class Partitions {
   private readonly dir: string;
+  /** Day files as ingest writes them: no index attached, so BEGIN IMMEDIATE locks the day file only. */
   private readonly writers = new Map<string, Db>();
+  /** Day files with their index reachable, for queries. */
   private readonly readers = new Map<string, Db>();
+  /** Index files with their day file attached (or inline-index day files), for the indexer. */
+  private readonly indexers = new Map<string, Db>();
+  /** Readers opened before their index file existed (read-only): attached once it does. */
+  private readonly withoutIndex = new WeakSet<Db>();
 
   /** `readOnly`: connections for a reading thread (the alert counter), which never migrates or writes. */
   constructor(
@@ -48,31 +58,37 @@ export class Partitions {
     return join(this.dir, `${day}.sqlite`);
   }
 
-  /** The read-write handle for a day, creating its file. */
-  writer(day: string): Db {
+  /** The file holding a day's full-text index, unless the day file holds it (older files). */
+  indexPathOf(day: string): string {
+    return join(this.dir, `${day}.fts.sqlite`);
+  }
+
+  /** The read-write handle for a day, creating its file (and its index file) unless `create` is false. */
+  writer(day: string, create = true): Db | undefined {
     if (this.opts.readOnly) throw new Error('BUG: writer() on read-only partitions');
     let db = this.writers.get(day);
     if (!db) {
+      if (!create && !existsSync(this.pathOf(day))) return undefined;
       db = openDb(this.pathOf(day), 'day');
+      // Created with the day file, so that readers, read-only ones too, always find it.
+      if (!hasInlineIndex(db)) openDb(this.indexPathOf(day), 'fts').close();
       this.writers.set(day, db);
-      // Only the two newest days receive writes in practice; close the rest.
-      for (const [d, old] of this.writers) if (d < day && this.writers.size > 2) (old.close(), this.writers.delete(d));
+      keepNewestTwo(this.writers, day);
     }
     return db;
   }
 
-  /** A handle for reading a day; undefined when the day has no file. */
+  /** A handle for reading a day, its index included; undefined when the day has no file. */
   reader(day: string): Db | undefined {
-    const writer = this.writers.get(day);
-    if (writer) return writer;
     let db = this.readers.get(day);
     if (db) {
       this.readers.delete(day); // re-insert: Map order is our LRU order
       this.readers.set(day, db);
+      if (this.withoutIndex.has(db)) this.attachIndex(db, day);
       return db;
     }
-    if (!existsSync(this.pathOf(day))) return undefined;
-    db = this.opts.readOnly ? openReadOnly(this.pathOf(day)) : openDb(this.pathOf(day), 'day'); // migrates older files
+    db = this.openWithIndex(day);
+    if (!db) return undefined;
     this.readers.set(day, db);
     if (this.readers.size > READERS_MAX) {
       const [oldest, handle] = this.readers.entries().next().value as [string, Db];
@@ -82,25 +98,84 @@ export class Partitions {
     return db;
   }
 
+  /**
+   * The indexer's handle for a day: like a reader's, kept apart from the readers so that the
+   * index thread holds only the newest days open. Indexing transactions write the index file only.
+   */
+  indexer(day: string): Db | undefined {
+    let db = this.indexers.get(day);
+    if (!db) {
+      db = this.openWithIndex(day);
+      if (!db) return undefined;
+      this.indexers.set(day, db);
+      keepNewestTwo(this.indexers, day);
+    }
+    return db;
+  }
+
+  /**
+   * The day file with its index attached (unless the index is inside it). Never creates a day
+   * file: retention may have just deleted it (on another thread), and a file made anew would
+   * bring the deleted day back as an empty one.
+   */
+  private openWithIndex(day: string): Db | undefined {
+    let db: Db;
+    try {
+      db = this.opts.readOnly ? openReadOnly(this.pathOf(day)) : openDb(this.pathOf(day), 'day', { mustExist: true }); // migrates older files
+    } catch (e) {
+      if (!existsSync(this.pathOf(day))) return undefined;
+      throw e;
+    }
+    if (!hasInlineIndex(db)) this.attachIndex(db, day);
+    return db;
+  }
+
+  private attachIndex(db: Db, day: string): void {
+    const path = this.indexPathOf(day);
+    if (this.opts.readOnly && !existsSync(path)) {
+      // Nothing indexed is reachable: queries read this day's rows directly (store/unindexed.ts).
+      this.withoutIndex.add(db);
+      return;
+    }
+    if (!this.opts.readOnly) openDb(path, 'fts').close(); // made anew if it was deleted: the indexer rebuilds it
+    db.prepare('ATTACH ? AS fts').run(path);
+    this.withoutIndex.delete(db);
+  }
+
   bytesOnDisk(): number {
     let total = 0;
     for (const f of readdirSync(this.dir)) total += statSync(join(this.dir, f)).size;
     return total;
   }
 
-  /** Removes a whole day: its file and WAL. */
+  /** Removes a whole day: its file, its index file and their WALs. */
   drop(day: string): void {
-    for (const map of [this.writers, this.readers]) {
+    for (const map of [this.writers, this.readers, this.indexers]) {
       map.get(day)?.close();
       map.delete(day);
     }
-    for (const suffix of ['', '-wal', '-shm']) rmSync(this.pathOf(day) + suffix, { force: true });
+    for (const path of [this.pathOf(day), this.indexPathOf(day)]) for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
   }
 
   close(): void {
-    for (const db of [...this.writers.values(), ...this.readers.values()]) db.close();
-    this.writers.clear();
-    this.readers.clear();
+    for (const map of [this.writers, this.readers, this.indexers]) {
+      for (const db of map.values()) db.close();
+      map.clear();
+    }
   }
 }
 
+/** True for day files from before day/0005 that hold events: their index is inside them. */
+export function hasInlineIndex(db: Db): boolean {
+  return db.prepare("SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = 'events_fts'").get() !== undefined;
+}
+
+/** Only the two newest days receive writes in practice; close the handles of older ones. */
+function keepNewestTwo(handles: Map<string, Db>, newest: string): void {
+  for (const [d, old] of handles) {
+    if (d < newest && handles.size > 2) {
+      old.close();
+      handles.delete(d);
+    }
+  }
+}

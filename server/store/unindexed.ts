@@ -1,6 +1,6 @@
-// Rows are committed before they join a day file's full-text index (store/events.ts indexNew), so
-// a query that the index drives reads the ids above the file's `indexed_through` mark with the
-// filter's index-free form. That part is a quarter second of ingest at most: a few thousand rows.
+// Rows are committed before they join a day's full-text index (store/indexer.ts), so a query that
+// the index drives reads the ids above the index's `indexed_through` mark with the filter's
+// index-free form. That part is a quarter second of ingest at most: a few thousand rows.
 import type { Db, Statement } from './db.ts';
 import type { Filter } from './search.ts';
 
@@ -10,10 +10,15 @@ const markStatements = new WeakMap<Db, Statement | 'whole'>();
 export function indexedThrough(db: Db): number {
   let s = markStatements.get(db);
   if (!s) {
+    // In the day file or in the attached index file (store/partitions.ts), whichever has them.
+    const tables = new Set((db.prepare("SELECT name FROM pragma_table_list WHERE name IN ('events_fts', 'fts_progress')").all() as { name: string }[]).map((t) => t.name));
+    // No index reachable: a read-only reader opened before the day's index file existed. Not
+    // remembered: the reader attaches the index as soon as the file exists.
+    if (!tables.has('events_fts')) return 0;
     // A file from before day/0004, opened read-only (the counting thread) before any writer
     // migrated it, has no mark: its rows were indexed in the transactions that stored them.
-    const hasMark = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'fts_progress'").get() !== undefined;
-    markStatements.set(db, (s = hasMark ? db.prepare('SELECT indexed_through AS id FROM fts_progress') : 'whole'));
+    s = tables.has('fts_progress') ? db.prepare('SELECT indexed_through AS id FROM fts_progress') : 'whole';
+    markStatements.set(db, s);
   }
   return s === 'whole' ? Number.MAX_SAFE_INTEGER : (s.get() as { id: number }).id;
 }

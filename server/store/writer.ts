@@ -1,14 +1,24 @@
 // The server's event writer: a worker thread that owns the inserts, so that receiving and parsing
-// (main thread) and writing (this thread) use both cores. One batch is in flight at a time; the
-// pipeline gathers the next one meanwhile (group commit).
-import type { Worker } from 'node:worker_threads';
+// (main thread) and writing (that thread) run on different cores, and a second one that adds the
+// committed rows to the full-text index behind it. The pipeline gathers the next batch while the
+// writer commits one (group commit).
+import { MessageChannel, type Worker } from 'node:worker_threads';
 import { startWorker } from '../workers.ts';
 import { storedEvents } from './events.ts';
 import type { Systems } from './systems.ts';
 import { extraFieldsObject } from './codec.ts';
 import type { NewEvent, Submission, SubmissionResult, WriteResult } from './types.ts';
 
-export type WriterRequest = { seq: number; submissions: WireSubmission[] } | { seq: number; index: true };
+export type WriterRequest = { seq: number; submissions: WireSubmission[] };
+/** From the writer thread to the index thread after each commit. */
+export interface CommittedNotice {
+  day: string;
+  rows: number;
+}
+export type IndexRequest = { seq: number } | { close: true };
+export interface IndexReply {
+  seq: number;
+}
 
 /**
  * What crosses to the writer thread: an event as an array of primitives, without the logfmt
@@ -44,21 +54,16 @@ export interface EventSink {
 }
 
 export class ThreadedWriter implements EventSink {
-  private worker: Worker;
   private seq = 0;
   private readonly pending = new Map<number, { submissions: readonly Submission[]; resolve: (r: SubmissionResult[]) => void; reject: (e: Error) => void }>();
-  private readonly ready: Promise<void>;
+  private readonly indexWaiters = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
 
   private constructor(
-    dataDir: string,
+    private readonly writer: Worker,
+    private readonly indexer: Worker,
     private readonly systems: Systems,
   ) {
-    this.worker = startWorker('writer-thread', { dataDir });
-    this.ready = new Promise((resolve, reject) => {
-      this.worker.once('message', () => resolve());
-      this.worker.once('error', reject);
-    });
-    this.worker.on('message', (reply: WriterReply | { ready: true }) => {
+    writer.on('message', (reply: WriterReply | { ready: true }) => {
       if (!('seq' in reply)) return;
       const p = this.pending.get(reply.seq);
       if (!p) return;
@@ -66,17 +71,29 @@ export class ThreadedWriter implements EventSink {
       if ('error' in reply) p.reject(new Error(reply.error));
       else p.resolve(reply.results.map((r, i) => storedEvents(p.submissions[i]!, r, (id) => this.systems.nameOf(id))));
     });
-    // A writer thread that dies takes no batch with it silently: every waiting caller is told.
-    this.worker.on('exit', (code) => {
+    indexer.on('message', (reply: IndexReply | { ready: true }) => {
+      if (!('seq' in reply)) return;
+      this.indexWaiters.get(reply.seq)?.resolve();
+      this.indexWaiters.delete(reply.seq);
+    });
+    // A thread that dies takes no batch with it silently: every waiting caller is told.
+    writer.on('exit', (code) => {
       for (const p of this.pending.values()) p.reject(new Error(`writer thread exited with code ${code}`));
       this.pending.clear();
+    });
+    indexer.on('exit', (code) => {
+      for (const w of this.indexWaiters.values()) w.reject(new Error(`index thread exited with code ${code}`));
+      this.indexWaiters.clear();
     });
   }
 
   static async start(dataDir: string, systems: Systems): Promise<ThreadedWriter> {
-    const w = new ThreadedWriter(dataDir, systems);
-    await w.ready;
-    return w;
+    const { port1: writerPort, port2: indexPort } = new MessageChannel();
+    const [writer, indexer] = await Promise.all([
+      started(startWorker('writer-thread', { dataDir, indexPort }, [indexPort])),
+      started(startWorker('index-thread', { dataDir, writerPort }, [writerPort])),
+    ]);
+    return new ThreadedWriter(writer, indexer, systems);
   }
 
   append(submissions: readonly Submission[]): Promise<SubmissionResult[]> {
@@ -84,23 +101,33 @@ export class ThreadedWriter implements EventSink {
     return new Promise((resolve, reject) => {
       this.pending.set(seq, { submissions, resolve, reject });
       const wire = submissions.map((s) => ({ frameId: s.frameId, events: s.events.map(toWire) }));
-      this.worker.postMessage({ seq, submissions: wire } satisfies WriterRequest);
+      this.writer.postMessage({ seq, submissions: wire } satisfies WriterRequest);
     });
   }
 
   /** Resolves once every row committed so far is in the full-text index. */
-  async indexNow(): Promise<void> {
+  indexNow(): Promise<void> {
     const seq = ++this.seq;
-    await new Promise<SubmissionResult[]>((resolve, reject) => {
-      this.pending.set(seq, { submissions: [], resolve, reject });
-      this.worker.postMessage({ seq, index: true } satisfies WriterRequest);
+    return new Promise((resolve, reject) => {
+      this.indexWaiters.set(seq, { resolve, reject });
+      this.indexer.postMessage({ seq } satisfies IndexRequest);
     });
   }
 
-  /** Closes the databases in the thread and ends it; call once nothing is pending. */
+  /** Closes the databases in both threads and ends them; call once nothing is pending. */
   async close(): Promise<void> {
-    const exited = new Promise((resolve) => this.worker.once('exit', resolve));
-    this.worker.postMessage({ close: true });
-    await exited;
+    for (const thread of [this.writer, this.indexer]) {
+      const exited = new Promise((resolve) => thread.once('exit', resolve));
+      thread.postMessage({ close: true });
+      await exited;
+    }
   }
+}
+
+/** Resolves with the worker once it says it is ready (its databases are open). */
+function started(worker: Worker): Promise<Worker> {
+  return new Promise((resolve, reject) => {
+    worker.once('message', () => resolve(worker));
+    worker.once('error', reject);
+  });
 }

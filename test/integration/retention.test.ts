@@ -1,5 +1,7 @@
 // Retention deletes whole day files: older than DRIFTWOOD_RETENTION_DAYS, then the oldest while
 // over DRIFTWOOD_MAX_DISK_MB; today's file stays whatever the cap.
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
 import { openStore, type Store } from '../../server/store/index.ts';
 import { enforceRetention } from '../../server/store/retention.ts';
@@ -27,6 +29,10 @@ test('days older than the retention are deleted, newer ones kept', () => {
   seed(store, [0, 1, 6, 7, 30]);
   expect(enforceRetention(store.partitions, { retentionDays: 7 }, NOW).sort()).toEqual(['2026-04-30', '2026-05-23']);
   expect(store.partitions.days()).toEqual(['2026-05-30', '2026-05-29', '2026-05-24']);
+  // Each day's index file goes with it.
+  expect(readdirSync(join(dir.path, 'events')).filter((f) => !f.endsWith('-wal') && !f.endsWith('-shm')).sort()).toEqual(
+    ['2026-05-24', '2026-05-29', '2026-05-30'].flatMap((d) => [`${d}.fts.sqlite`, `${d}.sqlite`]),
+  );
   store.close();
 });
 

@@ -1,0 +1,60 @@
+// The body of the index thread: committed events join their day's full-text index here, in
+// batches of thousands, behind the writer thread's commits (store/indexer.ts). A day's index is in
+// a file of its own, so these transactions never hold up a commit; searches read the rows above
+// the index mark directly meanwhile.
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { FtsIndexer } from './indexer.ts';
+import { Partitions } from './partitions.ts';
+import type { CommittedNotice, IndexReply, IndexRequest } from './writer.ts';
+
+// Many rows per transaction write fewer, larger FTS5 segments (less merging, fewer bytes); the
+// lag bounds how many rows searches read directly: at 50,000 lines/s about 12,000.
+const INDEX_BATCH_ROWS = 10_000;
+const INDEX_LAG_MS = 250;
+
+const { dataDir, writerPort } = workerData as { dataDir: string; writerPort: MessagePort };
+const partitions = new Partitions(dataDir);
+const indexer = new FtsIndexer(partitions);
+
+const pendingDays = new Set<string>();
+let pendingRows = 0;
+let timer: NodeJS.Timeout | undefined;
+
+/** Indexes what the writer committed since the last call, and the newest days (requests, start). */
+function indexNow(newest = 0): void {
+  clearTimeout(timer);
+  timer = undefined;
+  const days = [...pendingDays, ...partitions.days().slice(0, newest)];
+  pendingDays.clear();
+  pendingRows = 0;
+  try {
+    indexer.indexNew(days);
+  } catch (e) {
+    // The rows are stored and searched directly meanwhile; the next round indexes them.
+    console.error(`driftwood index thread: cannot index new events yet: ${(e as Error).message}`);
+    for (const d of days) pendingDays.add(d);
+    timer ??= setTimeout(indexNow, INDEX_LAG_MS);
+  }
+}
+
+writerPort.on('message', ({ day, rows }: CommittedNotice) => {
+  pendingDays.add(day);
+  pendingRows += rows;
+  if (pendingRows >= INDEX_BATCH_ROWS) indexNow();
+  else timer ??= setTimeout(indexNow, INDEX_LAG_MS);
+});
+
+parentPort!.on('message', (request: IndexRequest) => {
+  if ('close' in request) {
+    indexNow(2);
+    partitions.close();
+    process.exit(0); // ends this thread only
+  }
+  // The newest two days too: what the caller saw acknowledged may be committed but not yet noticed here.
+  indexNow(2);
+  parentPort!.postMessage({ seq: request.seq } satisfies IndexReply);
+});
+parentPort!.postMessage({ ready: true });
+// Rows a crash left committed but not indexed are in the newest day files (searches read them
+// directly meanwhile, so the server does not wait for this).
+setImmediate(() => indexNow(2));

@@ -1,0 +1,64 @@
+// Adding committed events to their day's full-text index. Ingest commits (and acknowledges) rows
+// without their FTS5 postings; this adds them afterwards, thousands per transaction, in SQL from
+// the stored rows (no second pass of every message through the driver), and moves the index's
+// `indexed_through` mark in the same transaction. Queries read the rows above the mark directly
+// (store/unindexed.ts), so nothing acknowledged is ever missing from a search.
+import type { Db, Statement } from './db.ts';
+import type { Partitions } from './partitions.ts';
+
+// Rows per indexing transaction: a day rebuilt from scratch (a deleted index file) is indexed in
+// steps, each committed, so that the mark moves and a crash loses at most one step.
+const ROWS_PER_TRANSACTION = 50_000;
+
+interface IndexStatements {
+  insert: Statement;
+  mark: Statement;
+}
+
+export class FtsIndexer {
+  private readonly statements = new WeakMap<Db, IndexStatements>();
+
+  constructor(private readonly partitions: Partitions) {}
+
+  private prepared(db: Db): IndexStatements {
+    let s = this.statements.get(db);
+    if (!s) {
+      s = {
+        // Whatever is above the mark, whoever committed it: the server, the CLI, rows left by a crash.
+        insert: db.prepare(
+          'INSERT INTO events_fts (rowid, program, message) SELECT id, program, message FROM events WHERE id > (SELECT indexed_through FROM fts_progress) ORDER BY id LIMIT ?',
+        ),
+        // The same rows: the transaction reads one snapshot of the day file throughout.
+        mark: db.prepare(
+          'UPDATE fts_progress SET indexed_through = coalesce((SELECT max(id) FROM (SELECT id FROM events WHERE id > indexed_through ORDER BY id LIMIT ?)), indexed_through)',
+        ),
+      };
+      this.statements.set(db, s);
+    }
+    return s;
+  }
+
+  /**
+   * Indexes every committed row of these days that is above its day's mark; returns how many.
+   * A deferred transaction whose first statement writes the index: it takes the index file's write
+   * lock only, and only reads the day file, whose writer goes on committing meanwhile.
+   */
+  indexNew(days: Iterable<string>): number {
+    let total = 0;
+    for (const day of new Set(days)) {
+      const db = this.partitions.indexer(day);
+      if (!db) continue; // dropped by retention meanwhile
+      const s = this.prepared(db);
+      for (;;) {
+        const rows = db.transaction(() => {
+          const n = s.insert.run(ROWS_PER_TRANSACTION).changes;
+          s.mark.run(ROWS_PER_TRANSACTION);
+          return n;
+        })();
+        total += rows;
+        if (rows < ROWS_PER_TRANSACTION) break;
+      }
+    }
+    return total;
+  }
+}
