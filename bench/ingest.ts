@@ -21,6 +21,8 @@ const SECONDS = Number(process.argv[2] ?? 60);
 const RUNS = Number(process.argv[3] ?? 3);
 const LINES_PER_BODY = 100;
 const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 8);
+// BENCH_TRANSPORTS=http (or tcp) measures one transport only, for A/B runs of one change.
+const TRANSPORTS = (process.env.BENCH_TRANSPORTS ?? 'http,tcp').split(',') as ('http' | 'tcp')[];
 // What `npm start` runs: the server bundle, built here as `npm run build` builds it, unless
 // BENCH_BIN names another bundle (A/B runs of two builds: `tsx server/build.ts OUTDIR`).
 const BIN = process.env.BENCH_BIN ?? new URL('../server/dist/main.js', import.meta.url).pathname;
@@ -47,8 +49,8 @@ function run(args: string[], env: Record<string, string>): Promise<string> {
 
 async function startServer(env: Record<string, string>): Promise<ChildProcess> {
   // The flags `npm start` passes (package.json), unless BENCH_NODE_ARGS says otherwise.
-  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '--enable-source-maps --max-semi-space-size=4').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, BIN, 'serve'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'ignore'] });
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '--enable-source-maps --max-semi-space-size=4 --heap-growing-percent=50').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, BIN, 'serve'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', process.env.BENCH_SERVER_STDERR ? 'inherit' : 'ignore'] });
   await new Promise<void>((resolve) => child.stdout!.on('data', (d: Buffer) => d.toString().includes('running at') && resolve()));
   return child;
 }
@@ -221,14 +223,13 @@ const results: Record<string, Awaited<ReturnType<typeof once>>[]> = { http: [], 
 const baseline: number[] = [];
 for (let r = 0; r < RUNS; r++) {
   baseline.push(process.env.BENCH_SKIP_BARE ? NaN : bareInsertBaseline(Math.min(SECONDS, 20)));
-  results.http!.push(await once('http'));
-  results.tcp!.push(await once('tcp'));
-  console.error(`run ${r + 1}/${RUNS}: http ${results.http!.at(-1)!.linesPerS.toFixed(0)}/s tcp ${results.tcp!.at(-1)!.linesPerS.toFixed(0)}/s bare ${baseline.at(-1)!.toFixed(0)}/s`);
+  for (const kind of TRANSPORTS) results[kind]!.push(await once(kind));
+  console.error(`run ${r + 1}/${RUNS}: ${TRANSPORTS.map((k) => `${k} ${results[k]!.at(-1)!.linesPerS.toFixed(0)}/s`).join(' ')} bare ${baseline.at(-1)!.toFixed(0)}/s`);
 }
 const base = median(baseline);
 console.log(`machine: ${cpus().length} × ${cpus()[0]!.model}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}; ${SECONDS} s per run, median of ${RUNS}`);
 console.log(`bare better-sqlite3 insert loop (same rows, same schema, 10k-row transactions): ${base.toFixed(0)} lines/s`);
-for (const kind of ['http', 'tcp'] as const) {
+for (const kind of TRANSPORTS) {
   const rs = results[kind]!;
   const m = (f: (x: (typeof rs)[number]) => number) => median(rs.map(f));
   console.log(
