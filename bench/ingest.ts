@@ -156,10 +156,20 @@ function eventBytes(dataDir: string): number {
   return Number(execFileSync('du', ['-sb', join(dataDir, 'events')]).toString().split('\t')[0]);
 }
 
-/** The same rows, parsed once up front, inserted by a bare loop into the same schema. */
-function bareInsertBaseline(seconds: number): number {
+/**
+ * The same rows, parsed once up front, inserted by a bare loop into the same schema: the day file
+ * with its index file attached (store/partitions.ts), rows and postings in one transaction. With
+ * `inline`, into one day file holding its index, as day files did before day/0005.
+ */
+function bareInsertBaseline(seconds: number, inline = false): number {
   const dir = mkdtempSync(join(tmpdir(), 'dw-bare-'));
   const db = openDb(join(dir, 'bare.sqlite'), 'day');
+  if (inline) {
+    db.exec(readFileSync(new URL('../server/store/migrations/fts/0001_init.sql', import.meta.url), 'utf8').replace("content = ''", "content = 'events', content_rowid = 'id'"));
+  } else {
+    openDb(join(dir, 'bare.fts.sqlite'), 'fts').close();
+    db.prepare('ATTACH ? AS fts').run(join(dir, 'bare.fts.sqlite'));
+  }
   const pool = bodies(200).flatMap((b) => b.body.toString().split(/\d+ (?=<)/).filter(Boolean));
   const now = new Date();
   const rows = pool.map((frame, i) => toRow(i, 1, 'bench', attribute(parseSyslog(Buffer.from(frame), { now, timeZone: 'UTC', maxMessageBytes: 65536, heroku: true }), { ip: '127.0.0.1', drainName: 'bench' }, 0)));
@@ -221,20 +231,24 @@ async function once(kind: 'http' | 'tcp') {
 
 const results: Record<string, Awaited<ReturnType<typeof once>>[]> = { http: [], tcp: [] };
 const baseline: number[] = [];
+const inlineBaseline: number[] = [];
 for (let r = 0; r < RUNS; r++) {
   baseline.push(process.env.BENCH_SKIP_BARE ? NaN : bareInsertBaseline(Math.min(SECONDS, 20)));
+  inlineBaseline.push(process.env.BENCH_SKIP_BARE ? NaN : bareInsertBaseline(Math.min(SECONDS, 20), true));
   for (const kind of TRANSPORTS) results[kind]!.push(await once(kind));
-  console.error(`run ${r + 1}/${RUNS}: ${TRANSPORTS.map((k) => `${k} ${results[k]!.at(-1)!.linesPerS.toFixed(0)}/s`).join(' ')} bare ${baseline.at(-1)!.toFixed(0)}/s`);
+  console.error(`run ${r + 1}/${RUNS}: ${TRANSPORTS.map((k) => `${k} ${results[k]!.at(-1)!.linesPerS.toFixed(0)}/s`).join(' ')} bare ${baseline.at(-1)!.toFixed(0)}/s (one file: ${inlineBaseline.at(-1)!.toFixed(0)}/s)`);
 }
 const base = median(baseline);
 console.log(`machine: ${cpus().length} × ${cpus()[0]!.model}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}; ${SECONDS} s per run, median of ${RUNS}`);
+const inlineBase = median(inlineBaseline);
 console.log(`bare better-sqlite3 insert loop (same rows, same schema, 10k-row transactions): ${base.toFixed(0)} lines/s`);
+console.log(`... into one day file holding its index (the layout before day/0005): ${inlineBase.toFixed(0)} lines/s`);
 for (const kind of TRANSPORTS) {
   const rs = results[kind]!;
   const m = (f: (x: (typeof rs)[number]) => number) => median(rs.map(f));
   console.log(
     `${kind === 'http' ? 'HTTPS drain (logplex, 100 lines/body, 8 in flight)' : 'TCP octet-counted, one connection'}: ` +
-      `${m((x) => x.linesPerS).toFixed(0)} lines/s (${(m((x) => x.linesPerS) / base).toFixed(2)}× bare), ` +
+      `${m((x) => x.linesPerS).toFixed(0)} lines/s (${(m((x) => x.linesPerS) / base).toFixed(2)}× bare, ${(m((x) => x.linesPerS) / inlineBase).toFixed(2)}× one-file bare), ` +
       `searchable after ack ${m((x) => x.searchableMs).toFixed(1)} ms, ` +
       `disk ${m((x) => x.diskPerLine).toFixed(0)} B/line (raw ${m((x) => x.rawPerLine).toFixed(0)} B, ${(m((x) => x.diskPerLine) / m((x) => x.rawPerLine)).toFixed(2)}×), ` +
       `peak RSS ${m((x) => x.rssMb).toFixed(0)} MB`,

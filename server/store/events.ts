@@ -65,7 +65,7 @@ export class EventWriter {
   /** Heroku retries a batch within minutes; today's and yesterday's files cover that. */
   private frameSeen(frameId: string, receivedMs: number): boolean {
     for (const day of [dayOf(receivedMs), dayOf(receivedMs - DAY_MS)]) {
-      const db = this.partitions.writer(day, false);
+      const db = this.partitions.existingWriter(day);
       if (db && this.prepared(db).findFrame.get(frameId)) return true;
     }
     return false;
@@ -105,7 +105,7 @@ export class EventWriter {
       }
     }
     for (const [day, { items, frames }] of byDay) {
-      const db = this.partitions.writer(day)!;
+      const db = this.partitions.writer(day);
       const s = this.prepared(db);
       const perMinute = new Map<string, number>(); // "minute system" -> count
       // better-sqlite3 is synchronous: nothing else runs inside this transaction.

@@ -30,7 +30,7 @@ export class Partitions {
   private readonly writers = new Map<string, Db>();
   /** Day files with their index reachable, for queries. */
   private readonly readers = new Map<string, Db>();
-  /** Index files with their day file attached (or inline-index day files), for the indexer. */
+  /** Day files with their index attached, for the index thread (its newest days only). */
   private readonly indexers = new Map<string, Db>();
   /** Readers opened before their index file existed (read-only): attached once it does. */
   private readonly withoutIndex = new WeakSet<Db>();
@@ -63,13 +63,26 @@ export class Partitions {
     return join(this.dir, `${day}.fts.sqlite`);
   }
 
-  /** The read-write handle for a day, creating its file (and its index file) unless `create` is false. */
-  writer(day: string, create = true): Db | undefined {
+  /** The read-write handle for a day, creating its file (and its index file). */
+  writer(day: string): Db {
+    return this.writerHandle(day, true)!;
+  }
+
+  /** The read-write handle for a day that has a file; undefined, and no file made, otherwise. */
+  existingWriter(day: string): Db | undefined {
+    return this.writerHandle(day, false);
+  }
+
+  private writerHandle(day: string, create: boolean): Db | undefined {
     if (this.opts.readOnly) throw new Error('BUG: writer() on read-only partitions');
     let db = this.writers.get(day);
     if (!db) {
-      if (!create && !existsSync(this.pathOf(day))) return undefined;
-      db = openDb(this.pathOf(day), 'day');
+      try {
+        db = openDb(this.pathOf(day), 'day', { mustExist: !create });
+      } catch (e) {
+        if (!create && !existsSync(this.pathOf(day))) return undefined;
+        throw e;
+      }
       // Created with the day file, so that readers, read-only ones too, always find it.
       if (!hasInlineIndex(db)) openDb(this.indexPathOf(day), 'fts').close();
       this.writers.set(day, db);

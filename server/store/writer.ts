@@ -57,6 +57,9 @@ export class ThreadedWriter implements EventSink {
   private seq = 0;
   private readonly pending = new Map<number, { submissions: readonly Submission[]; resolve: (r: SubmissionResult[]) => void; reject: (e: Error) => void }>();
   private readonly indexWaiters = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+  /** Why a thread is gone, once it is: later calls fail at once instead of waiting forever. */
+  private writerGone: Error | undefined;
+  private indexerGone: Error | undefined;
 
   private constructor(
     private readonly writer: Worker,
@@ -78,11 +81,13 @@ export class ThreadedWriter implements EventSink {
     });
     // A thread that dies takes no batch with it silently: every waiting caller is told.
     writer.on('exit', (code) => {
-      for (const p of this.pending.values()) p.reject(new Error(`writer thread exited with code ${code}`));
+      this.writerGone = new Error(`writer thread exited with code ${code}`);
+      for (const p of this.pending.values()) p.reject(this.writerGone);
       this.pending.clear();
     });
     indexer.on('exit', (code) => {
-      for (const w of this.indexWaiters.values()) w.reject(new Error(`index thread exited with code ${code}`));
+      this.indexerGone = new Error(`index thread exited with code ${code}`);
+      for (const w of this.indexWaiters.values()) w.reject(this.indexerGone);
       this.indexWaiters.clear();
     });
   }
@@ -97,6 +102,7 @@ export class ThreadedWriter implements EventSink {
   }
 
   append(submissions: readonly Submission[]): Promise<SubmissionResult[]> {
+    if (this.writerGone) return Promise.reject(this.writerGone);
     const seq = ++this.seq;
     return new Promise((resolve, reject) => {
       this.pending.set(seq, { submissions, resolve, reject });
@@ -107,6 +113,7 @@ export class ThreadedWriter implements EventSink {
 
   /** Resolves once every row committed so far is in the full-text index. */
   indexNow(): Promise<void> {
+    if (this.indexerGone) return Promise.reject(this.indexerGone);
     const seq = ++this.seq;
     return new Promise((resolve, reject) => {
       this.indexWaiters.set(seq, { resolve, reject });
@@ -117,6 +124,7 @@ export class ThreadedWriter implements EventSink {
   /** Closes the databases in both threads and ends them; call once nothing is pending. */
   async close(): Promise<void> {
     for (const thread of [this.writer, this.indexer]) {
+      if (thread === this.writer ? this.writerGone : this.indexerGone) continue;
       const exited = new Promise((resolve) => thread.once('exit', resolve));
       thread.postMessage({ close: true });
       await exited;
