@@ -24,10 +24,11 @@ let timer: NodeJS.Timeout | undefined;
 function indexNow(newest = 0): void {
   clearTimeout(timer);
   timer = undefined;
-  const days = [...pendingDays, ...partitions.days().slice(0, newest)];
+  const days = [...pendingDays];
   pendingDays.clear();
   pendingRows = 0;
   try {
+    days.push(...partitions.days().slice(0, newest));
     indexer.indexNew(days);
   } catch (e) {
     // The rows are stored and searched directly meanwhile; the next round indexes them.

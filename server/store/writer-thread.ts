@@ -9,13 +9,21 @@ import { Partitions } from './partitions.ts';
 import { Systems } from './systems.ts';
 import { fromWire, type CommittedNotice, type WriterReply, type WriterRequest } from './writer.ts';
 
-const { dataDir, indexPort } = workerData as { dataDir: string; indexPort: MessagePort };
+const { dataDir } = workerData as { dataDir: string };
 const meta = openDb(join(dataDir, 'driftwood.sqlite'), 'meta');
 const partitions = new Partitions(dataDir);
 const systems = new Systems(meta);
-const writer = new EventWriter(partitions, systems, (day, rows) => indexPort.postMessage({ day, rows } satisfies CommittedNotice));
+// Set (and replaced, should an index thread die) by the main thread. Until then, commits go
+// unannounced: the index thread catches up on the newest days when it starts.
+let indexPort: MessagePort | undefined;
+const writer = new EventWriter(partitions, systems, (day, rows) => indexPort?.postMessage({ day, rows } satisfies CommittedNotice));
 
 parentPort!.on('message', (request: WriterRequest | { close: true }) => {
+  if ('indexPort' in request) {
+    indexPort?.close();
+    indexPort = request.indexPort;
+    return;
+  }
   if ('close' in request) {
     systems.flushLastSeen(true);
     partitions.close();

@@ -2,14 +2,15 @@
 // (main thread) and writing (that thread) run on different cores, and a second one that adds the
 // committed rows to the full-text index behind it. The pipeline gathers the next batch while the
 // writer commits one (group commit).
-import { MessageChannel, type Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
 import { startWorker } from '../workers.ts';
 import { storedEvents } from './events.ts';
 import type { Systems } from './systems.ts';
 import { extraFieldsObject } from './codec.ts';
 import type { NewEvent, Submission, SubmissionResult, WriteResult } from './types.ts';
 
-export type WriterRequest = { seq: number; submissions: WireSubmission[] };
+/** A batch to commit, or (at start and after an index thread died) the port to the index thread. */
+export type WriterRequest = { seq: number; submissions: WireSubmission[] } | { indexPort: MessagePort };
 /** From the writer thread to the index thread after each commit. */
 export interface CommittedNotice {
   day: string;
@@ -57,13 +58,14 @@ export class ThreadedWriter implements EventSink {
   private seq = 0;
   private readonly pending = new Map<number, { submissions: readonly Submission[]; resolve: (r: SubmissionResult[]) => void; reject: (e: Error) => void }>();
   private readonly indexWaiters = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
-  /** Why a thread is gone, once it is: later calls fail at once instead of waiting forever. */
+  /** Why the writer thread is gone, once it is: later appends fail at once instead of waiting forever. */
   private writerGone: Error | undefined;
-  private indexerGone: Error | undefined;
+  private indexer: Worker | undefined;
+  private closing = false;
 
   private constructor(
+    private readonly dataDir: string,
     private readonly writer: Worker,
-    private readonly indexer: Worker,
     private readonly systems: Systems,
   ) {
     writer.on('message', (reply: WriterReply | { ready: true }) => {
@@ -74,31 +76,48 @@ export class ThreadedWriter implements EventSink {
       if ('error' in reply) p.reject(new Error(reply.error));
       else p.resolve(reply.results.map((r, i) => storedEvents(p.submissions[i]!, r, (id) => this.systems.nameOf(id))));
     });
-    indexer.on('message', (reply: IndexReply | { ready: true }) => {
-      if (!('seq' in reply)) return;
-      this.indexWaiters.get(reply.seq)?.resolve();
-      this.indexWaiters.delete(reply.seq);
-    });
-    // A thread that dies takes no batch with it silently: every waiting caller is told.
+    // Without an 'error' listener, a worker's uncaught exception would end the whole server.
+    writer.on('error', (e) => console.error(`driftwood writer thread failed: ${e.stack ?? e.message}`));
+    // A writer thread that dies takes no batch with it silently: every waiting caller is told.
     writer.on('exit', (code) => {
       this.writerGone = new Error(`writer thread exited with code ${code}`);
       for (const p of this.pending.values()) p.reject(this.writerGone);
       this.pending.clear();
     });
-    indexer.on('exit', (code) => {
-      this.indexerGone = new Error(`index thread exited with code ${code}`);
-      for (const w of this.indexWaiters.values()) w.reject(this.indexerGone);
-      this.indexWaiters.clear();
-    });
   }
 
   static async start(dataDir: string, systems: Systems): Promise<ThreadedWriter> {
+    const writer = await started(startWorker('writer-thread', { dataDir }));
+    const threaded = new ThreadedWriter(dataDir, writer, systems);
+    await threaded.startIndexer();
+    return threaded;
+  }
+
+  /**
+   * Starts an index thread and connects the writer thread to it. Also after an index thread died:
+   * without one, the rows that searches read directly (above the index mark) would only grow. The
+   * new one catches up on the newest days first.
+   */
+  private async startIndexer(): Promise<void> {
     const { port1: writerPort, port2: indexPort } = new MessageChannel();
-    const [writer, indexer] = await Promise.all([
-      started(startWorker('writer-thread', { dataDir, indexPort }, [indexPort])),
-      started(startWorker('index-thread', { dataDir, writerPort }, [writerPort])),
-    ]);
-    return new ThreadedWriter(writer, indexer, systems);
+    const indexer = await started(startWorker('index-thread', { dataDir: this.dataDir, writerPort }, [writerPort]));
+    this.writer.postMessage({ indexPort } satisfies WriterRequest, [indexPort]);
+    indexer.on('message', (reply: IndexReply | { ready: true }) => {
+      if (!('seq' in reply)) return;
+      this.indexWaiters.get(reply.seq)?.resolve();
+      this.indexWaiters.delete(reply.seq);
+    });
+    indexer.on('error', (e) => console.error(`driftwood index thread failed: ${e.stack ?? e.message}`));
+    indexer.on('exit', (code) => {
+      this.indexer = undefined;
+      const gone = new Error(`index thread exited with code ${code}`);
+      for (const w of this.indexWaiters.values()) w.reject(gone);
+      this.indexWaiters.clear();
+      if (this.closing) return;
+      console.error(`driftwood: ${gone.message}; starting another`);
+      this.startIndexer().catch((e: Error) => console.error(`driftwood: cannot start an index thread: ${e.message}`));
+    });
+    this.indexer = indexer;
   }
 
   append(submissions: readonly Submission[]): Promise<SubmissionResult[]> {
@@ -113,18 +132,25 @@ export class ThreadedWriter implements EventSink {
 
   /** Resolves once every row committed so far is in the full-text index. */
   indexNow(): Promise<void> {
-    if (this.indexerGone) return Promise.reject(this.indexerGone);
+    const indexer = this.indexer;
+    if (!indexer) return Promise.reject(new Error('no index thread is running (one is being started)'));
     const seq = ++this.seq;
     return new Promise((resolve, reject) => {
       this.indexWaiters.set(seq, { resolve, reject });
-      this.indexer.postMessage({ seq } satisfies IndexRequest);
+      indexer.postMessage({ seq } satisfies IndexRequest);
     });
+  }
+
+  /** The worker threads, for tests that make one fail. */
+  get threads(): { writer: Worker; indexer: Worker | undefined } {
+    return { writer: this.writer, indexer: this.indexer };
   }
 
   /** Closes the databases in both threads and ends them; call once nothing is pending. */
   async close(): Promise<void> {
-    for (const thread of [this.writer, this.indexer]) {
-      if (thread === this.writer ? this.writerGone : this.indexerGone) continue;
+    this.closing = true;
+    for (const thread of [this.writerGone ? undefined : this.writer, this.indexer]) {
+      if (!thread) continue;
       const exited = new Promise((resolve) => thread.once('exit', resolve));
       thread.postMessage({ close: true });
       await exited;

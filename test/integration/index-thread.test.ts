@@ -1,0 +1,53 @@
+// The server's writer and index threads (store/writer.ts): commits are indexed behind the writer,
+// and an index thread that dies is replaced, so the rows that searches must read directly (above
+// the index mark) do not grow without end. Ingest goes on meanwhile.
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { parse } from '../../shared/query/index.ts';
+import { openStore, ThreadedWriter, type NewEvent, type Store } from '../../server/store/index.ts';
+import { tmpDir } from '../helpers/tmp.ts';
+
+const dir = tmpDir();
+let store: Store;
+let threaded: ThreadedWriter;
+beforeAll(async () => {
+  store = openStore(dir.path);
+  threaded = await ThreadedWriter.start(dir.path, store.systems);
+});
+afterAll(async () => {
+  await threaded.close();
+  store.close();
+  dir.cleanup();
+});
+
+const event = (message: string): NewEvent => ({
+  receivedMs: Date.now(), sourceIp: '10.0.0.9', systemName: 'web-9', hostname: 'web-9', program: 'app/web.1',
+  severity: 6, facility: 23, generatedAt: null, message, fields: {}, flags: [],
+});
+
+function found(q: string): string[] {
+  const parsed = parse(q);
+  if (!parsed.ok) throw new Error(parsed.error.message);
+  const page = store.searcher.page({ filter: store.compile(parsed.ast), direction: 'newest', limit: 10, deadlineMs: Date.now() + 5000, now: Date.now });
+  return page.events.map((e) => e.message);
+}
+
+test('committed rows are indexed by the index thread when asked', async () => {
+  await threaded.append([{ events: [event('indexed behind the writer')] }]);
+  await threaded.indexNow();
+  expect(store.windows.highestIndexedId()).toBe(store.windows.highestId());
+  expect(found('behind')).toEqual(['indexed behind the writer']);
+});
+
+test('an index thread that dies is replaced, and the new one indexes what was committed meanwhile', async () => {
+  const first = threaded.threads.indexer!;
+  await first.terminate();
+  await threaded.append([{ events: [event('committed without an index thread')] }]);
+  expect(found('without')).toEqual(['committed without an index thread']); // read directly above the mark
+  while (!threaded.threads.indexer || threaded.threads.indexer === first) await new Promise((r) => setTimeout(r, 20));
+  await threaded.indexNow();
+  expect(store.windows.highestIndexedId()).toBe(store.windows.highestId());
+  await threaded.append([{ events: [event('indexed by the new thread')] }]);
+  await threaded.indexNow();
+  expect(store.windows.highestIndexedId()).toBe(store.windows.highestId());
+  expect(found('thread')).toEqual(['committed without an index thread', 'indexed by the new thread']);
+});
