@@ -58,4 +58,23 @@ parentPort!.on('message', (request: IndexRequest) => {
 parentPort!.postMessage({ ready: true });
 // Rows a crash left committed but not indexed are in the newest day files (searches read them
 // directly meanwhile, so the server does not wait for this).
-setImmediate(() => indexNow(2));
+setImmediate(() => {
+  indexNow(2);
+  sweep(partitions.days().slice(2));
+});
+
+/**
+ * Older days, one transaction at a time between the other work: a day whose index file was
+ * deleted, or restored without it, is rebuilt; for every other day this is a look at its mark.
+ */
+function sweep(days: string[]): void {
+  const day = days[0];
+  if (day === undefined) return;
+  try {
+    if (!indexer.indexStep(day).more) days.shift();
+  } catch (e) {
+    console.error(`driftwood index thread: cannot index ${day}: ${(e as Error).message}`);
+    days.shift();
+  }
+  setImmediate(sweep, days);
+}

@@ -46,19 +46,25 @@ export class FtsIndexer {
   indexNew(days: Iterable<string>): number {
     let total = 0;
     for (const day of new Set(days)) {
-      const db = this.partitions.indexer(day);
-      if (!db) continue; // dropped by retention meanwhile
-      const s = this.prepared(db);
       for (;;) {
-        const rows = db.transaction(() => {
-          const n = s.insert.run(ROWS_PER_TRANSACTION).changes;
-          s.mark.run(ROWS_PER_TRANSACTION);
-          return n;
-        })();
+        const { rows, more } = this.indexStep(day);
         total += rows;
-        if (rows < ROWS_PER_TRANSACTION) break;
+        if (!more) break;
       }
     }
     return total;
+  }
+
+  /** One transaction of indexNew: at most ROWS_PER_TRANSACTION rows of one day, and whether more wait. */
+  indexStep(day: string): { rows: number; more: boolean } {
+    const db = this.partitions.indexer(day);
+    if (!db) return { rows: 0, more: false }; // dropped by retention meanwhile
+    const s = this.prepared(db);
+    const rows = db.transaction(() => {
+      const n = s.insert.run(ROWS_PER_TRANSACTION).changes;
+      s.mark.run(ROWS_PER_TRANSACTION);
+      return n;
+    })();
+    return { rows, more: rows === ROWS_PER_TRANSACTION };
   }
 }

@@ -86,7 +86,7 @@ export class Partitions {
       // Created with the day file, so that readers, read-only ones too, always find it.
       if (!hasInlineIndex(db)) openDb(this.indexPathOf(day), 'fts').close();
       this.writers.set(day, db);
-      keepNewestTwo(this.writers, day);
+      keepTwo(this.writers, day);
     }
     return db;
   }
@@ -113,7 +113,7 @@ export class Partitions {
 
   /**
    * The indexer's handle for a day: like a reader's, kept apart from the readers so that the
-   * index thread holds only the newest days open. Indexing transactions write the index file only.
+   * index thread holds at most two days open. Indexing transactions write the index file only.
    */
   indexer(day: string): Db | undefined {
     let db = this.indexers.get(day);
@@ -121,7 +121,7 @@ export class Partitions {
       db = this.openWithIndex(day);
       if (!db) return undefined;
       this.indexers.set(day, db);
-      keepNewestTwo(this.indexers, day);
+      keepTwo(this.indexers, day);
     }
     return db;
   }
@@ -183,12 +183,15 @@ export function hasInlineIndex(db: Db): boolean {
   return db.prepare("SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = 'events_fts'").get() !== undefined;
 }
 
-/** Only the two newest days receive writes in practice; close the handles of older ones. */
-function keepNewestTwo(handles: Map<string, Db>, newest: string): void {
-  for (const [d, old] of handles) {
-    if (d < newest && handles.size > 2) {
-      old.close();
-      handles.delete(d);
-    }
+/**
+ * Keeps at most two handles open, the one just opened and the newest other: only the two newest
+ * days receive writes in practice, and the index thread's sweep of older days (index-thread.ts)
+ * moves one day at a time.
+ */
+function keepTwo(handles: Map<string, Db>, justOpened: string): void {
+  while (handles.size > 2) {
+    const oldest = [...handles.keys()].filter((d) => d !== justOpened).sort()[0]!;
+    handles.get(oldest)!.close();
+    handles.delete(oldest);
   }
 }

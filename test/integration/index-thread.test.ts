@@ -1,9 +1,14 @@
 // The server's writer and index threads (store/writer.ts): commits are indexed behind the writer,
 // and an index thread that dies is replaced, so the rows that searches must read directly (above
-// the index mark) do not grow without end. Ingest goes on meanwhile.
+// the index mark) do not grow without end. Ingest goes on meanwhile. At start it also looks at
+// older days, and rebuilds an index file that is missing.
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { parse } from '../../shared/query/index.ts';
 import { openStore, ThreadedWriter, type NewEvent, type Store } from '../../server/store/index.ts';
+import { dayOf } from '../../server/store/partitions.ts';
+import { indexedThrough } from '../../server/store/unindexed.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 
 const dir = tmpDir();
@@ -50,4 +55,31 @@ test('an index thread that dies is replaced, and the new one indexes what was co
   await threaded.indexNow();
   expect(store.windows.highestIndexedId()).toBe(store.windows.highestId());
   expect(found('thread')).toEqual(['committed without an index thread', 'indexed by the new thread']);
+});
+
+test("an older day's deleted index file is rebuilt by the index thread when the server starts", async () => {
+  const d = tmpDir();
+  const day = dayOf(Date.now() - 3 * 86_400_000);
+  try {
+    const before = openStore(d.path);
+    before.append([{ events: [{ ...event('three days old'), receivedMs: Date.now() - 3 * 86_400_000 }] }]);
+    before.append([{ events: [{ ...event('from yesterday'), receivedMs: Date.now() - 86_400_000 }] }]);
+    before.append([{ events: [event('from today')] }]); // the start's catch-up covers these two days
+    before.close();
+    for (const suffix of ['', '-wal', '-shm']) rmSync(join(d.path, 'events', `${day}.fts.sqlite${suffix}`), { force: true });
+
+    const s = openStore(d.path);
+    const t = await ThreadedWriter.start(d.path, s.systems);
+    try {
+      const db = s.partitions.reader(day)!;
+      const maxId = (db.prepare('SELECT max(id) AS id FROM events').get() as { id: number }).id;
+      while (indexedThrough(db) < maxId) await new Promise((r) => setTimeout(r, 20));
+      expect(indexedThrough(db)).toBe(maxId);
+    } finally {
+      await t.close();
+      s.close();
+    }
+  } finally {
+    d.cleanup();
+  }
 });
