@@ -36,6 +36,10 @@ const CODE_STEPS: Partial<Record<Schema, Record<number, (db: Db) => void>>> = {
 /** Opens (creating if needed, unless `mustExist`) a database and brings its schema up to date, one transaction per step. */
 export function openDb(path: string, schema: Schema, opts: { mustExist?: boolean } = {}): Db {
   const db = new Database(path, { fileMustExist: opts.mustExist ?? false });
+  // Index files: FTS5 merges free many pages that only later merges reuse, and no other table in
+  // the file takes them; with incremental auto-vacuum the indexer gives them back (store/indexer.ts).
+  // Takes effect only on a new, empty file, before it is in WAL mode.
+  if (schema === 'fts') db.pragma('auto_vacuum = INCREMENTAL');
   db.pragma('journal_mode = WAL');
   // FULL fsyncs the WAL at every commit, so an acknowledged batch also survives power loss;
   // group commit (ingest/pipeline.ts) keeps commits few.

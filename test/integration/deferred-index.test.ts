@@ -177,3 +177,34 @@ test('a day file from before the index mark counts as wholly indexed when read b
     old.cleanup();
   }
 });
+
+test('an index file gives back the pages its merges freed', () => {
+  const d = tmpDir();
+  try {
+    const s = openStore(d.path);
+    const w = new EventWriter(s.partitions, s.systems);
+    const ix = new FtsIndexer(s.partitions);
+    const pages = (db: ReturnType<typeof openReadOnly>) => ({ free: db.pragma('freelist_count', { simple: true }) as number, total: db.pragma('page_count', { simple: true }) as number });
+    for (let batch = 0; batch < 10; batch++) {
+      w.write([{ events: Array.from({ length: 5000 }, (_, i) => event(`batch ${batch} line ${i} id=${(batch * 7919 + i * 104729).toString(36)}x${i}`, i)) }]);
+      ix.indexNew([today]);
+    }
+    // A merge of every segment into one, as FTS5's automerge does level by level: most pages freed.
+    s.partitions.indexer(today)!.exec("INSERT INTO events_fts (events_fts) VALUES ('optimize')");
+    const index = openReadOnly(s.partitions.indexPathOf(today));
+    expect(index.pragma('auto_vacuum', { simple: true })).toBe(2); // incremental
+    const merged = pages(index);
+    expect(merged.free).toBeGreaterThan(Math.max(256, 0.2 * merged.total));
+
+    w.write([{ events: [event('after the merge', 0)] }]);
+    ix.indexNew([today]);
+    const after = pages(index);
+    expect(after.free).toBeLessThan(256);
+    expect(after.total).toBeLessThan(merged.total - merged.free / 2); // the file shrank
+    expect(readers(s, 'merge').found).toEqual(['after the merge']);
+    index.close();
+    s.close();
+  } finally {
+    d.cleanup();
+  }
+});
