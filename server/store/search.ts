@@ -2,7 +2,7 @@
 // exclusive; the newest matches below max_id, or the oldest above min_id when only min_id is given.
 import type { Event } from '../../shared/event.ts';
 import { toEvent, type EventRow } from './codec.ts';
-import { StatementCache, type Db } from './db.ts';
+import { StatementCache } from './db.ts';
 import { IDS_PER_MS, idFloorForTime, timeOfId } from './ids.ts';
 import { dayOf, dayStartMs, type Partitions } from './partitions.ts';
 import type { Systems } from './systems.ts';
