@@ -17,6 +17,8 @@ const FREE_SHARE_MAX = 0.2;
 const FREE_PAGES_MIN = 256;
 
 interface IndexStatements {
+  /** Whether any row is above the mark: a look that writes nothing, for days that are complete. */
+  behind: Statement;
   insert: Statement;
   mark: Statement;
   /** False for an index inside its day file (no auto-vacuum there). */
@@ -32,6 +34,7 @@ export class FtsIndexer {
     let s = this.statements.get(db);
     if (!s) {
       s = {
+        behind: db.prepare('SELECT EXISTS (SELECT 1 FROM events WHERE id > (SELECT indexed_through FROM fts_progress)) AS behind').pluck(),
         // Whatever is above the mark, whoever committed it: the server, the CLI, rows left by a crash.
         insert: db.prepare(
           'INSERT INTO events_fts (rowid, program, message) SELECT id, program, message FROM events WHERE id > (SELECT indexed_through FROM fts_progress) ORDER BY id LIMIT ?',
@@ -69,6 +72,7 @@ export class FtsIndexer {
     const db = this.partitions.indexer(day);
     if (!db) return { rows: 0, more: false }; // dropped by retention meanwhile
     const s = this.prepared(db);
+    if (!s.behind.get()) return { rows: 0, more: false }; // the start's sweep of older days, mostly
     const rows = db.transaction(() => {
       const n = s.insert.run(ROWS_PER_TRANSACTION).changes;
       s.mark.run(ROWS_PER_TRANSACTION);
