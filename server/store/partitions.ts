@@ -77,14 +77,10 @@ export class Partitions {
     if (this.opts.readOnly) throw new Error('BUG: writer() on read-only partitions');
     let db = this.writers.get(day);
     if (!db) {
-      try {
-        db = openDb(this.pathOf(day), 'day', { mustExist: !create });
-      } catch (e) {
-        if (!create && !existsSync(this.pathOf(day))) return undefined;
-        throw e;
-      }
+      db = create ? openDb(this.pathOf(day), 'day') : openIfExists(this.pathOf(day), (path) => openDb(path, 'day', { mustExist: true }));
+      if (!db) return undefined;
       // Created with the day file, so that readers, read-only ones too, always find it.
-      if (!hasInlineIndex(db)) openDb(this.indexPathOf(day), 'fts').close();
+      if (!hasInlineIndex(db)) this.createIndexFile(day);
       this.writers.set(day, db);
       keepTwo(this.writers, day);
     }
@@ -132,15 +128,14 @@ export class Partitions {
    * bring the deleted day back as an empty one.
    */
   private openWithIndex(day: string): Db | undefined {
-    let db: Db;
-    try {
-      db = this.opts.readOnly ? openReadOnly(this.pathOf(day)) : openDb(this.pathOf(day), 'day', { mustExist: true }); // migrates older files
-    } catch (e) {
-      if (!existsSync(this.pathOf(day))) return undefined;
-      throw e;
-    }
-    if (!hasInlineIndex(db)) this.attachIndex(db, day);
+    const db = openIfExists(this.pathOf(day), (path) => (this.opts.readOnly ? openReadOnly(path) : openDb(path, 'day', { mustExist: true }))); // migrates older files
+    if (db && !hasInlineIndex(db)) this.attachIndex(db, day);
     return db;
+  }
+
+  /** Creates (or migrates) a day's index file; a new one is empty, and the indexer fills it. */
+  private createIndexFile(day: string): void {
+    openDb(this.indexPathOf(day), 'fts').close();
   }
 
   private attachIndex(db: Db, day: string): void {
@@ -150,7 +145,7 @@ export class Partitions {
       this.withoutIndex.add(db);
       return;
     }
-    if (!this.opts.readOnly) openDb(path, 'fts').close(); // made anew if it was deleted: the indexer rebuilds it
+    if (!this.opts.readOnly) this.createIndexFile(day); // made anew if it was deleted: the indexer rebuilds it
     db.prepare('ATTACH ? AS fts').run(path);
     this.withoutIndex.delete(db);
   }
@@ -175,6 +170,16 @@ export class Partitions {
       for (const db of map.values()) db.close();
       map.clear();
     }
+  }
+}
+
+/** Opens a file that must exist; undefined when it does not (deleted meanwhile, say). */
+function openIfExists(path: string, open: (path: string) => Db): Db | undefined {
+  try {
+    return open(path);
+  } catch (e) {
+    if (!existsSync(path)) return undefined;
+    throw e;
   }
 }
 
