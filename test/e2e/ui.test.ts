@@ -1,21 +1,21 @@
 // The web UI in a real browser (Debian's Chromium via playwright-core): the built page loads from
 // the server, its script runs under our Content-Security-Policy, and unknown UI paths fall back to it.
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { PROGRAMS, requirePrograms } from '../helpers/programs.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
+const { available, test } = requirePrograms(import.meta.url, 'chromium');
 let server: TestServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (.ci/run does)`);
+  if (!available) return;
   execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', 'web', '--logLevel', 'error'], { stdio: 'inherit' });
   server = await startTestServer();
   browser = await chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath: PROGRAMS.chromium.bin,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
 }, 120_000);

@@ -1,12 +1,14 @@
 // Each transport end to end: send with a real client, then find the line through the search API.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { apiClientFor, type ApiClient } from '../helpers/api.ts';
 import { logplexBody, octetFrame, sendTcp, sendUdp } from '../helpers/ingest.ts';
+import { requirePrograms } from '../helpers/programs.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 
+const withLogger = requirePrograms(import.meta.url, 'logger').test;
 let server: TestServer;
 let api: ApiClient;
 let drainUrl: string;
@@ -67,8 +69,7 @@ describe('syslog', () => {
     expect(e!.flags).toEqual([]);
   });
 
-  const logger = spawnSync('logger', ['--help']).status === 0;
-  test.runIf(logger)('util-linux logger --tcp --octet-count --rfc5424 reaches the store', async () => {
+  withLogger('util-linux logger --tcp --octet-count --rfc5424 reaches the store', async () => {
     execFileSync('logger', ['--tcp', '--octet-count', '--rfc5424', '-n', '127.0.0.1', '-P', String(server.syslogPort), '-t', 'cron-job', 'logger says hi']);
     const [e] = (await api.waitFor('"logger says hi"', 1)).events;
     expect(e).toMatchObject({ program: 'cron-job', message: 'logger says hi' });

@@ -1,17 +1,18 @@
 // The README's rsyslog snippet, for real: rsyslogd forwards to Driftwood over TCP with octet
 // counting (omfwd), and the line arrives with its program and message.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, test } from 'vitest';
+import { expect } from 'vitest';
+import { PROGRAMS, requirePrograms } from '../helpers/programs.ts';
 import { relayed, relayHarness } from '../helpers/relay.ts';
 import { freePort } from '../helpers/server.ts';
 
-const RSYSLOGD = '/usr/sbin/rsyslogd';
-const haveRsyslog = spawnSync(RSYSLOGD, ['-v']).status === 0;
+const RSYSLOGD = PROGRAMS.rsyslog.bin;
+const { test } = requirePrograms(import.meta.url, 'rsyslog');
 const h = relayHarness();
 
-test.runIf(haveRsyslog)('rsyslog omfwd with TCP_Framing="octet-counted" (README snippet) reaches the store', async () => {
+test('rsyslog omfwd with TCP_Framing="octet-counted" (README snippet) reaches the store', async () => {
   const input = await freePort();
   const conf = join(h.work, 'rsyslog.conf');
   writeFileSync(

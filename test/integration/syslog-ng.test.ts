@@ -1,26 +1,18 @@
 // The README's syslog-ng snippet, for real: syslog-ng's syslog() destination forwards to Driftwood
 // over TCP (RFC 5424 with octet counting), and the line arrives with its program and message.
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, test } from 'vitest';
+import { expect } from 'vitest';
+import { PROGRAMS, requirePrograms } from '../helpers/programs.ts';
 import { relayed, relayHarness } from '../helpers/relay.ts';
 import { freePort } from '../helpers/server.ts';
 
-// Debian's syslog-ng-core conflicts with rsyslog (each is the system logger), so .ci/run unpacks
-// it under /opt/syslog-ng beside rsyslog; an installed one is used where there is one.
-const UNPACKED = '/opt/syslog-ng/usr/lib/syslog-ng';
-const syslogNg = existsSync('/usr/sbin/syslog-ng')
-  ? { bin: '/usr/sbin/syslog-ng', args: [], env: {} }
-  : {
-      bin: '/opt/syslog-ng/usr/sbin/syslog-ng',
-      args: existsSync(UNPACKED) ? readdirSync(UNPACKED).filter((d) => /^\d+\.\d+$/.test(d)).map((d) => `--module-path=${UNPACKED}/${d}`) : [],
-      env: { LD_LIBRARY_PATH: UNPACKED },
-    };
-const haveSyslogNg = spawnSync(syslogNg.bin, ['--version'], { env: { ...process.env, ...syslogNg.env } }).status === 0;
+const syslogNg = PROGRAMS['syslog-ng'];
+const { test } = requirePrograms(import.meta.url, 'syslog-ng');
 const h = relayHarness();
 
-test.runIf(haveSyslogNg)('syslog-ng syslog() destination over TCP (README snippet) reaches the store', async () => {
+test('syslog-ng syslog() destination over TCP (README snippet) reaches the store', async () => {
   const input = await freePort();
   const conf = join(h.work, 'syslog-ng.conf');
   // s_src stands for the source of the distribution's own configuration; the options, destination
