@@ -1,7 +1,9 @@
-// Every setting is an environment variable with a matching `driftwood serve --flag` (DESIGN 1).
-// loadConfig() validates everything at once and reports one line per problem.
+// Every setting is an environment variable with a matching `driftwood serve --flag` (DESIGN 1),
+// and may also be written in a config file (DRIFTWOOD_CONFIG). loadConfig() validates everything
+// at once and reports one line per problem; configHelp() is the one reference (docs/CONFIGURATION.md).
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { parseEnvFile } from './config-file.ts';
 
 export interface Config {
   dataDir: string;
@@ -93,7 +95,7 @@ const timeZone = (raw: string) => {
 };
 
 export const OPTIONS: OptionSpec[] = [
-  { key: 'dataDir', env: 'DRIFTWOOD_DATA_DIR', flag: '--data-dir', default: './data', help: 'where the SQLite databases live', parse: text },
+  { key: 'dataDir', env: 'DRIFTWOOD_DATA_DIR', flag: '--data-dir', default: './data', help: 'where the SQLite databases live: driftwood.sqlite, and two files per day of events', parse: text },
   { key: 'httpHost', env: 'DRIFTWOOD_HTTP_HOST', flag: '--http-host', default: '0.0.0.0', help: 'address for the UI, API and HTTPS drains', parse: host },
   { key: 'httpPort', env: 'DRIFTWOOD_HTTP_PORT', flag: '--http-port', default: '8080', help: 'port for the UI, API and HTTPS drains', parse: port },
   { key: 'httpTlsCert', env: 'DRIFTWOOD_HTTP_TLS_CERT', flag: '--http-tls-cert', help: 'PEM certificate: serve HTTPS instead of HTTP', parse: readableFile },
@@ -103,43 +105,57 @@ export const OPTIONS: OptionSpec[] = [
   { key: 'syslogTlsPort', env: 'DRIFTWOOD_SYSLOG_TLS_PORT', flag: '--syslog-tls-port', default: '6514', help: 'syslog over TLS (RFC 5425); on only with a cert and key', parse: port },
   { key: 'tlsCert', env: 'DRIFTWOOD_TLS_CERT', flag: '--tls-cert', help: 'PEM certificate for syslog TLS', parse: readableFile },
   { key: 'tlsKey', env: 'DRIFTWOOD_TLS_KEY', flag: '--tls-key', help: 'PEM key for syslog TLS', parse: readableFile },
-  { key: 'publicUrl', env: 'DRIFTWOOD_PUBLIC_URL', flag: '--public-url', help: 'base URL used in links (emails, drain URLs); default http(s)://localhost:<http port>', parse: url },
+  { key: 'publicUrl', env: 'DRIFTWOOD_PUBLIC_URL', flag: '--public-url', help: 'base of drain URLs and of links in emails: the address senders and mail readers use (default http://localhost:<http port>, https with a certificate)', parse: url },
   { key: 'retentionDays', env: 'DRIFTWOOD_RETENTION_DAYS', flag: '--retention-days', default: '365', help: 'days of events kept', parse: positiveInt },
   { key: 'maxDiskMb', env: 'DRIFTWOOD_MAX_DISK_MB', flag: '--max-disk-mb', help: 'optional cap on event storage; oldest days go first', parse: positiveInt },
-  { key: 'maxMessageBytes', env: 'DRIFTWOOD_MAX_MESSAGE_BYTES', flag: '--max-message-bytes', default: '65536', help: 'longer messages are truncated and flagged', parse: positiveInt },
+  { key: 'maxMessageBytes', env: 'DRIFTWOOD_MAX_MESSAGE_BYTES', flag: '--max-message-bytes', default: '65536', help: 'longer messages are truncated and flagged "truncated"', parse: positiveInt },
   { key: 'smtpUrl', env: 'DRIFTWOOD_SMTP_URL', flag: '--smtp-url', secret: true, help: 'SMTP server for alert mail, e.g. smtp://user:pass@mail:587', parse: smtpUrl },
   { key: 'mailFrom', env: 'DRIFTWOOD_MAIL_FROM', flag: '--mail-from', default: 'driftwood@localhost', help: 'From: address of alert mail', parse: text },
-  { key: 'webhookAllow', env: 'DRIFTWOOD_WEBHOOK_ALLOW', flag: '--webhook-allow', default: '', help: 'comma-separated CIDRs of internal addresses alert webhooks may reach (default none)', parse: cidrList },
+  { key: 'webhookAllow', env: 'DRIFTWOOD_WEBHOOK_ALLOW', flag: '--webhook-allow', default: '', help: 'comma-separated CIDRs of internal addresses (loopback, private, link-local) that alert webhooks may reach; public addresses always can (default: none)', parse: cidrList },
   { key: 'syslogAllow', env: 'DRIFTWOOD_SYSLOG_ALLOW', flag: '--syslog-allow', default: '', help: 'comma-separated CIDRs allowed to send syslog (empty = all)', parse: cidrList },
-  { key: 'metricsPublic', env: 'DRIFTWOOD_METRICS_PUBLIC', flag: '--metrics-public', default: '0', help: 'serve /metrics without a token', parse: bool },
-  { key: 'trustProxy', env: 'DRIFTWOOD_TRUST_PROXY', flag: '--trust-proxy', default: '0', help: 'trust X-Forwarded-For/-Proto from a reverse proxy', parse: bool },
+  { key: 'metricsPublic', env: 'DRIFTWOOD_METRICS_PUBLIC', flag: '--metrics-public', default: '0', help: 'serve /metrics without an API token', parse: bool },
+  { key: 'trustProxy', env: 'DRIFTWOOD_TRUST_PROXY', flag: '--trust-proxy', default: '0', help: 'trust X-Forwarded-For and X-Forwarded-Proto from a reverse proxy in front', parse: bool },
   { key: 'timeZone', env: 'DRIFTWOOD_TIME_ZONE', flag: '--time-zone', default: 'UTC', help: 'zone for sender timestamps that carry none (RFC 3164)', parse: timeZone },
 ];
 
 export type ConfigResult = { ok: true; config: Readonly<Config> } | { ok: false; problems: string[] };
 
-/** Flags win over environment variables, which win over defaults. */
+/** The config file option: not a setting itself, it names the file that holds settings. */
+export const CONFIG_FILE = { env: 'DRIFTWOOD_CONFIG', flag: '--config', help: 'a file of KEY=VALUE lines setting the variables below (systemd EnvironmentFile syntax)' };
+
+/** A raw value and where it came from, so that a bad one is reported at its source. */
+interface Raw {
+  value: string;
+  from: string;
+}
+
+/** Flags win over environment variables, which win over the config file, which wins over defaults. */
 export function loadConfig(env: Record<string, string | undefined>, argv: string[]): ConfigResult {
   const problems: string[] = [];
   const flagValues = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const [name, inline] = arg.split(/=(.*)/s, 2) as [string, string | undefined];
-    const spec = OPTIONS.find((o) => o.flag === name);
-    if (!spec) {
+    const known = name === CONFIG_FILE.flag || OPTIONS.some((o) => o.flag === name);
+    if (!known) {
       problems.push(`${arg}: unknown option (see driftwood serve --help)`);
       continue;
     }
     const value = inline ?? argv[++i];
     if (value === undefined) problems.push(`${name}: needs a value`);
-    else flagValues.set(spec.flag, value);
+    else flagValues.set(name, value);
   }
+  const configPath = flagValues.get(CONFIG_FILE.flag) ?? env[CONFIG_FILE.env];
+  const fileValues = configPath ? readConfigFile(configPath, problems) : new Map<string, Raw>();
   const config: Record<string, unknown> = {};
   for (const spec of OPTIONS) {
-    const raw = flagValues.get(spec.flag) ?? env[spec.env] ?? spec.default;
-    if (raw === undefined || (raw === '' && spec.default === undefined)) continue;
-    const parsed = spec.parse(raw);
-    if ('problem' in parsed) problems.push(`${spec.env}: ${parsed.problem}`);
+    const flag = flagValues.get(spec.flag);
+    const envValue = env[spec.env];
+    const raw: Raw | undefined =
+      flag !== undefined ? { value: flag, from: '' } : envValue !== undefined ? { value: envValue, from: '' } : (fileValues.get(spec.env) ?? (spec.default !== undefined ? { value: spec.default, from: '' } : undefined));
+    if (raw === undefined || (raw.value === '' && spec.default === undefined)) continue;
+    const parsed = spec.parse(raw.value);
+    if ('problem' in parsed) problems.push(`${raw.from}${spec.env}: ${parsed.problem}`);
     else config[spec.key] = parsed.value;
   }
   const c = config as unknown as Config;
@@ -150,9 +166,76 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
   return problems.length ? { ok: false, problems } : { ok: true, config: Object.freeze(c) };
 }
 
+/** The settings a config file holds, by variable name; its problems go to `problems` as "path:line: …". */
+function readConfigFile(path: string, problems: string[]): Map<string, Raw> {
+  const values = new Map<string, Raw>();
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    problems.push(`${CONFIG_FILE.env}: cannot read "${path}": ${(e as Error).message}`);
+    return values;
+  }
+  const file = parseEnvFile(text);
+  for (const p of file.problems) problems.push(`${path}:${p.line}: ${p.message}`);
+  for (const { key, value, line } of file.entries) {
+    if (OPTIONS.some((o) => o.env === key)) values.set(key, { value, from: `${path}:${line}: ` });
+    else problems.push(`${path}:${line}: ${key} is not a Driftwood setting${didYouMean(key)} (see driftwood serve --help)`);
+  }
+  return values;
+}
+
+function didYouMean(key: string): string {
+  const near = OPTIONS.map((o) => o.env).find((name) => editDistance(name, key.toUpperCase()) <= 2);
+  return near ? `; did you mean ${near}?` : '';
+}
+
+/** Levenshtein distance, for typo suggestions among a few dozen short names. */
+function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length]!;
+}
+
+const HELP_COLUMN = 30;
+const HELP_WIDTH = 100;
+
+/** `driftwood serve --help`; docs/CONFIGURATION.md holds the same text (npm run docs:config). */
 export function configHelp(): string {
-  const rows = OPTIONS.map((o) => `  ${`${o.flag} <value>`.padEnd(28)} ${o.help}\n  ${''.padEnd(28)} env ${o.env}${o.default !== undefined ? `, default "${o.default}"` : ''}`);
-  return `Usage: driftwood serve [options]\n\nOptions (each also an environment variable):\n${rows.join('\n')}\n`;
+  const option = (flag: string, help: string, env: string, fallback?: string) => {
+    const lines = wrap(help, HELP_WIDTH - HELP_COLUMN - 2);
+    lines.push(`env ${env}${fallback !== undefined ? `, default "${fallback}"` : ''}`);
+    return lines.map((text, i) => `  ${(i === 0 ? flag : '').padEnd(HELP_COLUMN - 3)} ${text}`).join('\n');
+  };
+  return [
+    'Usage: driftwood serve [options]',
+    '',
+    ...wrap(
+      'Every option is also an environment variable. A flag wins over the environment, the environment wins over the config file, and the config file wins over the defaults. Invalid values stop the server at start, one line per problem.',
+      HELP_WIDTH,
+    ),
+    '',
+    'Options:',
+    option(`${CONFIG_FILE.flag} <file>`, CONFIG_FILE.help, CONFIG_FILE.env),
+    ...OPTIONS.map((o) => option(`${o.flag} <value>`, o.help, o.env, o.default)),
+    '',
+  ].join('\n');
+}
+
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  return [...lines, line];
 }
 
 /** The effective configuration, one line per option, secrets masked (printed at start). */
