@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import type { Socket as UdpSocket } from 'node:dgram';
 import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
 import { allowList } from './ingest/allow.ts';
@@ -34,7 +35,11 @@ export interface RunningServer {
   url: string;
   /** Set while no user exists: the one-time code for POST /api/v1/setup (printed by `serve`). */
   setupCode?: string;
+  /** Stops accepting on every listener at once, then answers what is in flight, commits what is
+   *  queued and closes the rest in reverse order of starting, the store last. */
   close(): Promise<void>;
+  /** While close() runs: the parts not yet stopped (logged if shutdown overruns its deadline). */
+  stillStopping(): string[];
 }
 
 const RETENTION_INTERVAL_MS = 3_600_000; // days expire at midnight UTC; an hour late is fine
@@ -51,7 +56,8 @@ export interface StartOptions {
 
 export async function startServer(config: Readonly<Config>, log: Logger, options: StartOptions = {}): Promise<RunningServer> {
   const now = options.now ?? Date.now;
-  const stops: { name: string; stop: () => Promise<void> | void }[] = [];
+  // `listener`: accepts connections; all of them stop together, before anything else stops.
+  const stops: { name: string; stop: () => Promise<void> | void; listener?: boolean }[] = [];
   const step = async <T>(name: string, run: () => Promise<T> | T): Promise<T> => {
     const started = performance.now();
     const result = await run();
@@ -89,16 +95,16 @@ export async function startServer(config: Readonly<Config>, log: Logger, options
     let syslogPort: number | undefined;
     if (config.syslogPort !== 0 || options.ephemeralSyslog) {
       const tcp = await step('started syslog TCP', () => startTcp(ctx, { host: config.syslogHost, port: config.syslogPort }));
-      stops.push({ name: 'syslog TCP', stop: () => tcp.close() });
+      stops.push({ name: 'syslog TCP', stop: () => tcp.close(), listener: true });
       syslogPort = tcp.port;
       const udp = await step('started syslog UDP', () => startUdp(ctx, config.syslogHost, tcp.port));
-      stops.push({ name: 'syslog UDP', stop: () => closeUdp(udp) });
+      stops.push({ name: 'syslog UDP', stop: () => closeUdp(udp), listener: true });
     }
     let syslogTlsPort: number | undefined;
     if (config.tlsCert && config.tlsKey) {
       const tls = { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) };
       const server = await step('started syslog TLS', () => startTcp(ctx, { host: config.syslogHost, port: config.syslogTlsPort, tls }));
-      stops.push({ name: 'syslog TLS', stop: () => server.close() });
+      stops.push({ name: 'syslog TLS', stop: () => server.close(), listener: true });
       syslogTlsPort = server.port;
     }
 
@@ -107,20 +113,43 @@ export async function startServer(config: Readonly<Config>, log: Logger, options
     const setupCode = store.users.count() === 0 ? newSetupCode() : undefined;
     const app = await buildApp({ config, store, pipeline, metrics, log, audit, now, webRoot: WEB_ROOT, https, setupCode, hub: tail.hub, alerts });
     await step('started HTTP', () => app.listen({ host: config.httpHost, port: config.httpPort }));
-    stops.push({ name: 'HTTP', stop: () => app.close() });
+    stops.push({ name: 'HTTP', stop: () => closeHttp(app), listener: true });
     const httpPort = (app.server.address() as { port: number }).port;
     const shownHost = config.httpHost === '0.0.0.0' || config.httpHost === '::' ? 'localhost' : config.httpHost;
     const url = `${https ? 'https' : 'http'}://${shownHost}:${httpPort}`;
 
+    const running = new Set<string>();
     let closing: Promise<void> | undefined;
+    const stopOne = async (s: (typeof stops)[number]) => {
+      await step(`stopped ${s.name}`, s.stop);
+      running.delete(s.name);
+    };
     const close = () =>
       (closing ??= (async () => {
-        for (const s of stops.reverse()) await step(`stopped ${s.name}`, s.stop);
+        const order = stops.reverse();
+        for (const s of order) running.add(s.name);
+        await Promise.all(order.filter((s) => s.listener).map(stopOne));
+        for (const s of order.filter((s) => !s.listener)) await stopOne(s);
       })());
-    return { store, pipeline, metrics, alerts, httpPort, syslogPort, syslogTlsPort, url, setupCode, close };
+    return { store, pipeline, metrics, alerts, httpPort, syslogPort, syslogTlsPort, url, setupCode, close, stillStopping: () => [...running] };
   } catch (e) {
     for (const s of stops.reverse()) await s.stop();
     throw e;
+  }
+}
+
+const IDLE_SWEEP_MS = 100;
+
+/** Fastify's close answers requests in flight (drains get their 204 once committed), answers 503
+ *  to new ones on kept-alive connections, and closes live tails with 1001 (routes/tail.ts). */
+async function closeHttp(app: FastifyInstance): Promise<void> {
+  // Node's server.close() closes the idle keep-alive connections once; a connection whose request
+  // was in flight turns idle later and would hold close() for the 65 s keep-alive timeout.
+  const sweep = setInterval(() => app.server.closeIdleConnections(), IDLE_SWEEP_MS);
+  try {
+    await app.close();
+  } finally {
+    clearInterval(sweep);
   }
 }
 

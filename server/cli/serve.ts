@@ -3,6 +3,10 @@ import { configHelp, describeConfig, loadConfig } from '../config.ts';
 import { stderrLogger } from '../log.ts';
 import { startServer } from '../main.ts';
 
+// docker stop and systemd's TimeoutStopSec send SIGKILL 10 s after SIGTERM (the defaults of
+// Docker, and a common setting): give up a second before that, saying what did not stop.
+const SHUTDOWN_DEADLINE_MS = 9_000;
+
 export async function serve(argv: string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(configHelp());
@@ -29,13 +33,25 @@ export async function serve(argv: string[]): Promise<number> {
         `  npm run driftwood -- user add you@example.com --admin --password-stdin\n`,
     );
   }
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      log.info(`received ${signal}: shutting down`);
-      void server.close().then(resolve);
+  // Listeners stay for the whole shutdown: without one a second signal would kill the process
+  // (under `npm start` a Ctrl-C reaches node twice, from the terminal and forwarded by npm).
+  const signal = await new Promise<string>((resolve) => {
+    let first: string | undefined;
+    const onSignal = (name: string) => {
+      if (first) log.warn(`received ${name}: already shutting down`);
+      else resolve((first = name));
     };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
   });
+  log.info(`received ${signal}: shutting down (stops accepting, commits what is queued, answers requests in flight)`);
+  // Unref'd: fires only if something still holds the process open after the deadline.
+  setTimeout(() => {
+    const left = server.stillStopping();
+    log.error(`shutdown: still running after ${SHUTDOWN_DEADLINE_MS / 1000} s (${left.length ? `not stopped: ${left.join(', ')}` : 'every part stopped, but open handles remain'}); exiting`);
+    process.exit(1);
+  }, SHUTDOWN_DEADLINE_MS).unref();
+  await server.close();
+  log.info('shutdown complete');
   return 0;
 }
