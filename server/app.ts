@@ -1,13 +1,13 @@
 // buildApp(deps): the Fastify instance with every route; it never listens, so tests use inject().
 import helmet from '@fastify/helmet';
 import websocket from '@fastify/websocket';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import { AppError } from './errors.ts';
 import { drainRoutes } from './ingest/drain.ts';
 import type { Pipeline } from './ingest/pipeline.ts';
 import type { Logger } from './log.ts';
-import type { Metrics } from './metrics.ts';
+import { BUCKETS, type Metrics } from './metrics.ts';
 import type { Audit } from './security/audit.ts';
 import type { Store } from './store/index.ts';
 import { defaultAccess, installAuth, type Access } from './http/auth.ts';
@@ -46,10 +46,14 @@ export interface AppDeps {
 }
 
 const API_BODY_LIMIT_BYTES = 256 * 1024; // JSON API bodies are small; drains have their own limit
+/** Routes whose latency is the search latency people feel (driftwood_search_duration_seconds). */
+const SEARCH_ROUTES = new Set(['/api/v1/events/search.json', '/api/v1/events/histogram.json', '/api/v1/events/facets.json']);
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: false,
+    // Fastify logs through Driftwood's pino logger, but not each request: drains send hundreds a
+    // second, and their URLs carry the drain token.
+    ...(deps.log.pino ? { loggerInstance: deps.log.pino, logController: new LogController({ disableRequestLogging: true }) } : { logger: false }),
     bodyLimit: API_BODY_LIMIT_BYTES,
     trustProxy: deps.config.trustProxy,
     https: deps.https ?? null,
@@ -82,8 +86,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.get('/healthz', { config: { access: 'public' } }, async () => ({ status: 'ok' }));
   app.get('/metrics', { config: { access: deps.config.metricsPublic ? 'public' : 'member' } }, async (_request, reply) =>
-    reply.type('text/plain; version=0.0.4').send(deps.metrics.render()),
+    reply.type(deps.metrics.contentType).send(await deps.metrics.render()),
   );
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url;
+    if (route && SEARCH_ROUTES.has(route)) {
+      deps.metrics.observe('driftwood_search_duration_seconds', 'time to answer a search, histogram or facets request, by route', BUCKETS.search, reply.elapsedTime / 1000, { route: route.slice(route.lastIndexOf('/') + 1) });
+    }
+  });
 
   await app.register(setupRoutes, { ctx: auth, setupCode: deps.setupCode });
   await app.register(sessionRoutes, auth);

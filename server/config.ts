@@ -5,6 +5,12 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { parseEnvFile } from './config-file.ts';
 
+/** pino's levels (server/log.ts). */
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+export const LOG_FORMATS = ['auto', 'json', 'pretty'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
 export interface Config {
   dataDir: string;
   httpHost: string;
@@ -27,6 +33,8 @@ export interface Config {
   metricsPublic: boolean;
   trustProxy: boolean;
   timeZone: string;
+  logLevel: LogLevel;
+  logFormat: LogFormat;
 }
 
 interface OptionSpec {
@@ -85,6 +93,10 @@ const cidrList = (raw: string) => {
   });
   return bad.length ? { problem: `not CIDR: ${bad.join(', ')}` } : { value: items };
 };
+const oneOf =
+  <T extends string>(choices: readonly T[]) =>
+  (raw: string) =>
+    (choices as readonly string[]).includes(raw) ? { value: raw as T } : { problem: `"${raw}" is not one of ${choices.join(', ')}` };
 const timeZone = (raw: string) => {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: raw });
@@ -116,6 +128,8 @@ export const OPTIONS: OptionSpec[] = [
   { key: 'metricsPublic', env: 'DRIFTWOOD_METRICS_PUBLIC', flag: '--metrics-public', default: '0', help: 'serve /metrics without an API token', parse: bool },
   { key: 'trustProxy', env: 'DRIFTWOOD_TRUST_PROXY', flag: '--trust-proxy', default: '0', help: 'trust X-Forwarded-For and X-Forwarded-Proto from a reverse proxy in front', parse: bool },
   { key: 'timeZone', env: 'DRIFTWOOD_TIME_ZONE', flag: '--time-zone', default: 'UTC', help: 'zone for sender timestamps that carry none (RFC 3164)', parse: timeZone },
+  { key: 'logLevel', env: 'DRIFTWOOD_LOG_LEVEL', flag: '--log-level', default: 'info', help: `Driftwood's own log: the least severe level written (${LOG_LEVELS.join(', ')})`, parse: oneOf(LOG_LEVELS) },
+  { key: 'logFormat', env: 'DRIFTWOOD_LOG_FORMAT', flag: '--log-format', default: 'auto', help: 'json: one JSON object a line on stderr (pino); pretty: readable lines; auto: pretty when stderr is a terminal, else json', parse: oneOf(LOG_FORMATS) },
 ];
 
 export type ConfigResult = { ok: true; config: Readonly<Config> } | { ok: false; problems: string[] };

@@ -83,7 +83,7 @@ export async function startServer(config: Readonly<Config>, log: Logger, options
     const retentionTimer = setInterval(retention, RETENTION_INTERVAL_MS).unref();
     stops.push({ name: 'retention', stop: () => clearInterval(retentionTimer) });
     // Alerts read committed events only; stopped before the store closes.
-    const alerts = new AlertEngine({ store, log, now, publicUrl: config.publicUrl, mailer: createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom }), webhook: { ...options.alerts?.webhook, internalAllowed: internalAllowed(config.webhookAllow) }, emailRetryDelaysMs: options.alerts?.emailRetryDelaysMs, indexNow: () => writer.indexNow() });
+    const alerts = new AlertEngine({ store, log, metrics, now, publicUrl: config.publicUrl, mailer: createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom }), webhook: { ...options.alerts?.webhook, internalAllowed: internalAllowed(config.webhookAllow) }, emailRetryDelaysMs: options.alerts?.emailRetryDelaysMs, indexNow: () => writer.indexNow() });
     const tick = options.alerts?.tick;
     if (tick === false) stops.push({ name: 'alerts', stop: () => alerts.stop() });
     else {

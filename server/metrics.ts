@@ -1,50 +1,76 @@
-// Counters and gauges, rendered in the Prometheus text format (GET /metrics).
+// Metrics through prom-client, rendered in the Prometheus text format (GET /metrics): Node's
+// process metrics (CPU, memory, event loop lag, GC), our counters and gauges, and histograms.
+
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 type Labels = Record<string, string>;
 
-interface Series {
-  help: string;
-  type: 'counter' | 'gauge';
-  values: Map<string, number>; // rendered label set -> value
-  collect?: () => number;
-}
-
-const renderLabels = (labels: Labels) => {
-  const parts = Object.entries(labels).map(([k, v]) => `${k}="${v.replace(/["\\\n]/g, (c) => (c === '\n' ? '\\n' : `\\${c}`))}"`);
-  return parts.length ? `{${parts.join(',')}}` : '';
+/** Bucket bounds in seconds, for the latencies people watch. */
+export const BUCKETS = {
+  // A drain waits for its commit: milliseconds normally, Heroku gives up at 5 s.
+  commit: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+  // Searches have a 5 s budget (DESIGN 4) and return partial results after it.
+  search: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  // An alert round runs every minute; beyond one it overlaps the next tick.
+  alertRound: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
 };
 
-export class Metrics {
-  private readonly series = new Map<string, Series>();
-
-  private get(name: string, type: Series['type'], help: string): Series {
-    let s = this.series.get(name);
-    if (!s) this.series.set(name, (s = { help, type, values: new Map() }));
-    return s;
+let processRegistry: Registry | undefined;
+/** Process metrics exist once per process, however many servers (tests) run in it. */
+function processMetrics(): Registry {
+  if (!processRegistry) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry });
   }
+  return processRegistry;
+}
+
+const seriesKey = (name: string, labels: Labels) => `${name}${JSON.stringify(Object.entries(labels).sort())}`;
+
+export class Metrics {
+  private readonly registry = new Registry();
+  private readonly counters = new Map<string, Counter>();
+  private readonly histograms = new Map<string, Histogram>();
+  private readonly gauges = new Map<string, () => number>();
+  /** Counter values by series, so that value() answers without prom-client's async collection. */
+  private readonly counted = new Map<string, number>();
+
+  constructor() {
+    processMetrics();
+  }
+
+  readonly contentType = this.registry.contentType;
 
   inc(name: string, help: string, labels: Labels = {}, by = 1): void {
-    const s = this.get(name, 'counter', help);
-    const key = renderLabels(labels);
-    s.values.set(key, (s.values.get(key) ?? 0) + by);
+    let counter = this.counters.get(name);
+    if (!counter) this.counters.set(name, (counter = new Counter({ name, help, labelNames: Object.keys(labels), registers: [this.registry] })));
+    counter.inc(labels, by);
+    const key = seriesKey(name, labels);
+    this.counted.set(key, (this.counted.get(key) ?? 0) + by);
   }
 
-  /** A gauge read when /metrics is scraped. */
+  /** A gauge read when /metrics is scraped; a later call for the same name replaces the reading. */
   gauge(name: string, help: string, collect: () => number): void {
-    this.get(name, 'gauge', help).collect = collect;
-  }
-
-  value(name: string, labels: Labels = {}): number {
-    return this.series.get(name)?.values.get(renderLabels(labels)) ?? 0;
-  }
-
-  render(): string {
-    const out: string[] = [];
-    for (const [name, s] of this.series) {
-      out.push(`# HELP ${name} ${s.help}`, `# TYPE ${name} ${s.type}`);
-      if (s.collect) out.push(`${name} ${s.collect()}`);
-      for (const [labels, v] of s.values) out.push(`${name}${labels} ${v}`);
+    if (!this.gauges.has(name)) {
+      const read = () => this.gauges.get(name)!();
+      new Gauge({ name, help, registers: [this.registry], collect() { this.set(read()); } });
     }
-    return out.join('\n') + '\n';
+    this.gauges.set(name, collect);
+  }
+
+  /** Records one duration in a histogram with the given bucket bounds (seconds). */
+  observe(name: string, help: string, buckets: number[], seconds: number, labels: Labels = {}): void {
+    let histogram = this.histograms.get(name);
+    if (!histogram) this.histograms.set(name, (histogram = new Histogram({ name, help, buckets, labelNames: Object.keys(labels), registers: [this.registry] })));
+    histogram.observe(labels, seconds);
+  }
+
+  /** A counter's value, or a gauge's current reading. */
+  value(name: string, labels: Labels = {}): number {
+    return this.gauges.get(name)?.() ?? this.counted.get(seriesKey(name, labels)) ?? 0;
+  }
+
+  async render(): Promise<string> {
+    return `${await processMetrics().metrics()}\n${await this.registry.metrics()}`;
   }
 }

@@ -11,6 +11,7 @@
 // the store's counting thread (store/count.ts) and, between ticks, ahead of time (tally.ts).
 // Notifications are at-least-once: a crash between sending and recording sends again at restart.
 import type { Logger } from '../log.ts';
+import { BUCKETS, type Metrics } from '../metrics.ts';
 import type { RunCommit, RunRow } from '../store/alerts.ts';
 import type { Store } from '../store/index.ts';
 import type { Filter } from '../store/search.ts';
@@ -29,6 +30,8 @@ const STOP_WAIT_MS = 5000; // shutdown waits this long for deliveries, then leav
 export interface EngineDeps {
   store: Store;
   log: Logger;
+  /** Alert round durations go to driftwood_alert_round_duration_seconds. */
+  metrics?: Metrics;
   /** The clock: rounds started by the scheduler use it; tests pass their own `now` to runDue(). */
   now: () => number;
   publicUrl: string;
@@ -157,6 +160,7 @@ export class AlertEngine {
       if (batch.length) flush();
     }
     report.ms = Math.round(performance.now() - started);
+    this.deps.metrics?.observe('driftwood_alert_round_duration_seconds', 'time of one alert round: counting the due alerts and recording their runs', BUCKETS.alertRound, (performance.now() - started) / 1000);
     if (due.length) this.deps.log.info(`alerts: ${report.due} due, ${report.recorded} recorded, ${report.fired} fired, ${report.errors} failed, ${report.counts} counts in ${report.ms} ms`);
     this.deliverDue(now);
     return report;

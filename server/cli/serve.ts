@@ -1,6 +1,6 @@
 // `driftwood serve`: validate the configuration, start everything, stop cleanly on SIGTERM/SIGINT.
 import { configHelp, describeConfig, loadConfig } from '../config.ts';
-import { stderrLogger } from '../log.ts';
+import { createLogger } from '../log.ts';
 import { startServer } from '../main.ts';
 
 // docker stop and systemd's TimeoutStopSec send SIGKILL 10 s after SIGTERM (the defaults of
@@ -17,8 +17,20 @@ export async function serve(argv: string[]): Promise<number> {
     for (const p of loaded.problems) process.stderr.write(`driftwood: ${p}\n`);
     return 1;
   }
-  const log = stderrLogger();
+  const log = await createLogger({ level: loaded.config.logLevel, format: loaded.config.logFormat });
   for (const line of describeConfig(loaded.config)) log.info(`config ${line}`);
+  // Listeners stay for the whole shutdown: without one a second signal would kill the process
+  // (under `npm start` a Ctrl-C reaches node twice, from the terminal and forwarded by npm).
+  // Registered before starting, so that a signal during startup stops the server cleanly too.
+  const signalled = new Promise<string>((resolve) => {
+    let first: string | undefined;
+    const onSignal = (name: string) => {
+      if (first) log.warn(`received ${name}: already shutting down`);
+      else resolve((first = name));
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  });
   const server = await startServer(loaded.config, log);
   const syslog = server.syslogPort ? `syslog on UDP+TCP port ${server.syslogPort}` : 'syslog off';
   const tls = server.syslogTlsPort ? `, TLS port ${server.syslogTlsPort}` : '';
@@ -33,17 +45,7 @@ export async function serve(argv: string[]): Promise<number> {
         `  npm run driftwood -- user add you@example.com --admin --password-stdin\n`,
     );
   }
-  // Listeners stay for the whole shutdown: without one a second signal would kill the process
-  // (under `npm start` a Ctrl-C reaches node twice, from the terminal and forwarded by npm).
-  const signal = await new Promise<string>((resolve) => {
-    let first: string | undefined;
-    const onSignal = (name: string) => {
-      if (first) log.warn(`received ${name}: already shutting down`);
-      else resolve((first = name));
-    };
-    process.on('SIGTERM', onSignal);
-    process.on('SIGINT', onSignal);
-  });
+  const signal = await signalled;
   log.info(`received ${signal}: shutting down (stops accepting, commits what is queued, answers requests in flight)`);
   // Unref'd: fires only if something still holds the process open after the deadline.
   setTimeout(() => {

@@ -1,7 +1,7 @@
 // The one path every line takes: listeners hand in attributed events, the pipeline batches them
 // (group commit), the store commits, callers are answered, and subscribers (live tail) are told.
 import type { Event } from '../../shared/event.ts';
-import type { Metrics } from '../metrics.ts';
+import { BUCKETS, type Metrics } from '../metrics.ts';
 import type { EventSink } from '../store/writer.ts';
 import type { NewEvent, Submission, SubmissionResult } from '../store/types.ts';
 
@@ -110,8 +110,10 @@ export class Pipeline {
       chars += p.chars;
     }
     let results: SubmissionResult[];
+    const started = performance.now();
     try {
       results = await this.sink.append(batch.map((p) => p.submission));
+      this.metrics.observe('driftwood_commit_duration_seconds', 'time from a flush to its commit (one transaction per day file), as drains wait for it', BUCKETS.commit, (performance.now() - started) / 1000);
     } catch (e) {
       const error = new Error(`cannot append ${count} events to store: ${(e as Error).message}`);
       this.queuedEvents -= count;

@@ -80,7 +80,7 @@ test('driftwood tail -f reports skipped events on stderr when its output stalls'
   await postLines(url, drain, ['first line']);
   const tail = spawnTail(['-f', '-n', '0', 'stall-cli'], { DRIFTWOOD_URL: url, DRIFTWOOD_TOKEN: token });
   try {
-    await waitUntil('the tail to connect', () => server.metrics.render().includes('driftwood_tail_open 1'), 20_000);
+    await waitUntil('the tail to connect', () => server.metrics.value('driftwood_tail_open') === 1, 20_000);
     // Stop reading the CLI's stdout: its writes block, it stops reading the socket, the server skips.
     tail.child.stdout.pause();
     const pad = 'y'.repeat(2000);
