@@ -163,10 +163,9 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
   const fileValues = configPath ? readConfigFile(configPath, problems) : new Map<string, Raw>();
   const config: Record<string, unknown> = {};
   for (const spec of OPTIONS) {
-    const flag = flagValues.get(spec.flag);
-    const envValue = env[spec.env];
-    const raw: Raw | undefined =
-      flag !== undefined ? { value: flag, from: '' } : envValue !== undefined ? { value: envValue, from: '' } : (fileValues.get(spec.env) ?? (spec.default !== undefined ? { value: spec.default, from: '' } : undefined));
+    const given = flagValues.get(spec.flag) ?? env[spec.env];
+    const fallback = spec.default === undefined ? undefined : { value: spec.default, from: '' };
+    const raw: Raw | undefined = given !== undefined ? { value: given, from: '' } : (fileValues.get(spec.env) ?? fallback);
     if (raw === undefined || (raw.value === '' && spec.default === undefined)) continue;
     const parsed = spec.parse(raw.value);
     if ('problem' in parsed) problems.push(`${raw.from}${spec.env}: ${parsed.problem}`);

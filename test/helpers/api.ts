@@ -39,6 +39,18 @@ export function apiClient(url: string, token?: string): ApiClient {
   };
 }
 
+/** The messages of every event matching `q`, paging back from the newest (Papertrail's max_id). */
+export async function allMessages(api: ApiClient, q: string): Promise<Set<string>> {
+  const found = new Set<string>();
+  let maxId: string | undefined;
+  for (;;) {
+    const page = await api.search(q, { limit: '10000', ...(maxId ? { max_id: maxId } : {}) });
+    for (const e of page.events) found.add(e.message);
+    if (page.reached_beginning || page.events.length === 0) return found;
+    maxId = page.min_id;
+  }
+}
+
 /** A client for a test server, authenticated as a new admin with an API token (test/helpers/auth.ts). */
 export async function apiClientFor(server: { url: string; store?: Store }): Promise<ApiClient> {
   const token = server.store ? await apiToken(server.store) : undefined;

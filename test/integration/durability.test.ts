@@ -1,6 +1,6 @@
 // "Acknowledge only what is committed": every line a drain answered 204 for survives kill -9.
 import { afterAll, expect, test } from 'vitest';
-import { apiClientFor } from '../helpers/api.ts';
+import { allMessages, apiClientFor } from '../helpers/api.ts';
 import { logplexBody } from '../helpers/ingest.ts';
 import { BUNDLE_BIN, freePort, runCli, spawnServer, startTestServer } from '../helpers/server.ts';
 import { tmpDir } from '../helpers/tmp.ts';
@@ -46,15 +46,7 @@ test('drain returns 204 only after events survive kill -9', async () => {
   // Restart on the same files and look for every acknowledged line.
   const server = await startTestServer({ dataDir: dir.path });
   try {
-    const api = await apiClientFor(server);
-    const found = new Set<string>();
-    let maxId: string | undefined;
-    for (;;) {
-      const page = await api.search('durable', { limit: '10000', ...(maxId ? { max_id: maxId } : {}) });
-      for (const e of page.events) found.add(e.message);
-      if (page.reached_beginning || page.events.length === 0) break;
-      maxId = page.min_id;
-    }
+    const found = await allMessages(await apiClientFor(server), 'durable');
     const missing = acknowledged.filter((l) => !found.has(l));
     expect(missing).toEqual([]);
   } finally {

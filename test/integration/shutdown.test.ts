@@ -2,7 +2,7 @@
 // the requests in flight, commits what is queued, closes live tails with a reason, and exits 0
 // well within the 10 s that Docker and systemd wait before SIGKILL.
 import { afterAll, expect, test } from 'vitest';
-import { apiClientFor } from '../helpers/api.ts';
+import { allMessages, apiClientFor } from '../helpers/api.ts';
 import { logplexBody } from '../helpers/ingest.ts';
 import { BUNDLE_BIN, freePort, runCli, spawnServer, startTestServer } from '../helpers/server.ts';
 import { openTailClient } from '../helpers/tail.ts';
@@ -69,15 +69,7 @@ test('SIGTERM under drain load exits 0 within 10 s, keeps every acknowledged lin
   // Restart on the same files: every line answered 204 is there.
   const server = await startTestServer({ dataDir: dir.path });
   try {
-    const api = await apiClientFor(server);
-    const found = new Set<string>();
-    let maxId: string | undefined;
-    for (;;) {
-      const page = await api.search('shutdown', { limit: '10000', ...(maxId ? { max_id: maxId } : {}) });
-      for (const e of page.events) found.add(e.message);
-      if (page.reached_beginning || page.events.length === 0) break;
-      maxId = page.min_id;
-    }
+    const found = await allMessages(await apiClientFor(server), 'shutdown');
     expect(acknowledged.filter((l) => !found.has(l))).toEqual([]);
   } finally {
     await server.stop();
