@@ -35,6 +35,8 @@ export interface Config {
   timeZone: string;
   logLevel: LogLevel;
   logFormat: LogFormat;
+  /** The config file the settings were read from (DRIFTWOOD_CONFIG, --config), if any. */
+  configFile?: string;
 }
 
 interface OptionSpec {
@@ -172,6 +174,7 @@ export function loadConfig(env: Record<string, string | undefined>, argv: string
     else config[spec.key] = parsed.value;
   }
   const c = config as unknown as Config;
+  if (configPath) c.configFile = configPath;
   // Links must point where this server listens when nobody said otherwise.
   c.publicUrl ??= `${c.httpTlsCert ? 'https' : 'http'}://localhost:${c.httpPort}`;
   if (Boolean(c.tlsCert) !== Boolean(c.tlsKey)) problems.push('DRIFTWOOD_TLS_CERT and DRIFTWOOD_TLS_KEY: set both or neither');
@@ -253,9 +256,10 @@ function wrap(text: string, width: number): string[] {
 
 /** The effective configuration, one line per option, secrets masked (printed at start). */
 export function describeConfig(config: Readonly<Config>): string[] {
-  return OPTIONS.filter((o) => config[o.key] !== undefined).map((o) => {
+  const file = config.configFile ? [`${CONFIG_FILE.env}=${config.configFile}`] : [];
+  return file.concat(OPTIONS.filter((o) => config[o.key] !== undefined).map((o) => {
     let value = String(config[o.key]);
     if (o.secret) value = value.replace(/\/\/([^:@/]*):([^@/]*)@/, (_m, user: string, pass: string) => `//${user}:${'*'.repeat(pass.length)}@`);
     return `${o.env}=${value}`;
-  });
+  }));
 }

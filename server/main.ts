@@ -138,7 +138,7 @@ export async function startServer(config: Readonly<Config>, log: Logger, options
   }
 }
 
-const IDLE_SWEEP_MS = 100;
+const IDLE_SWEEP_MS = 100; // during shutdown, how soon a connection that turns idle is closed
 
 /** Fastify's close answers requests in flight (drains get their 204 once committed), answers 503
  *  to new ones on kept-alive connections, and closes live tails with 1001 (routes/tail.ts). */

@@ -29,6 +29,7 @@ const seriesKey = (name: string, labels: Labels) => `${name}${JSON.stringify(Obj
 
 export class Metrics {
   private readonly registry = new Registry();
+  readonly contentType = this.registry.contentType;
   private readonly counters = new Map<string, Counter>();
   private readonly histograms = new Map<string, Histogram>();
   private readonly gauges = new Map<string, () => number>();
@@ -38,8 +39,6 @@ export class Metrics {
   constructor() {
     processMetrics();
   }
-
-  readonly contentType = this.registry.contentType;
 
   inc(name: string, help: string, labels: Labels = {}, by = 1): void {
     let counter = this.counters.get(name);

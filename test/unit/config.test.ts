@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../server/config.ts';
+import { describeConfig, loadConfig } from '../../server/config.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 
 function publicUrl(env: Record<string, string>, argv: string[] = []): string {
@@ -48,6 +48,8 @@ describe('the config file (DRIFTWOOD_CONFIG, --config)', () => {
     withFile('# production\nDRIFTWOOD_HTTP_PORT=9000\nDRIFTWOOD_RETENTION_DAYS=30\nDRIFTWOOD_MAIL_FROM="Driftwood <logs@example.com>"\n', (path) => {
       const fromFile = loadConfig({ DRIFTWOOD_CONFIG: path }, []);
       expect(fromFile.ok && [fromFile.config.httpPort, fromFile.config.retentionDays, fromFile.config.mailFrom, fromFile.config.publicUrl]).toEqual([9000, 30, 'Driftwood <logs@example.com>', 'http://localhost:9000']);
+      // The server's start log says where its settings came from.
+      expect(fromFile.ok && describeConfig(fromFile.config).slice(0, 3)).toEqual([`DRIFTWOOD_CONFIG=${path}`, 'DRIFTWOOD_DATA_DIR=./data', 'DRIFTWOOD_HTTP_HOST=0.0.0.0']);
       const overridden = loadConfig({ DRIFTWOOD_RETENTION_DAYS: '7' }, ['--config', path, '--http-port=9100']);
       expect(overridden.ok && [overridden.config.httpPort, overridden.config.retentionDays]).toEqual([9100, 7]);
     });
