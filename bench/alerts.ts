@@ -186,9 +186,15 @@ async function underLoad(withAlerts: BenchAlert[] | undefined) {
     for (let nl = errLines.indexOf('\n'); nl >= 0; nl = errLines.indexOf('\n')) {
       const line = errLines.slice(0, nl);
       errLines = errLines.slice(nl + 1);
-      const m = /alerts: (\d+) due, (\d+) recorded, .* in (\d+) ms/.exec(line);
-      if (m) rounds.push({ line: line.replace(/^\S+ info /, ''), due: Number(m[1]), recorded: Number(m[2]), ms: Number(m[3]) });
-      else if (/ (warn|error) /.test(line) && !/security /.test(line)) console.error(`  server: ${line}`);
+      // The server's log is pino JSON lines (level 40 warn, 50 error); anything else is Node's.
+      if (!line.startsWith('{')) {
+        console.error(`  server: ${line}`);
+        continue;
+      }
+      const entry = JSON.parse(line) as { level: number; msg: string };
+      const m = /alerts: (\d+) due, (\d+) recorded, .* in (\d+) ms/.exec(entry.msg);
+      if (m) rounds.push({ line: entry.msg, due: Number(m[1]), recorded: Number(m[2]), ms: Number(m[3]) });
+      else if (entry.level >= 40 && !/security /.test(entry.msg)) console.error(`  server: ${entry.msg}`);
     }
   });
   await new Promise<void>((resolve) => child.stdout!.on('data', (d: Buffer) => d.toString().includes('running at') && resolve()));
