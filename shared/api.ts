@@ -311,3 +311,43 @@ export interface StarterResponse {
   /** `enabled` is false for the site-quiet alert while no Heroku router line is stored: enable it once the drain is added. */
   items: { key: string; name: string; search_id: number; alert_id: number; search_created: boolean; alert: 'created' | 'recipient_added' | 'unchanged'; enabled: boolean }[];
 }
+
+// Facets (the event viewer's sidebar): GET /api/v1/events/facets.json.
+
+/**
+ * The search's parameters (q, system_id, group_id, min_time/max_time, min_id/max_id), plus
+ * `fields`: comma-separated facet names — `sender`, `program`, `severity`, `facility`, `host`, or a
+ * logfmt/structured-data key as `fields.<key>` (`fields.status`); `fields.*` adds the most common
+ * keys among the counted events. Default: `sender,program,severity,fields.*`. `top`: values per
+ * facet (default 10, at most 100).
+ */
+export interface FacetsParams extends SearchParams {
+  fields?: string;
+  top?: string;
+}
+
+export interface FacetValue {
+  value: string;
+  count: number;
+}
+
+export interface Facet {
+  /** As asked: `sender`, `program`, `severity`, `fields.status`, … */
+  field: string;
+  /** Most frequent first; ties by value. */
+  values: FacetValue[];
+  /** Counted events that had the field at all (for a share of the whole). */
+  present: number;
+}
+
+export interface FacetsResponse {
+  facets: Facet[];
+  /** How many matching events the counts are over. */
+  counted: number;
+  /**
+   * True when the counts come from a sample: the newest `counted` matches in the range, not all of
+   * them (a busy day holds millions; the sidebar answers within the search budget).
+   */
+  sampled: boolean;
+  reached_time_limit?: boolean;
+}
