@@ -2,9 +2,8 @@
 // Papertrail's parameters and response shapes; facets.json for the viewer's sidebar.
 import type { FastifyInstance } from 'fastify';
 import type { ContextResponse, FacetsParams, FacetsResponse, HistogramResponse, SearchParams, SearchResponse } from '../../../shared/api.ts';
-import type { QueryNode } from '../../../shared/query/ast.ts';
-import { parse } from '../../../shared/query/parse.ts';
 import { appError } from '../../errors.ts';
+import { parseScope } from '../../query/scope.ts';
 import type { Store } from '../../store/index.ts';
 import { ATTRIBUTE_FACETS, AUTO_FIELDS_MAX } from '../../store/facets.ts';
 import { timeBoundsToIds } from '../../store/search.ts';
@@ -28,30 +27,6 @@ export function intParam(name: string, raw: string | undefined, min = 0): number
   if (raw === undefined || raw === '') return undefined;
   if (!/^\d+$/.test(raw) || Number(raw) < min || !Number.isSafeInteger(Number(raw))) throw appError('BAD_REQUEST', `${name}: "${raw}" is not a whole number`);
   return Number(raw);
-}
-
-export interface SearchScope {
-  ast: QueryNode;
-  /** From system_id / group_id; undefined = every system. */
-  systemIds?: number[];
-}
-
-/** q, system_id and group_id, validated: shared by search, histogram and the live tail. */
-export function parseScope(store: Store, p: Pick<SearchParams, 'q' | 'system_id' | 'group_id'>): SearchScope {
-  const parsed = parse(p.q ?? '');
-  if (!parsed.ok) throw appError('QUERY_SYNTAX', `${parsed.error.message} (at offset ${parsed.error.offset})`);
-  let systemIds: number[] | undefined;
-  if (p.system_id) {
-    const system = store.systems.find(p.system_id);
-    if (!system) throw appError('NOT_FOUND', `no system "${p.system_id}"`);
-    systemIds = [system.id];
-  }
-  if (p.group_id) {
-    const group = store.groups.find(p.group_id);
-    if (!group) throw appError('NOT_FOUND', `no group "${p.group_id}"`);
-    systemIds = systemIds ? systemIds.filter((id) => group.system_ids.includes(id)) : group.system_ids;
-  }
-  return { ast: parsed.ast, systemIds };
 }
 
 /**
