@@ -23,6 +23,13 @@ export interface SearchParams {
   limit?: string;
 }
 
+/**
+ * GET /api/v1/events/histogram.json: the search's q, system_id, group_id; the range
+ * [min_time, max_time) in Unix seconds (max_time defaults to now, min_time to 24 h before it) in
+ * `buckets` buckets (default 60, at most 1440). Without a query the buckets are whole minutes that
+ * end with max_time's minute (so the range may start a little earlier); the newest bucket counts
+ * the events up to max_time, the minute in progress included.
+ */
 export interface HistogramResponse {
   /** `t`: bucket start in Unix seconds. */
   buckets: { t: number; count: number }[];
