@@ -117,7 +117,7 @@ export function Velocity({ view, live, onLive, markerIso, utc, onRange }: Veloci
       legend: { show: false },
       cursor: { drag: { x: true, y: false, setScale: false }, points: { show: false } },
       select: { show: true, left: 0, top: 0, width: 0, height: 0 },
-      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.1] } },
+      scales: { x: { time: true, range: (_u, min, max) => [min, max + series.current.step] }, y: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.1] } },
       tzDate: (ts) => (utc ? uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC') : new Date(ts * 1000)),
       axes: [
         { stroke: colour('--muted'), grid: { show: false }, ticks: { stroke: colour('--border') }, size: 22, font: '11px system-ui', values: (_u, splits, _ax, _space, incr) => splits.map((t) => axisTime(t, incr, utc)) },

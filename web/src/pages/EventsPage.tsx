@@ -1,7 +1,7 @@
 // The events screen (home, /events): search box, live control, time seek, velocity graph, the
 // stream, facets and an expanded event. The address holds the view (lib/view-params.ts); data
 // comes from useViewer; the rows are drawn by EventList.
-import { useCallback, useMemo, useRef, useState, type MouseEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
 import { useLocation, useSearch } from 'wouter';
 import type { Event } from '../../../shared/event.ts';
 import { parse } from '../../../shared/query/parse.ts';
@@ -19,6 +19,20 @@ import { highlighter as makeHighlighter } from '../lib/highlight.ts';
 import { fullTime, useZone } from '../lib/time-format.ts';
 import { addTerm, attrTerm, readViewParams, viewHref, type ViewParams } from '../lib/view-params.ts';
 
+/** While following the live tail, the facets are counted again this often. */
+const FACETS_REFRESH_MS = 15_000;
+
+/** A number that grows every `ms` (undefined: stays). */
+function useTick(ms: number | undefined): number {
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    if (!ms) return;
+    const timer = setInterval(() => setTick((t) => t + 1), ms);
+    return () => clearInterval(timer);
+  }, [ms]);
+  return tick;
+}
+
 export function EventsPage() {
   const search = useSearch();
   const [, navigate] = useLocation();
@@ -31,6 +45,7 @@ export function EventsPage() {
   const [topTime, setTopTime] = useState<string>();
   const [facetsOpen, setFacetsOpen] = useState(() => matchMedia('(min-width: 900px)').matches);
   const searchInput = useRef<HTMLInputElement>(null);
+  const facetsTick = useTick(viewer.following ? FACETS_REFRESH_MS : undefined);
   const pauseReason = useRef<'scroll' | 'select' | 'button'>(undefined);
 
   const ast = useMemo(() => {
@@ -198,7 +213,7 @@ export function EventsPage() {
             onOpenEvent={(id) => navigate(viewHref({ q: view.q, systemId: view.systemId, groupId: view.groupId, centeredOnId: id }))}
           />
         ) : (
-          facetsOpen && <Facets view={view} refreshKey={0} onNarrow={addToQuery} />
+          facetsOpen && <Facets view={view} refreshKey={facetsTick} onNarrow={addToQuery} />
         )}
       </div>
       {dialog === 'save' && <SaveSearchDialog query={view.q} groupId={view.groupId} onClose={() => setDialog(undefined)} />}
