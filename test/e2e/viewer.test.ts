@@ -262,6 +262,26 @@ test('seek to a time shows the events up to that moment with the live tail off; 
   await context.close();
 });
 
+test('dragging across the velocity graph narrows the search to that time range', async () => {
+  const { context, page } = await openViewer('/events');
+  const graph = page.getByRole('img', { name: /Velocity/ });
+  await graph.waitFor();
+  const over = graph.locator('.u-over');
+  const box = (await over.boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.9, box.y + box.height / 2, { steps: 5 });
+  await page.mouse.up();
+  await expect.poll(() => new URL(page.url()).searchParams.get('min_time')).toMatch(/^\d+$/);
+  const url = new URL(page.url());
+  const [min, max] = [Number(url.searchParams.get('min_time')), Number(url.searchParams.get('max_time'))];
+  // Live shows the last hour: 40 % of it is about 24 minutes.
+  expect(max - min).toBeGreaterThan(20 * 60);
+  expect(max - min).toBeLessThan(28 * 60);
+  await page.getByRole('button', { name: 'Resume' }).waitFor();
+  await context.close();
+});
+
 test('at phone width the stream, search and live control are usable', async () => {
   const { context, page } = await openViewer('/events', { width: 390, height: 780, theme: 'dark' });
   await page.getByRole('button', { name: 'Pause' }).waitFor();
