@@ -44,7 +44,12 @@ export function submitFrames(ctx: SyslogContext, frames: Uint8Array[], ip: strin
   if (!frames.length) return Promise.resolve(); // an empty UDP datagram, a blank TCP line
   const receivedMs = ctx.now();
   const opts = { now: new Date(receivedMs), timeZone: ctx.timeZone, maxMessageBytes: ctx.maxMessageBytes };
-  const drainNameOfToken = (token: string) => ctx.store.drains.byTokenValue(token)?.name;
+  // A Heroku syslog drain puts its token in every line's HOSTNAME: one lookup per batch, not per line.
+  const names = new Map<string, string | undefined>();
+  const drainNameOfToken = (token: string) => {
+    if (!names.has(token)) names.set(token, ctx.store.drains.byTokenValue(token)?.name);
+    return names.get(token);
+  };
   const events = frames.map((f) => attribute(parseSyslog(f, opts), { ip, drainNameOfToken }, receivedMs));
   return ctx.pipeline.submit(events, transport);
 }

@@ -33,6 +33,9 @@ const MNEMONIC = /%([A-Z][A-Z0-9_]*(?:-[A-Z][A-Z0-9_]*)*)-([0-7])-[A-Z0-9_]+:/y;
 export function parseCisco(line: string, opts: Pick<ParseOptions, 'now' | 'timeZone'>): ParsedLine | null {
   const pri = parsePri(line);
   let pos = pri ? pri.end : 0;
+  // Without a counter (a digit first) only the mnemonic makes a Cisco line: most lines stop here.
+  const first = line.charCodeAt(pos);
+  if (!(first >= 0x30 && first <= 0x39) && line.indexOf('%', pos) < 0) return null;
   const at = (re: RegExp): RegExpExecArray | null => {
     re.lastIndex = pos;
     const m = re.exec(line);
@@ -41,6 +44,7 @@ export function parseCisco(line: string, opts: Pick<ParseOptions, 'now' | 'timeZ
   };
   const fields: Record<string, string> = {};
   const counter = at(COUNTER);
+  if (!counter && line.indexOf('%', pos) < 0) return null; // `2026-05-30T…`: a date, not a counter
   if (counter) {
     fields.seq = counter[1]!;
     const seq = at(COUNTER);

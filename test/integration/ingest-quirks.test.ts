@@ -30,6 +30,19 @@ test('a syslog sender whose host is called `host` is that system, not Heroku, ov
   ]);
 });
 
+test('a Heroku syslog drain (its token in HOSTNAME) over TCP is Heroku: the drain names the system', async () => {
+  const drain = server.store.drains.create('shop', Date.now());
+  await sendTcp(server.syslogPort!, [
+    `<158>1 2026-05-30T16:24:40Z ${drain.token} heroku router - at=info path="/tcp-drain" status=200\n`,
+    `<190>1 2026-05-30T16:24:41Z ${drain.token} app web.1 - [x] tcp-drain app line\n`,
+  ]);
+  const r = await api.waitFor('tcp-drain', 2);
+  expect(r.events.map((e) => [e.source_name, e.hostname, e.program, e.message])).toEqual([
+    ['shop', 'shop', 'heroku/router', 'at=info path="/tcp-drain" status=200'],
+    ['shop', 'shop', 'app/web.1', '[x] tcp-drain app line'],
+  ]);
+});
+
 test('Cisco IOS and ASA lines keep their mnemonic in the message and are not flagged', async () => {
   await sendUdp(server.syslogPort!, [
     '<189>123: *Mar  1 00:00:15.123: %SYS-5-CONFIG_I: Configured from console by console',
