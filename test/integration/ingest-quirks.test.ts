@@ -30,6 +30,17 @@ test('a syslog sender whose host is called `host` is that system, not Heroku, ov
   ]);
 });
 
+test('through an HTTPS drain, a text/plain line with Heroku\'s `host app` header is still Heroku\'s', async () => {
+  const drain = server.store.drains.create('plain-app', Date.now());
+  const res = await fetch(`${server.url}/drains/${drain.token}`, {
+    method: 'POST', headers: { 'content-type': 'text/plain' },
+    body: '<190>1 2026-05-30T16:24:40Z host app web.2 - [x] plain-drain line\n',
+  });
+  expect(res.status).toBe(204);
+  const [e] = (await api.waitFor('plain-drain', 1)).events;
+  expect(e).toMatchObject({ source_name: 'plain-app', program: 'app/web.2', message: '[x] plain-drain line' });
+});
+
 test('a Heroku syslog drain (its token in HOSTNAME) over TCP is Heroku: the drain names the system', async () => {
   const drain = server.store.drains.create('shop', Date.now());
   await sendTcp(server.syslogPort!, [
