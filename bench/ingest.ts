@@ -1,9 +1,11 @@
 // bench/ingest: end-to-end ingest throughput of a real `driftwood serve` process.
 //   npx tsx bench/ingest.ts [seconds=60] [runs=3]
-// Sends Heroku-like traffic — 100-line logplex bodies over keep-alive HTTP with several requests
-// in flight, and octet-counted TCP — and reports stored lines/s (acknowledged, committed, indexed),
-// the delay until an acknowledged line is searchable, bytes on disk per line and peak RSS. In the
-// same run it measures a bare better-sqlite3 insert loop of the same rows into the same schema.
+// Sends Heroku-like traffic in which no line repeats (bench/heroku-lines.ts, made as it is sent) —
+// 100-line logplex bodies over keep-alive HTTP with several requests in flight, and octet-counted
+// TCP as a Heroku syslog drain sends it (the drain token in HOSTNAME) — and reports stored lines/s
+// (acknowledged, committed, indexed), the delay until an acknowledged line is searchable, bytes on
+// disk per line and peak RSS. In the same run it measures a bare better-sqlite3 insert loop of the
+// same kind of rows (as many unique ones) into the same schema.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
@@ -14,6 +16,7 @@ import { openDb } from '../server/store/db.ts';
 import { openStore } from '../server/store/index.ts';
 import { toRow } from '../server/store/codec.ts';
 import { attribute } from '../server/ingest/attribute.ts';
+import { splitLogplexBody } from '../server/ingest/framing.ts';
 import { parseSyslog } from '../server/parse/syslog.ts';
 import { herokuMessage, octetFrame, resetSeed } from './heroku-lines.ts';
 
@@ -60,19 +63,35 @@ function peakRssMb(pid: number): number {
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
-// Bodies are encoded once: the load generator shares the 2 cores with the server, so it should
-// spend as little as it can per request.
-function bodies(count: number): { body: Buffer; lines: number; bytes: number }[] {
+interface Body {
+  body: Buffer;
+  lines: number;
+  /** The raw lines' bytes, without framing. */
+  bytes: number;
+}
+
+/**
+ * Bodies of LINES_PER_BODY unique lines, made as they are sent: a repeated pool would flatter the
+ * full-text index, and ~1 µs a line costs the load generator little of the cores it shares.
+ * `hostname`: what the lines carry in HOSTNAME (`host`, as HTTPS drains send).
+ */
+function bodySource(hostname?: string): () => Body {
   resetSeed(7);
   let i = 0;
-  return Array.from({ length: count }, () => {
-    const msgs = Array.from({ length: LINES_PER_BODY }, () => herokuMessage(i++));
-    return { body: Buffer.from(msgs.map((m) => octetFrame(m + '\n')).join('')), lines: LINES_PER_BODY, bytes: msgs.reduce((n, m) => n + Buffer.byteLength(m), 0) };
-  });
+  return () => {
+    let text = '';
+    let bytes = 0;
+    for (let k = 0; k < LINES_PER_BODY; k++) {
+      const m = herokuMessage(i++, hostname);
+      bytes += Buffer.byteLength(m);
+      text += octetFrame(m + '\n');
+    }
+    return { body: Buffer.from(text), lines: LINES_PER_BODY, bytes };
+  };
 }
 
 async function httpRun(port: number, token: string, seconds: number) {
-  const pool = bodies(200);
+  const nextBody = bodySource();
   const agent = new Agent({ keepAlive: true, maxSockets: IN_FLIGHT });
   const post = (body: Buffer) =>
     new Promise<number>((resolve, reject) => {
@@ -88,9 +107,9 @@ async function httpRun(port: number, token: string, seconds: number) {
   const deadline = Date.now() + seconds * 1000;
   const started = performance.now();
   await Promise.all(
-    Array.from({ length: IN_FLIGHT }, async (_, w) => {
-      for (let k = w; Date.now() < deadline; k += IN_FLIGHT) {
-        const b = pool[k % pool.length]!;
+    Array.from({ length: IN_FLIGHT }, async () => {
+      while (Date.now() < deadline) {
+        const b = nextBody();
         if ((await post(b.body)) === 204) {
           acked += b.lines;
           rawBytes += b.bytes;
@@ -103,20 +122,22 @@ async function httpRun(port: number, token: string, seconds: number) {
   return { linesPerS: acked / elapsed, acked, rawBytes, post };
 }
 
-async function tcpRun(port: number, seconds: number) {
-  const pool = bodies(200);
+/** A Heroku syslog drain over TCP: its lines carry the drain token as HOSTNAME (DESIGN 3). */
+async function tcpRun(port: number, drainToken: string, seconds: number) {
+  const nextBody = bodySource(drainToken);
   const socket = net.connect({ port, host: '127.0.0.1' });
   await new Promise((r) => socket.once('connect', r));
   let sent = 0;
+  let rawBytes = 0;
   const deadline = Date.now() + seconds * 1000;
-  const started = performance.now();
-  for (let k = 0; Date.now() < deadline; k++) {
-    const b = pool[k % pool.length]!;
+  while (Date.now() < deadline) {
+    const b = nextBody();
     if (!socket.write(b.body)) await new Promise((r) => socket.once('drain', r));
     sent += b.lines;
+    rawBytes += b.bytes;
   }
   await new Promise<void>((r) => socket.end(() => r()));
-  return { sent, elapsedAtSendEnd: (performance.now() - started) / 1000 };
+  return { sent, rawBytes };
 }
 
 async function count(port: number, apiToken: string): Promise<number> {
@@ -157,9 +178,11 @@ function eventBytes(dataDir: string): number {
 }
 
 /**
- * The same rows, parsed once up front, inserted by a bare loop into the same schema: the day file
- * with its index file attached (store/partitions.ts), rows and postings in one transaction. With
- * `inline`, into one day file holding its index, as day files did before day/0005.
+ * Rows of the same kind, unique as the servers' are, inserted by a bare loop into the same schema:
+ * the day file with its index file attached (store/partitions.ts), rows and postings in one
+ * transaction. Each 10,000 rows are made and parsed before their transaction, and only the
+ * transactions are timed. With `inline`, into one day file holding its index, as day files did
+ * before day/0005.
  */
 function bareInsertBaseline(seconds: number, inline = false): number {
   const dir = mkdtempSync(join(tmpdir(), 'dw-bare-'));
@@ -170,25 +193,26 @@ function bareInsertBaseline(seconds: number, inline = false): number {
     openDb(join(dir, 'bare.fts.sqlite'), 'fts').close();
     db.prepare('ATTACH ? AS fts').run(join(dir, 'bare.fts.sqlite'));
   }
-  const pool = bodies(200).flatMap((b) => b.body.toString().split(/\d+ (?=<)/).filter(Boolean));
+  const nextBody = bodySource();
   const now = new Date();
-  const rows = pool.map((frame, i) => toRow(i, 1, 'bench', attribute(parseSyslog(Buffer.from(frame), { now, timeZone: 'UTC', maxMessageBytes: 65536, heroku: true }), { ip: '127.0.0.1', drainName: 'bench' }, 0)));
+  const opts = { now, timeZone: 'UTC', maxMessageBytes: 65536, heroku: true };
   const ins = db.prepare('INSERT INTO events (id, system_id, generated_ms, source_ip, hostname, program, pri, message, extra, flags) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
   const fts = db.prepare('INSERT INTO events_fts (rowid, program, message) VALUES (?, ?, ?)');
   let id = 0;
-  const deadline = performance.now() + seconds * 1000;
-  const started = performance.now();
-  while (performance.now() < deadline) {
+  let insertingMs = 0;
+  while (insertingMs < seconds * 1000) {
+    const frames = Array.from({ length: 10_000 / LINES_PER_BODY }, () => splitLogplexBody(nextBody().body).frames).flat();
+    const rows = frames.map((f) => toRow(++id, 1, 'bench', attribute(parseSyslog(f, opts), { ip: '127.0.0.1', drainName: 'bench' }, 0)));
+    const started = performance.now();
     db.transaction(() => {
-      for (let k = 0; k < 10_000; k++) {
-        const r = rows[k % rows.length]!;
-        r.id = ++id;
+      for (const r of rows) {
         ins.run(r.id, r.system_id, r.generated_ms, r.source_ip, r.hostname, r.program, r.pri, r.message, r.extra, r.flags);
         fts.run(r.id, r.program, r.message);
       }
     })();
+    insertingMs += performance.now() - started;
   }
-  const rate = id / ((performance.now() - started) / 1000);
+  const rate = id / (insertingMs / 1000);
   db.close();
   rmSync(dir, { recursive: true, force: true });
   return rate;
@@ -212,12 +236,12 @@ async function once(kind: 'http' | 'tcp') {
     lines = r.acked;
   } else {
     const started = performance.now();
-    const r = await tcpRun(syslogPort, SECONDS);
+    const r = await tcpRun(syslogPort, drainToken, SECONDS);
     // TCP has no acknowledgement: wait until everything sent is committed, then time it all.
     while ((await count(httpPort, apiToken)) < r.sent) await new Promise((res) => setTimeout(res, 20));
     linesPerS = r.sent / ((performance.now() - started) / 1000);
     lines = r.sent;
-    rawBytes = (bodies(200).reduce((n, b) => n + b.bytes, 0) / (200 * LINES_PER_BODY)) * r.sent;
+    rawBytes = r.rawBytes;
   }
   const delays = [];
   for (let k = 0; k < 5; k++) delays.push(await searchableDelayMs(httpPort, drainToken, apiToken));
@@ -239,7 +263,7 @@ for (let r = 0; r < RUNS; r++) {
   console.error(`run ${r + 1}/${RUNS}: ${TRANSPORTS.map((k) => `${k} ${results[k]!.at(-1)!.linesPerS.toFixed(0)}/s`).join(' ')} bare ${baseline.at(-1)!.toFixed(0)}/s (one file: ${inlineBaseline.at(-1)!.toFixed(0)}/s)`);
 }
 const base = median(baseline);
-console.log(`machine: ${cpus().length} × ${cpus()[0]!.model}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}; ${SECONDS} s per run, median of ${RUNS}`);
+console.log(`machine: ${cpus().length} × ${cpus()[0]!.model}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}; ${SECONDS} s per run, median of ${RUNS}; no line repeats`);
 const inlineBase = median(inlineBaseline);
 console.log(`bare better-sqlite3 insert loop (same rows, same schema, 10k-row transactions): ${base.toFixed(0)} lines/s`);
 console.log(`... into one day file holding its index (the layout before day/0005): ${inlineBase.toFixed(0)} lines/s`);

@@ -39,6 +39,10 @@ function herokuLine(i: number): string {
   return `<190>1 ${ts(i)} host app web.${1 + (i % 3)} - Completed 200 OK in ${Math.floor(rand() * 90)}ms (Views: 5.1ms | ActiveRecord: 1.2ms | Allocations: ${Math.floor(rand() * 9999)}) user_id=${i % 1000} request_id=${hex(8)}-${hex(4)}-${hex(4)}-${hex(4)}-${hex(12)}`;
 }
 
+function ciscoLine(i: number): string {
+  return `<189>${i}: router-${i % 8}: *Mar  1 00:${String(i % 60).padStart(2, '0')}:15.123: %LINK-3-UPDOWN: Interface GigabitEthernet0/${i % 48}, changed state to ${pick(['up', 'down'])}`;
+}
+
 function rfc3164Line(i: number): string {
   return `<30>May 30 16:24:${String(i % 60).padStart(2, '0')} web-${i % 8} nginx[${1000 + (i % 50)}]: 10.1.${i % 256}.7 - - "GET ${pick(PATHS)} HTTP/1.1" 200 ${Math.floor(rand() * 9000)} "-" "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36" rt=0.${i % 999}`;
 }
@@ -62,6 +66,7 @@ const heroku = Array.from({ length: LINES }, (_, i) => herokuLine(i));
 const bsd = Array.from({ length: LINES }, (_, i) => rfc3164Line(i));
 const herokuBytes = heroku.map((l) => enc.encode(l));
 const bsdBytes = bsd.map((l) => enc.encode(l));
+const ciscoBytes = Array.from({ length: LINES }, (_, i) => enc.encode(ciscoLine(i)));
 const bodies: Uint8Array[] = [];
 for (let i = 0; i < LINES; i += FRAMES_PER_BODY) bodies.push(concat(heroku.slice(i, i + FRAMES_PER_BODY).map(octetFrame)));
 const tcpStream = concat(heroku.map(octetFrame));
@@ -104,11 +109,18 @@ measure('TCP newline framing (64 KiB chunks)', LINES, 20, () => {
   for (const c of newlineChunks) sink += s.push(c).length;
   sink += s.end().length;
 });
+const herokuOpts = { ...opts, heroku: true }; // as the drain parses logplex frames
 measure('parseSyslog RFC 5424 Heroku (bytes)', LINES, 2, () => {
+  for (const b of herokuBytes) sink += parseSyslog(b, herokuOpts).severity;
+});
+measure('parseSyslog RFC 5424 non-Heroku (bytes)', LINES, 2, () => {
   for (const b of herokuBytes) sink += parseSyslog(b, opts).severity;
 });
 measure('parseSyslog RFC 3164 (bytes)', LINES, 2, () => {
   for (const b of bsdBytes) sink += parseSyslog(b, opts).severity;
+});
+measure('parseSyslog Cisco IOS (bytes)', LINES, 2, () => {
+  for (const b of ciscoBytes) sink += parseSyslog(b, opts).severity;
 });
 measure('splitLogplexBody + parseSyslog (drain path)', LINES, 2, () => {
   for (const b of bodies) for (const f of splitLogplexBody(b).frames) sink += parseSyslog(f, { ...opts, heroku: true }).severity;

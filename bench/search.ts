@@ -118,6 +118,8 @@ const cases: [string, string][] = [
   [`rare sender + common word`, search(`sender:${RARE_SENDER} get`)],
   ['last hour (get)', search('get', `&min_time=${endS - 3600}&max_time=${endS}`)],
   ['24 h histogram (time only)', `/api/v1/events/histogram.json?min_time=${endS - 86_400}&max_time=${endS}&buckets=96`],
+  ['facets, default fields (newest 20k of all)', `/api/v1/events/facets.json`],
+  ['facets, default fields (get)', `/api/v1/events/facets.json?q=get`],
   ['24 h histogram (status>=500)', `/api/v1/events/histogram.json?q=${encodeURIComponent('status>=500')}&min_time=${endS - 86_400}&max_time=${endS}&buckets=96`],
 ];
 
@@ -131,7 +133,7 @@ for (const [name, path] of cases) {
   for (let r = 0; r < reps; r++) {
     const { ms, body } = await get(path);
     times.push(ms);
-    hits = body.events?.length ?? -1;
+    hits = body.events?.length ?? (body as { counted?: number }).counted ?? -1;
   }
   rows.push(`| ${name} | ${q(times, 0.5).toFixed(1)} | ${q(times, 0.95).toFixed(1)} | ${hits >= 0 ? hits : 'buckets'} |`);
 }

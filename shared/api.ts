@@ -23,6 +23,13 @@ export interface SearchParams {
   limit?: string;
 }
 
+/**
+ * GET /api/v1/events/histogram.json: the search's q, system_id, group_id; the range
+ * [min_time, max_time) in Unix seconds (max_time defaults to now, min_time to 24 h before it) in
+ * `buckets` buckets (default 60, at most 1440). Without a query the buckets are whole minutes that
+ * end with max_time's minute (so the range may start a little earlier); the newest bucket counts
+ * the events up to max_time, the minute in progress included.
+ */
 export interface HistogramResponse {
   /** `t`: bucket start in Unix seconds. */
   buckets: { t: number; count: number }[];
@@ -310,4 +317,44 @@ export interface StarterRequest {
 export interface StarterResponse {
   /** `enabled` is false for the site-quiet alert while no Heroku router line is stored: enable it once the drain is added. */
   items: { key: string; name: string; search_id: number; alert_id: number; search_created: boolean; alert: 'created' | 'recipient_added' | 'unchanged'; enabled: boolean }[];
+}
+
+// Facets (the event viewer's sidebar): GET /api/v1/events/facets.json.
+
+/**
+ * The search's parameters (q, system_id, group_id, min_time/max_time, min_id/max_id), plus
+ * `fields`: comma-separated facet names — `sender`, `program`, `severity`, `facility`, `host`, or a
+ * logfmt/structured-data key as `fields.<key>` (`fields.status`); `fields.*` adds the most common
+ * keys among the counted events. Default: `sender,program,severity,fields.*`. `top`: values per
+ * facet (default 10, at most 100).
+ */
+export interface FacetsParams extends SearchParams {
+  fields?: string;
+  top?: string;
+}
+
+export interface FacetValue {
+  value: string;
+  count: number;
+}
+
+export interface Facet {
+  /** As asked: `sender`, `program`, `severity`, `fields.status`, … */
+  field: string;
+  /** Most frequent first; ties by value. */
+  values: FacetValue[];
+  /** Counted events that had the field at all (for a share of the whole). */
+  present: number;
+}
+
+export interface FacetsResponse {
+  facets: Facet[];
+  /** How many matching events the counts are over. */
+  counted: number;
+  /**
+   * True when the counts come from a sample: the newest `counted` matches in the range, not all of
+   * them (a busy day holds millions; the sidebar answers within the search budget).
+   */
+  sampled: boolean;
+  reached_time_limit?: boolean;
 }

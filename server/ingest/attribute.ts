@@ -1,10 +1,8 @@
 // Turning a parsed line into a stored event: which system sent it (DESIGN 2 "Systems").
 import type { EventFlag } from '../../shared/event.ts';
+import { DRAIN_TOKEN } from '../parse/rfc5424.ts';
 import type { ParsedLine } from '../parse/types.ts';
 import type { NewEvent } from '../store/types.ts';
-
-// Heroku syslog drains put the drain token in HOSTNAME (DESIGN 3).
-export const DRAIN_TOKEN = /^d\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface Origin {
   ip: string;
@@ -17,6 +15,7 @@ export interface Origin {
 export function attribute(line: ParsedLine, origin: Origin, receivedMs: number): NewEvent {
   const ip = origin.ip.startsWith('::ffff:') ? origin.ip.slice(7) : origin.ip;
   let systemName = origin.drainName;
+  // Heroku syslog drains put the drain token in HOSTNAME (DESIGN 3).
   if (systemName === undefined && DRAIN_TOKEN.test(line.hostname)) systemName = origin.drainNameOfToken?.(line.hostname);
   const hostname = systemName ?? line.hostname;
   return new AttributedEvent(line, receivedMs, ip, systemName ?? (line.hostname || ip), hostname || ip);

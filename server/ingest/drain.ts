@@ -69,18 +69,20 @@ function parseBody(contentType: string, body: Buffer, opts: ParseOptions): { lin
     const herokuOpts = { ...opts, heroku: true }; // once per body, not per frame
     return { lines: frames.map((f) => parseSyslog(f, herokuOpts)), problem: error };
   }
+  // Other bodies are drain traffic too: Heroku's `host app web.1` header still marks Heroku framing.
+  const drainOpts = { ...opts, viaDrain: true };
   if (contentType === 'application/json' || contentType === 'application/x-ndjson') {
     const { text, flags } = decodeFrame(body, body.length);
-    const lines = parseJsonBody(text, opts);
+    const lines = parseJsonBody(text, drainOpts);
     for (const l of lines) addFlags(l, flags);
     return { lines };
   }
   // text/plain and anything else: one event per line; syslog-looking lines are parsed as syslog.
   return {
     lines: splitLines(body).map((l) => {
-      if (l[0] === 60 /* < */) return parseSyslog(l, opts);
+      if (l[0] === 60 /* < */) return parseSyslog(l, drainOpts);
       const { text, flags } = decodeFrame(l, opts.maxMessageBytes * 4);
-      return addFlags(parsePlainLine(text, opts), flags);
+      return addFlags(parsePlainLine(text, drainOpts), flags);
     }),
   };
 }

@@ -1,12 +1,12 @@
 // NDJSON / JSON drain bodies: objects with at least `message`. Anything else on a line is kept raw
 // and flagged `unparsed`, never dropped.
 import { severityCode, facilityCode } from '../../shared/event.ts';
-import { parsePlainLine } from '../parse/syslog.ts';
-import type { ParsedLine, ParseOptions } from '../parse/types.ts';
+import { parsePlainLine, type SyslogParseOptions } from '../parse/syslog.ts';
+import type { ParsedLine } from '../parse/types.ts';
 
 const KNOWN = new Set(['message', 'msg', 'program', 'app', 'hostname', 'host', 'severity', 'level', 'facility', 'time', 'timestamp']);
 
-function fromObject(o: Record<string, unknown>, opts: ParseOptions): ParsedLine | undefined {
+function fromObject(o: Record<string, unknown>, opts: SyslogParseOptions): ParsedLine | undefined {
   const message = o.message ?? o.msg;
   if (typeof message !== 'string') return undefined;
   const base = parsePlainLine(message, opts);
@@ -32,14 +32,14 @@ function fromObject(o: Record<string, unknown>, opts: ParseOptions): ParsedLine 
   };
 }
 
-function unparsed(raw: string, opts: ParseOptions): ParsedLine {
+function unparsed(raw: string, opts: SyslogParseOptions): ParsedLine {
   const line = parsePlainLine(raw, opts);
   if (!line.flags.includes('unparsed')) line.flags.push('unparsed');
   return line;
 }
 
 /** One ParsedLine per JSON object: a JSON array, one object, or one object per line (NDJSON). */
-export function parseJsonBody(body: string, opts: ParseOptions): ParsedLine[] {
+export function parseJsonBody(body: string, opts: SyslogParseOptions): ParsedLine[] {
   const trimmed = body.trim();
   if (trimmed.startsWith('[')) {
     try {

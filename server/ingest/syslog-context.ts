@@ -38,11 +38,24 @@ export function makeAllowGate(ctx: SyslogContext): (ip: string, transport: strin
   };
 }
 
-/** Parses complete frames from one peer and submits them as one batch. */
+/** Parses complete frames from one peer and submits them as one batch; blank frames hold no event. */
 export function submitFrames(ctx: SyslogContext, frames: Uint8Array[], ip: string, transport: string) {
+  if (!frames.every(hasText)) frames = frames.filter(hasText);
+  if (!frames.length) return Promise.resolve(); // an empty UDP datagram, a blank TCP line
   const receivedMs = ctx.now();
   const opts = { now: new Date(receivedMs), timeZone: ctx.timeZone, maxMessageBytes: ctx.maxMessageBytes };
-  const drainNameOfToken = (token: string) => ctx.store.drains.byTokenValue(token)?.name;
+  // A Heroku syslog drain puts its token in every line's HOSTNAME: one lookup per batch, not per line.
+  const names = new Map<string, string | undefined>();
+  const drainNameOfToken = (token: string) => {
+    if (!names.has(token)) names.set(token, ctx.store.drains.byTokenValue(token)?.name);
+    return names.get(token);
+  };
   const events = frames.map((f) => attribute(parseSyslog(f, opts), { ip, drainNameOfToken }, receivedMs));
   return ctx.pipeline.submit(events, transport);
+}
+
+/** Anything but blanks, line ends and NULs (what `echo | nc -u` or a keep-alive newline sends). */
+function hasText(frame: Uint8Array): boolean {
+  for (const b of frame) if (b !== 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x00) return true;
+  return false;
 }

@@ -1,7 +1,7 @@
 // RFC 3164 ("BSD syslog") as real senders write it: `<PRI>Mmm dd hh:mm:ss HOST TAG[PID]: MSG`,
 // with the year missing (inferred from the arrival time here), ISO timestamps (rsyslog, syslog-ng
-// loggen), Cisco's `seq: *Mmm dd hh:mm:ss.mmm:` and a HOSTNAME that is often left out.
-// Also the PRI and timestamp helpers shared with rfc5424.ts.
+// loggen) and a HOSTNAME that is often left out. Cisco's variant is cisco.ts.
+// Also the PRI and timestamp helpers shared with rfc5424.ts and cisco.ts.
 
 import type { ParsedLine, ParseOptions } from './types.ts';
 
@@ -191,7 +191,8 @@ function inferYear(fields: number[], opts: Pick<ParseOptions, 'now' | 'timeZone'
   return null;
 }
 
-function readBsdTimestamp(line: string, pos: number, opts: Pick<ParseOptions, 'now' | 'timeZone'>): TimestampMatch | null {
+/** A BSD timestamp (see BSD) starting exactly at `pos`. */
+export function readBsdTimestamp(line: string, pos: number, opts: Pick<ParseOptions, 'now' | 'timeZone'>): TimestampMatch | null {
   BSD.lastIndex = pos;
   const m = BSD.exec(line);
   if (!m) return null;
@@ -206,12 +207,12 @@ function readBsdTimestamp(line: string, pos: number, opts: Pick<ParseOptions, 'n
 
 // ---- the line ------------------------------------------------------------------------------
 
-const CISCO_SEQ = /(\d{1,10}): /y; // `service sequence-numbers`
 const TAG_WITH_PID = /^([^\s[\]]+)\[([^\]]*)\]:?$/; // `sshd[123]:`, rsyslog forwarding drops ':'
 
 /**
- * Parses an RFC 3164 line (PRI optional: `<13>` is assumed without one). A line with neither PRI
- * nor timestamp is returned raw with the flag `unparsed`; so is one with an invalid PRI.
+ * Parses an RFC 3164 line. Without a PRI, `<13>` is assumed (§4.3.3: a relay treats any text as
+ * user.notice), so netcat's plain text is an ordinary event; a line with an invalid PRI
+ * (`<999>`, `<abc>`) is returned raw with the flag `unparsed`.
  */
 export function parseRfc3164(line: string, opts: Pick<ParseOptions, 'now' | 'timeZone'>): ParsedLine {
   const pri = parsePri(line);
@@ -225,30 +226,15 @@ export function parseRfc3164(line: string, opts: Pick<ParseOptions, 'now' | 'tim
     return out;
   }
   let pos = pri ? pri.end : 0;
-  CISCO_SEQ.lastIndex = pos;
-  const seq = CISCO_SEQ.exec(line);
-  if (seq) {
-    out.fields.seq = seq[1]!;
-    pos = CISCO_SEQ.lastIndex;
-  }
-  const c = line.charCodeAt(pos);
-  if (c === 0x2a /* * */ || c === 0x2e /* . */) pos++; // Cisco: clock not (or no longer) in sync
   // Without a PRI only a 'T' makes a date the syslog timestamp: `2020-05-30 16:24:40,438 ERROR …`
   // is Python logging, whose level word must stay in the message.
   const isoOk = pri !== null || line.charCodeAt(pos + 10) === 0x54 /* T */;
   const ts = readBsdTimestamp(line, pos, opts) ?? (isoOk ? readIsoTimestamp(line, pos, opts.timeZone) : null);
-  if (!ts && !pri) {
-    out.flags.push('unparsed');
-    return out;
-  }
+  if (!ts && !pri) return out; // plain text: all of it is the message
   if (ts) {
     out.generatedAt = ts.ms;
     pos = ts.end;
-    if (line.charCodeAt(pos) === 0x3a /* : */) pos++; // Cisco `…00:00:00.123: %SYS-5-…`
     while (line.charCodeAt(pos) === 0x20) pos++;
-  } else if (seq) {
-    pos = pri!.end; // `<13>12: text` without a timestamp: the digits were text, not a sequence
-    delete out.fields.seq;
   }
   let token = nextToken(line, pos);
   // A HOSTNAME never ends with ':' or contains '[': that token is already the TAG.

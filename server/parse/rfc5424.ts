@@ -1,6 +1,8 @@
 // RFC 5424: `<PRI>1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID STRUCTURED-DATA [SP MSG]`, '-' being
 // the NILVALUE of every header field. Heroku's logplex frames leave STRUCTURED-DATA out entirely
 // (`… host app web.1 - Started GET "/"`), so in Heroku mode the MSG follows MSGID directly.
+// Heroku mode is for drain traffic and drain-token HOSTNAMEs only (DESIGN 2-3): over a syslog
+// socket, `host` is just a host name.
 
 import type { ParsedLine } from './types.ts';
 import { parsePri, readIsoTimestamp } from './rfc3164.ts';
@@ -8,6 +10,8 @@ import { parsePri, readIsoTimestamp } from './rfc3164.ts';
 export interface Rfc5424Options {
   /** true: Heroku frame (no SD; program APP-NAME/PROCID). false: never. Unset: detect (DESIGN 2). */
   heroku?: boolean;
+  /** The line came through an HTTPS drain: detection also takes Heroku's `host app|heroku` header. */
+  viaDrain?: boolean;
   /** Zone for a TIMESTAMP sent without offset (invalid per §6.2.3, but sent); default UTC. */
   timeZone?: string;
 }
@@ -15,17 +19,21 @@ export interface Rfc5424Options {
 const NIL = '-';
 const BOM = '\uFEFF'; // RFC 5424 §6.4: MSG may start with a UTF-8 BOM; it is not part of the text
 // Heroku syslog drains put the drain token in HOSTNAME: `d.` + a UUID.
-const DRAIN_TOKEN = /^d\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const DRAIN_TOKEN = /^d\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Heroku frames (DESIGN 2-3): HOSTNAME `host` with APP-NAME `app`/`heroku`, or a drain token. */
-export function isHerokuHeader(hostname: string, appName: string): boolean {
-  return (hostname === 'host' && (appName === 'app' || appName === 'heroku')) || DRAIN_TOKEN.test(hostname);
+/**
+ * Heroku frames (DESIGN 2-3): a drain token in HOSTNAME; through an HTTPS drain also HOSTNAME
+ * `host` with APP-NAME `app`/`heroku`. A syslog sender whose host is called `host` is not Heroku.
+ */
+export function isHerokuHeader(hostname: string, appName: string, viaDrain = false): boolean {
+  return DRAIN_TOKEN.test(hostname) || (viaDrain && hostname === 'host' && (appName === 'app' || appName === 'heroku'));
 }
 
 /**
  * Parses one RFC 5424 line. A line whose header does not follow §6 comes back raw with the flag
- * `unparsed` (facility/severity from its PRI when that is valid). STRUCTURED-DATA that cannot be
- * read (`[DATABASE] …` from an unrecognised Heroku sender) is kept as message text.
+ * `unparsed` (facility/severity from its PRI when that is valid); so does one cut short after the
+ * MSGID, with what its header said. STRUCTURED-DATA that cannot be read (`[DATABASE] …` from an
+ * unrecognised Heroku sender) is kept as message text.
  */
 export function parseRfc5424(line: string, opts: Rfc5424Options = {}): ParsedLine {
   const pri = parsePri(line);
@@ -61,7 +69,7 @@ export function parseRfc5424(line: string, opts: Rfc5424Options = {}): ParsedLin
   }
   out.hostname = hostname === NIL ? '' : hostname;
   const app = appName === NIL ? '' : appName;
-  const heroku = opts.heroku ?? isHerokuHeader(out.hostname, app);
+  const heroku = opts.heroku ?? isHerokuHeader(out.hostname, app, opts.viaDrain);
   if (heroku) {
     out.program = procid === NIL || procid === '' ? app : `${app}/${procid}`;
   } else {
@@ -69,9 +77,15 @@ export function parseRfc5424(line: string, opts: Rfc5424Options = {}): ParsedLin
     if (procid !== NIL && procid !== '') out.fields.procid = procid;
   }
   if (msgid !== NIL && msgid !== '') out.fields.msgid = msgid;
+  // §6: SP STRUCTURED-DATA must follow MSGID (Heroku's frames: SP MSG). A header that ends there
+  // was cut short: keep the whole line as the message rather than store an empty one.
+  if (pos >= line.length && (!heroku || line.charCodeAt(line.length - 1) !== 0x20)) {
+    out.flags.push('unparsed');
+    return out;
+  }
 
   let msgStart = pos;
-  if (!heroku && pos < line.length) {
+  if (!heroku) {
     if (line.charCodeAt(pos) === 0x2d /* - */ && (pos + 1 === line.length || line.charCodeAt(pos + 1) === 0x20)) {
       msgStart = Math.min(pos + 2, line.length); // NILVALUE structured data
     } else if (line.charCodeAt(pos) === 0x5b /* [ */) {

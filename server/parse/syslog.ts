@@ -1,18 +1,22 @@
 // The parse entry point: one frame (bytes or text) → ParsedLine. Detects RFC 5424 (`<PRI>1 `),
-// else RFC 3164 (PRI optional), else keeps the raw line flagged `unparsed`; then the steps every
-// line shares: truncation, logfmt fields, severity inference (DESIGN 2). Never throws.
+// else Cisco IOS/ASA (`%FAC-SEV-MNEMONIC:`), else RFC 3164 (PRI optional: plain text is
+// user.notice); what none can read is kept raw and flagged `unparsed`. Then the steps every line
+// shares: truncation, logfmt fields, severity inference (DESIGN 2). Never throws.
 
 import { severityName, type EventFlag } from '../../shared/event.ts';
 import { fieldsOf } from './logfmt.ts';
 import { decodeFrame, truncateMessage } from './normalize.ts';
+import { parseCisco } from './cisco.ts';
 import { parseRfc3164 } from './rfc3164.ts';
 import { parseRfc5424 } from './rfc5424.ts';
 import { inferSeverity } from './severity.ts';
 import type { ParsedLine, ParseOptions } from './types.ts';
 
 export interface SyslogParseOptions extends ParseOptions {
-  /** true for frames from an HTTPS drain (Heroku format); unset: detected from the header. */
+  /** true for logplex frames (Heroku format); unset: detected from the header (rfc5424.ts). */
   heroku?: boolean;
+  /** The line came through an HTTPS drain (text/plain, JSON): Heroku's `host` header counts too. */
+  viaDrain?: boolean;
 }
 
 // Plain text lines (text/plain drain bodies, imports) carry no PRI: user.info.
@@ -32,8 +36,8 @@ export function parseSyslog(frame: Uint8Array | string, opts: SyslogParseOptions
   }
   text = trimFrame(text);
   const parsed = RFC5424_START.test(text)
-    ? parseRfc5424(text, { heroku: opts.heroku, timeZone: opts.timeZone })
-    : parseRfc3164(text, opts);
+    ? parseRfc5424(text, { heroku: opts.heroku, viaDrain: opts.viaDrain, timeZone: opts.timeZone })
+    : (parseCisco(text, opts) ?? parseRfc3164(text, opts));
   for (const f of flags) addFlag(parsed, f);
   return enrich(parsed, opts.maxMessageBytes);
 }
@@ -43,7 +47,7 @@ export function parseSyslog(frame: Uint8Array | string, opts: SyslogParseOptions
  * line is the message itself (user.info, no timestamp), with logfmt fields and inferred severity.
  */
 export function parsePlainLine(line: string, opts: SyslogParseOptions): ParsedLine {
-  if (/^<\d/.test(line)) return parseSyslog(line, opts);
+  if (/^\s*<\d/.test(line)) return parseSyslog(line, opts);
   const parsed: ParsedLine = {
     facility: PLAIN_FACILITY, severity: PLAIN_SEVERITY, generatedAt: null,
     hostname: '', program: '', message: trimFrame(line), fields: {}, flags: [],
@@ -53,16 +57,31 @@ export function parsePlainLine(line: string, opts: SyslogParseOptions): ParsedLi
   return enrich(parsed, opts.maxMessageBytes);
 }
 
-/** Newline-framing leftovers: trailing NULs, then one '\n' or '\r\n', then NULs again. */
+/**
+ * Framing leftovers: trailing NULs, then one '\n' or '\r\n', then NULs again. In front: blanks
+ * before the PRI (`\r\n<13>…` from a sender that writes its line end first, ` <13>…` from a
+ * padded one), and line ends before plain text.
+ */
 function trimFrame(text: string): string {
+  let start = 0;
+  while (isBlank(text.charCodeAt(start))) start++;
+  if (start > 0 && text.charCodeAt(start) !== 0x3c /* < */) {
+    start = 0; // indentation of plain text is the sender's: keep it, drop only line ends
+    while (text.charCodeAt(start) === 0x0a || text.charCodeAt(start) === 0x0d) start++;
+  }
   let end = text.length;
   while (end > 0 && text.charCodeAt(end - 1) === 0) end--;
   if (end > 0 && text.charCodeAt(end - 1) === 0x0a) {
     end--;
     if (end > 0 && text.charCodeAt(end - 1) === 0x0d) end--;
   }
-  while (end > 0 && text.charCodeAt(end - 1) === 0) end--;
-  return end === text.length ? text : text.slice(0, end);
+  while (end > start && text.charCodeAt(end - 1) === 0) end--;
+  return start === 0 && end === text.length ? text : text.slice(start, Math.max(start, end));
+}
+
+/** SP, HT, LF, CR. */
+function isBlank(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
 }
 
 function addFlag(line: ParsedLine, flag: EventFlag): void {

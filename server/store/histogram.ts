@@ -40,13 +40,19 @@ function bucketSql(filter: Filter): string {
 }
 
 export function histogram(partitions: Partitions, req: HistogramRequest): Histogram {
-  let { minMs, maxMs } = req;
+  let { minMs } = req;
+  const { maxMs } = req;
   let width = (maxMs - minMs) / req.buckets;
   const fromMinutes = req.timeOnly && width >= MINUTE_MS;
+  // Minutes before this one come from minute_counts; the rest of the range is counted row by row.
+  let wholeMinutesEnd = minMs;
   if (fromMinutes) {
-    minMs = Math.floor(minMs / MINUTE_MS) * MINUTE_MS;
+    // Whole-minute buckets that END with the minute holding max_time, so that the newest bucket
+    // holds the minute in progress. (Starting them at min_time's minute ended them at the last
+    // whole minute: a burst in the current minute was missing from a graph up to now, issue 11.)
     width = Math.ceil(width / MINUTE_MS) * MINUTE_MS;
-    maxMs = minMs + width * req.buckets;
+    minMs = Math.ceil(maxMs / MINUTE_MS) * MINUTE_MS - width * req.buckets;
+    wholeMinutesEnd = Math.floor(maxMs / MINUTE_MS) * MINUTE_MS;
   }
   const counts = new Array<number>(req.buckets).fill(0);
   const add = (startMs: number, n: number) => {
@@ -55,30 +61,37 @@ export function histogram(partitions: Partitions, req: HistogramRequest): Histog
   };
   let timedOut = false;
   const days = partitions.days().filter((d) => d >= dayOf(minMs) && d <= dayOf(maxMs - 1)).reverse();
-  outer: for (const day of days) {
+  for (const day of days) {
     const db = partitions.reader(day);
     if (!db) continue;
     const lo = Math.max(minMs, dayStartMs(day));
     const hi = Math.min(maxMs, dayStartMs(day) + DAY_MS);
-    if (fromMinutes) {
-      const systems = req.systemIds ? ` AND system_id IN (${req.systemIds.map(() => '?').join(',') || 'NULL'})` : '';
-      const rows = statements
-        .get(db, `SELECT minute, sum(count) AS n FROM minute_counts WHERE minute >= ? AND minute < ?${systems} GROUP BY minute`)
-        .all(lo / MINUTE_MS, Math.ceil(hi / MINUTE_MS), ...(req.systemIds ?? [])) as { minute: number; n: number }[];
-      for (const r of rows) add(r.minute * MINUTE_MS, r.n);
-      continue;
-    }
-    for (let t = lo; t < hi; t += SLICE_MS) {
-      if (req.now() > req.deadlineMs) {
-        timedOut = true;
-        break outer;
-      }
-      for (const part of splitByIndex(db, req.filter, idFloorForTime(t) - 1, idFloorForTime(Math.min(hi, t + SLICE_MS)))) {
+    /** Counts the matching rows received in [from, to) into their buckets. */
+    const countRows = (from: number, to: number) => {
+      for (const part of splitByIndex(db, req.filter, idFloorForTime(from) - 1, idFloorForTime(to))) {
         const statement = statements.get(db, bucketSql(part.filter));
         const rows = statement.all(minMs, width, ...(part.filter.fts === undefined ? [] : [part.filter.fts]), part.lo, part.hi, ...part.filter.params) as { b: number; n: number }[];
         for (const r of rows) if (r.b >= 0 && r.b < req.buckets) counts[r.b]! += r.n;
       }
+    };
+    let from = lo;
+    if (fromMinutes) {
+      const to = Math.min(hi, wholeMinutesEnd);
+      const systems = req.systemIds ? ` AND system_id IN (${req.systemIds.map(() => '?').join(',') || 'NULL'})` : '';
+      const rows = statements
+        .get(db, `SELECT minute, sum(count) AS n FROM minute_counts WHERE minute >= ? AND minute < ?${systems} GROUP BY minute`)
+        .all(lo / MINUTE_MS, to / MINUTE_MS, ...(req.systemIds ?? [])) as { minute: number; n: number }[];
+      for (const r of rows) add(r.minute * MINUTE_MS, r.n);
+      from = Math.max(lo, to); // what is left: the part of max_time's minute before it, at most a minute of rows
     }
+    for (let t = from; t < hi; t += SLICE_MS) {
+      if (req.now() > req.deadlineMs) {
+        timedOut = true;
+        break;
+      }
+      countRows(t, Math.min(hi, t + SLICE_MS));
+    }
+    if (timedOut) break;
   }
   return { buckets: counts.map((count, i) => ({ t: Math.floor((minMs + i * width) / 1000), count })), timedOut };
 }

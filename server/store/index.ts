@@ -10,6 +10,7 @@ import { Traffic } from './traffic.ts';
 import { Drains } from './drains.ts';
 import { Groups } from './groups.ts';
 import { histogram, type Histogram, type HistogramRequest } from './histogram.ts';
+import { facets, type FacetsRequest, type FacetsResult } from './facets.ts';
 import { EventWriter, storedEvents } from './events.ts';
 import { FtsIndexer } from './indexer.ts';
 import { Partitions } from './partitions.ts';
@@ -37,6 +38,8 @@ export interface Store {
   /** Counts and events over id windows, for alert runs. */
   readonly windows: Windows;
   histogram(req: HistogramRequest): Histogram;
+  /** Top values per attribute or field among the newest matches (the viewer's sidebar). */
+  facets(req: FacetsRequest): FacetsResult;
   /** Compiles a parsed query against the current systems and groups, optionally only for some systems. */
   compile(ast: QueryNode, systemIds?: readonly number[]): Filter;
   close(): void;
@@ -73,6 +76,7 @@ export function openStore(dataDir: string): Store {
     alerts: new Alerts(meta),
     windows,
     histogram: (req) => histogram(partitions, req),
+    facets: (req) => facets(searcher, systems, req),
     compile: (ast, systemIds) =>
       compileQuery(ast, { systems: systems.list(), groupSystemIds: (name) => groups.systemIdsMatching(name) }, { systemIds, shareOf: (ids) => traffic.shareOf(ids) }),
     close() {

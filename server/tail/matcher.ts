@@ -6,7 +6,7 @@
 import type { SearchParams } from '../../shared/api.ts';
 import type { Event } from '../../shared/event.ts';
 import { compileMatcher } from '../../shared/query/match.ts';
-import { parseScope, type SearchScope } from '../http/routes/events.ts';
+import { parseScope, type SearchScope } from '../query/scope.ts';
 import type { Store } from '../store/index.ts';
 
 export const TAIL_GROUPS_REFRESH_MS = 10_000; // group edits reach open tails within this time

@@ -13,7 +13,7 @@
 //   4. live(cursor): queued matches <= cursor are discarded, {type:"live"} is sent, the rest flows.
 import type { Event } from '../../shared/event.ts';
 import type { SearchParams } from '../../shared/api.ts';
-import type { SearchScope } from '../http/routes/events.ts';
+import type { SearchScope } from '../query/scope.ts';
 import type { Store } from '../store/index.ts';
 import type { Filter } from '../store/search.ts';
 import { TAIL_BATCH_MAX, TAIL_FLUSH_MS, type Subscription, type TailHub, type TailSink } from './hub.ts';

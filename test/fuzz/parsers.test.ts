@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EVENT_FLAGS } from '../../shared/event.ts';
 import { createFrameSplitter, splitLogplexBody, type FramerOutput } from '../../server/ingest/framing.ts';
+import { parseCisco } from '../../server/parse/cisco.ts';
 import { logfmtField, parseLogfmt } from '../../server/parse/logfmt.ts';
 import { inferSeverity } from '../../server/parse/severity.ts';
 import { parsePlainLine, parseSyslog, type SyslogParseOptions } from '../../server/parse/syslog.ts';
@@ -17,6 +18,9 @@ const FRAGMENTS = [
   '23:59:59', '.123', '2026-05-30T16:24:40', 'Z', '+02:00', ' 2026', 'host', 'app', 'heroku', 'web.1', 'router', 'ID47',
   '[x@1 k="v"]', 'ERROR', 'INFO', 'at=error', 'level=', 'code=H12', 'Error R14', '{"level":"warn"}', '123: *', '%SYS-5-X:',
   'd.73ea7440-270a-435a-a0ea-adf50b4e6f5a', '\n', '\r\n', '\0', '\t', 'é', '😀', '\uFEFF', '\x1b[31m', 'a=b', 'UTC',
+  // Cisco IOS / ASA
+  '<189>', '4567: ', 'router-1: ', ' asa : ', '*', '.', 'Mar  1 ', 'Mar 15 2025 ', '00:00:15', '1w2d', ' CET', ': ',
+  '%ASA-4-106023:', '%LINK-3-UPDOWN:', '%ROUTING-BGP-5-ADJCHANGE:', '%A-9-X:',
 ];
 const syslogish = fc.array(fc.constantFrom(...FRAGMENTS), { maxLength: 40 }).map((a) => a.join(''));
 const anyText = fc.oneof(syslogish, fc.string({ unit: 'binary', maxLength: 300 }), fc.string({ maxLength: 300 }));
@@ -40,6 +44,44 @@ describe('parsers never throw and always return a well-formed line', () => {
 
   it('parsePlainLine', () => {
     fc.assert(fc.property(anyText, (s) => checkLine(parsePlainLine(s, opts))), { numRuns: RUNS });
+    fc.assert(fc.property(syslogish, (s) => checkLine(parsePlainLine(s, { ...opts, viaDrain: true }))), { numRuns: RUNS });
+  });
+
+  it('an unparsed line keeps the raw line as its message; any message is a piece of the line', () => {
+    const roomy = { ...opts, maxMessageBytes: 65536 };
+    // Without framing leftovers at either end, which the parser trims first.
+    const line = syslogish.filter((s) => s.trim() === s && !s.includes('\0'));
+    fc.assert(
+      fc.property(line, fc.boolean(), (s, drain) => {
+        const p = parseSyslog(s, { ...roomy, viaDrain: drain });
+        checkLine(p, roomy.maxMessageBytes);
+        expect(s.includes(p.message)).toBe(true);
+        if (p.flags.includes('unparsed')) expect(p.message).toBe(s);
+      }),
+      { numRuns: RUNS * 2 },
+    );
+  });
+
+  it('parseCisco reads a Cisco header or declines; what it reads keeps the tail, mnemonic included', () => {
+    const part = (xs: string[]) => fc.constantFrom('', ...xs);
+    const cisco = fc
+      .tuple(
+        part(['<189>', '<166>', '<999>']), part(['123: ', '45: 000044: ']), part(['router-1: ', '10.0.0.9: ', 'asa : ']), part(['*', '.']),
+        part(['Mar  1 00:00:15.123', 'Mar 15 2025 11:22:33', 'Mar 15 11:22:33.456 UTC', 'Mar 15 11:22:33 CET', '2018-06-27T12:17:46Z', '00:00:15', '1w2d']),
+        part([' asa-1 ', ' ASA']), part([': ', ':', ' ']), part(['%SYS-5-CONFIG_I:', '%ASA-4-106023:', '%ROUTING-BGP-5-ADJCHANGE:', '%bad-5-x:']), anyText,
+      )
+      .map((parts) => ({ line: parts.join(''), mnemonic: /^%[A-Z]/.test(parts[7]) ? parts[7] : undefined }));
+    fc.assert(
+      fc.property(cisco, ({ line, mnemonic }) => {
+        const p = parseCisco(line, opts);
+        if (!p) return;
+        checkLine(p, Infinity);
+        expect(line.endsWith(p.message)).toBe(true);
+        if (mnemonic && line.includes(mnemonic) && p.program) expect(p.message.startsWith(`%${p.program}-`)).toBe(true);
+      }),
+      { numRuns: RUNS * 2 },
+    );
+    fc.assert(fc.property(anyText, (s) => void parseCisco(s, opts)), { numRuns: RUNS });
   });
 
   it('parseLogfmt yields valid keys and string values', () => {
@@ -195,11 +237,16 @@ describe('hostile input stays linear', () => {
     ['spaces', ' '.repeat(MB)],
     ['json', `{${'"level":'.repeat(MB / 8)}`],
     ['timestamps', '2020-05-30 16:24:40,438 '.repeat(MB / 24)],
+    ['Cisco counters', '1: '.repeat(MB / 3)],
+    ['Cisco facilities', '%A-B'.repeat(MB / 4)],
+    ['Cisco hosts', 'a'.repeat(MB)],
   ];
   it.each(inputs)('parsers finish on 1 MB of %s', (_name, s) => {
     checkLine(parseSyslog(s, big), big.maxMessageBytes);
     checkLine(parseSyslog(`<13>1 - h a - - ${s}`, big), big.maxMessageBytes);
     checkLine(parseSyslog(`<13>Jan  5 10:00:00 ${s}`, big), big.maxMessageBytes);
+    checkLine(parseSyslog(`<189>1: *Mar  1 00:00:15.123: ${s}`, big), big.maxMessageBytes);
+    checkLine(parseSyslog(`<189>1: ${s}`, big), big.maxMessageBytes);
     checkLine(parsePlainLine(s, big), big.maxMessageBytes);
     parseLogfmt(s);
     inferSeverity(s);

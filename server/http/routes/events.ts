@@ -1,11 +1,11 @@
 // GET /api/v1/events/search.json, histogram.json and /:id/context.json (DESIGN 4), with
-// Papertrail's parameters and response shapes.
+// Papertrail's parameters and response shapes; facets.json for the viewer's sidebar.
 import type { FastifyInstance } from 'fastify';
-import type { ContextResponse, HistogramResponse, SearchParams, SearchResponse } from '../../../shared/api.ts';
-import type { QueryNode } from '../../../shared/query/ast.ts';
-import { parse } from '../../../shared/query/parse.ts';
+import type { ContextResponse, FacetsParams, FacetsResponse, HistogramResponse, SearchParams, SearchResponse } from '../../../shared/api.ts';
 import { appError } from '../../errors.ts';
+import { parseScope } from '../../query/scope.ts';
 import type { Store } from '../../store/index.ts';
+import { ATTRIBUTE_FACETS, AUTO_FIELDS_MAX } from '../../store/facets.ts';
 import { timeBoundsToIds } from '../../store/search.ts';
 
 const LIMIT_DEFAULT = 1000;
@@ -16,6 +16,12 @@ const BUCKETS_MAX = 1440;
 const HISTOGRAM_RANGE_DEFAULT_S = 86_400;
 const CONTEXT_DEFAULT = 20;
 const CONTEXT_MAX = 500;
+const FACETS_DEFAULT = 'sender,program,severity,fields.*';
+const FACETS_TOP_DEFAULT = 10;
+const FACETS_TOP_MAX = 100;
+const FACETS_FIELDS_MAX = 20; // facets named in one request: a sidebar, and each costs a tally
+// DESIGN 2: a field key is a letter followed by letters, digits or `_ . - # / @`.
+const FIELD_FACET = /^fields\.[A-Za-z][A-Za-z0-9_.\-#/@]*$/;
 
 export function intParam(name: string, raw: string | undefined, min = 0): number | undefined {
   if (raw === undefined || raw === '') return undefined;
@@ -23,28 +29,31 @@ export function intParam(name: string, raw: string | undefined, min = 0): number
   return Number(raw);
 }
 
-export interface SearchScope {
-  ast: QueryNode;
-  /** From system_id / group_id; undefined = every system. */
-  systemIds?: number[];
+/**
+ * min_id/max_id and min_time/max_time (Unix seconds on received_at) as one exclusive id range;
+ * `minIdParam`/`maxIdParam` as given, for search's paging direction.
+ */
+function idRange(p: SearchParams): { minId?: number; maxId?: number; minIdParam?: number; maxIdParam?: number } {
+  const time = timeBoundsToIds(intParam('min_time', p.min_time), intParam('max_time', p.max_time));
+  const minIdParam = intParam('min_id', p.min_id);
+  const maxIdParam = intParam('max_id', p.max_id);
+  const minId = Math.max(minIdParam ?? -1, time.minId ?? -1);
+  const maxId = Math.min(maxIdParam ?? Number.MAX_SAFE_INTEGER, time.maxId ?? Number.MAX_SAFE_INTEGER);
+  return { minId: minId < 0 ? undefined : minId, maxId: maxId === Number.MAX_SAFE_INTEGER ? undefined : maxId, minIdParam, maxIdParam };
 }
 
-/** q, system_id and group_id, validated: shared by search, histogram and the live tail. */
-export function parseScope(store: Store, p: Pick<SearchParams, 'q' | 'system_id' | 'group_id'>): SearchScope {
-  const parsed = parse(p.q ?? '');
-  if (!parsed.ok) throw appError('QUERY_SYNTAX', `${parsed.error.message} (at offset ${parsed.error.offset})`);
-  let systemIds: number[] | undefined;
-  if (p.system_id) {
-    const system = store.systems.find(p.system_id);
-    if (!system) throw appError('NOT_FOUND', `no system "${p.system_id}"`);
-    systemIds = [system.id];
+/** facets.json's `fields`: names in order, duplicates dropped, and where `fields.*` goes. */
+function parseFacetFields(raw: string | undefined): { fields: string[]; autoAt?: number } {
+  const names = [...new Set((raw ?? FACETS_DEFAULT).split(',').map((f) => f.trim()).filter((f) => f !== ''))];
+  if (names.length === 0) throw appError('BAD_REQUEST', 'fields: name at least one facet');
+  if (names.length > FACETS_FIELDS_MAX) throw appError('BAD_REQUEST', `fields: at most ${FACETS_FIELDS_MAX} facets`);
+  for (const f of names) {
+    if (f !== 'fields.*' && !(ATTRIBUTE_FACETS as readonly string[]).includes(f) && !FIELD_FACET.test(f)) {
+      throw appError('BAD_REQUEST', `fields: "${f}" is not a facet (use ${ATTRIBUTE_FACETS.join(', ')}, fields.<key> or fields.*)`);
+    }
   }
-  if (p.group_id) {
-    const group = store.groups.find(p.group_id);
-    if (!group) throw appError('NOT_FOUND', `no group "${p.group_id}"`);
-    systemIds = systemIds ? systemIds.filter((id) => group.system_ids.includes(id)) : group.system_ids;
-  }
-  return { ast: parsed.ast, systemIds };
+  const autoAt = names.indexOf('fields.*');
+  return autoAt < 0 ? { fields: names } : { fields: names.filter((f) => f !== 'fields.*'), autoAt };
 }
 
 export async function eventRoutes(app: FastifyInstance, opts: { store: Store; now: () => number }): Promise<void> {
@@ -54,19 +63,15 @@ export async function eventRoutes(app: FastifyInstance, opts: { store: Store; no
     const p = request.query;
     const limit = intParam('limit', p.limit, 1) ?? LIMIT_DEFAULT;
     if (limit > LIMIT_MAX) throw appError('BAD_REQUEST', `limit: at most ${LIMIT_MAX}`);
-    const time = timeBoundsToIds(intParam('min_time', p.min_time), intParam('max_time', p.max_time));
-    const minIdParam = intParam('min_id', p.min_id);
-    const maxIdParam = intParam('max_id', p.max_id);
-    const minId = Math.max(minIdParam ?? -1, time.minId ?? -1);
-    const maxId = Math.min(maxIdParam ?? Number.MAX_SAFE_INTEGER, time.maxId ?? Number.MAX_SAFE_INTEGER);
+    const { minId, maxId, minIdParam, maxIdParam } = idRange(p);
     const tail = p.tail === 'true' || p.tail === '1';
     // Only min_id given: page forward (oldest first after it), unless tail asks for the newest.
     const forward = minIdParam !== undefined && maxIdParam === undefined && !tail;
     const scope = parseScope(store, p);
     const page = store.searcher.page({
       filter: store.compile(scope.ast, scope.systemIds),
-      minId: minId < 0 ? undefined : minId,
-      maxId: maxId === Number.MAX_SAFE_INTEGER ? undefined : maxId,
+      minId,
+      maxId,
       direction: forward ? 'oldest' : 'newest',
       limit,
       deadlineMs: now() + SEARCH_BUDGET_MS,
@@ -76,8 +81,8 @@ export async function eventRoutes(app: FastifyInstance, opts: { store: Store; no
     // With no events the cursors still say where the search stopped, so paging continues.
     const response: SearchResponse = {
       events: page.events,
-      min_id: ids[0] ?? String(forward ? Math.max(minId, 0) : page.cursor),
-      max_id: ids.at(-1) ?? String(forward ? page.cursor : Math.min(maxId, Number.MAX_SAFE_INTEGER)),
+      min_id: ids[0] ?? String(forward ? (minId ?? 0) : page.cursor),
+      max_id: ids.at(-1) ?? String(forward ? page.cursor : (maxId ?? Number.MAX_SAFE_INTEGER)),
     };
     if (page.timedOut) response.reached_time_limit = true;
     else if (!page.exhausted) response.reached_record_limit = true;
@@ -105,6 +110,27 @@ export async function eventRoutes(app: FastifyInstance, opts: { store: Store; no
       now,
     });
     return { buckets: result.buckets, ...(result.timedOut ? { reached_time_limit: true } : {}) };
+  });
+
+  app.get<{ Querystring: FacetsParams }>('/api/v1/events/facets.json', async (request): Promise<FacetsResponse> => {
+    const p = request.query;
+    const top = intParam('top', p.top, 1) ?? FACETS_TOP_DEFAULT;
+    if (top > FACETS_TOP_MAX) throw appError('BAD_REQUEST', `top: at most ${FACETS_TOP_MAX}`);
+    const { fields, autoAt } = parseFacetFields(p.fields);
+    const { minId, maxId } = idRange(p);
+    const scope = parseScope(store, p);
+    const result = store.facets({
+      filter: store.compile(scope.ast, scope.systemIds),
+      minId,
+      maxId,
+      fields,
+      autoFields: autoAt === undefined ? 0 : AUTO_FIELDS_MAX,
+      autoAt: autoAt ?? 0,
+      top,
+      deadlineMs: now() + SEARCH_BUDGET_MS,
+      now,
+    });
+    return { facets: result.facets, counted: result.counted, sampled: result.sampled, ...(result.timedOut ? { reached_time_limit: true } : {}) };
   });
 
   app.get<{ Params: { id: string }; Querystring: { before?: string; after?: string } }>('/api/v1/events/:id/context.json', async (request): Promise<ContextResponse> => {

@@ -18,7 +18,8 @@ import type { Store } from '../../store/index.ts';
 import { timeBoundsToIds } from '../../store/search.ts';
 import { encodeTailOut, type TailHub, type TailSink } from '../../tail/hub.ts';
 import { openTail, TAIL_BACKFILL_MAX } from '../../tail/session.ts';
-import { intParam, parseScope } from './events.ts';
+import { parseScope } from '../../query/scope.ts';
+import { intParam } from './events.ts';
 
 // Bytes the socket may hold unsent (ws's queue plus the kernel's): above it nothing more is
 // written and the hub's queue takes over (dropping the oldest), so a stalled client costs at most

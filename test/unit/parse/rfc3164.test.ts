@@ -81,17 +81,6 @@ describe('parseRfc3164', () => {
     f('<13>May 30 16:24:40.123 web1 app: x', { generatedAt: at('2026-05-30T16:24:40.123Z') });
   });
 
-  it('reads Cisco IOS lines with sequence numbers', () => {
-    f('<189>123: *Mar  1 00:00:00.123: %SYS-5-CONFIG_I: Configured from console by console', {
-      facility: 23, severity: 5, generatedAt: at('2026-03-01T00:00:00.123Z'), hostname: '', program: '%SYS-5-CONFIG_I',
-      message: 'Configured from console by console', fields: { seq: '123' },
-    });
-    f('<189>123: Mar  1 00:00:00: %LINK-3-UPDOWN: Interface Gi0/1, changed state to up', {
-      program: '%LINK-3-UPDOWN', message: 'Interface Gi0/1, changed state to up', fields: { seq: '123' },
-    });
-    f('<189>Mar  1 00:00:00.123 UTC: %SYS-5-CONFIG_I: Configured', { program: '%SYS-5-CONFIG_I', message: 'Configured' });
-  });
-
   it('keeps the text when there is a PRI but no timestamp', () => {
     f('<13>hello world', { facility: 1, severity: 5, generatedAt: null, message: 'hello world' });
     f('<13>app: hello', { program: 'app', message: 'hello' });
@@ -104,12 +93,17 @@ describe('parseRfc3164', () => {
     f('2026-05-30T16:24:40Z web1 app: x', { hostname: 'web1', generatedAt: at('2026-05-30T16:24:40Z') });
   });
 
-  it('flags what it cannot read, keeping the raw line', () => {
-    f('garbage', { facility: 1, severity: 5, message: 'garbage', flags: ['unparsed'] });
+  it('reads any other text without PRI as the message of a user.notice event (§4.3.3)', () => {
+    f('garbage', { facility: 1, severity: 5, generatedAt: null, hostname: '', program: '', message: 'garbage' });
+    f('hello from netcat: a line', { facility: 1, severity: 5, program: '', message: 'hello from netcat: a line' });
+    // Python logging's date is the message's, not a syslog timestamp: its level word stays in the text.
+    f('2020-05-30 16:24:40,438 ERROR app: boom', { generatedAt: null, message: '2020-05-30 16:24:40,438 ERROR app: boom' });
+    f('', { message: '' });
+  });
+
+  it('flags a PRI that is not one, keeping the raw line', () => {
     f('<999>Jan  5 10:00:00 web1 app: x', { message: '<999>Jan  5 10:00:00 web1 app: x', flags: ['unparsed'] });
     f('<abc>x', { message: '<abc>x', flags: ['unparsed'] });
-    f('2020-05-30 16:24:40,438 ERROR app: boom', { message: '2020-05-30 16:24:40,438 ERROR app: boom', flags: ['unparsed'] });
-    f('', { message: '', flags: ['unparsed'] });
   });
 });
 

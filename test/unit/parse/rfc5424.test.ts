@@ -63,7 +63,7 @@ describe('parseRfc5424', () => {
   it('reads NILVALUE header fields as absent', () => {
     f('<14>1 - - - - - -', { generatedAt: null, hostname: '', program: '', message: '', fields: {} });
     f('<14>1 - - - - - - hello', { message: 'hello', fields: {} });
-    f('<14>1 - - - - -', { message: '', fields: {} }); // STRUCTURED-DATA missing altogether
+    f('<14>1 - - - - -', { message: '<14>1 - - - - -', fields: {}, flags: ['unparsed'] }); // STRUCTURED-DATA missing altogether
   });
 
   it('keeps IPv6 hostnames whole', () => {
@@ -86,16 +86,17 @@ describe('parseRfc5424', () => {
     f('<14>1 - h a - - -message', { message: '-message' });
   });
 
-  it('reads Heroku frames: no STRUCTURED-DATA, program APP-NAME/PROCID', () => {
+  it('reads Heroku frames that came through a drain: no STRUCTURED-DATA, program APP-NAME/PROCID', () => {
+    const drain = { viaDrain: true };
     f('<190>1 2026-05-30T16:24:40.431+00:00 host app web.1 - Started GET "/" for 1.2.3.4', {
       facility: 23, severity: 6, hostname: 'host', program: 'app/web.1', message: 'Started GET "/" for 1.2.3.4', fields: {},
-    });
+    }, drain);
     f('<190>1 2026-05-30T16:24:40.431+00:00 host app web.1 - [DATABASE] connection pool exhausted', {
       program: 'app/web.1', message: '[DATABASE] connection pool exhausted', fields: {},
-    });
-    f('<158>1 2026-05-30T16:24:40.438+00:00 host heroku router - at=info method=GET', { program: 'heroku/router', message: 'at=info method=GET' });
-    f('<165>1 2023-06-03T17:42:32Z host app 123 ID47 - hi', { hostname: 'host', program: 'app/123', message: '- hi', fields: { msgid: 'ID47' } });
-    // Heroku syslog drains: the drain token in HOSTNAME.
+    }, drain);
+    f('<158>1 2026-05-30T16:24:40.438+00:00 host heroku router - at=info method=GET', { program: 'heroku/router', message: 'at=info method=GET' }, drain);
+    f('<165>1 2023-06-03T17:42:32Z host app 123 ID47 - hi', { hostname: 'host', program: 'app/123', message: '- hi', fields: { msgid: 'ID47' } }, drain);
+    // Heroku syslog drains: the drain token in HOSTNAME, whatever the transport.
     f('<40>1 2012-11-30T06:45:29+00:00 d.73ea7440-270a-435a-a0ea-adf50b4e6f5a app web.3 - State changed from starting to up', {
       hostname: 'd.73ea7440-270a-435a-a0ea-adf50b4e6f5a', program: 'app/web.3', message: 'State changed from starting to up',
     });
@@ -103,6 +104,23 @@ describe('parseRfc5424', () => {
     f('<190>1 2026-05-30T16:24:40Z myhost myapp web.1 - [x] y', { program: 'myapp/web.1', message: '[x] y' }, { heroku: true });
     f('<190>1 2026-05-30T16:24:40Z host app web.1 - - y', { program: 'app', message: 'y', fields: { procid: 'web.1' } }, { heroku: false });
     f('<190>1 2026-05-30T16:24:40Z host app - - y', { program: 'app', message: 'y' }, { heroku: true });
+  });
+
+  it('reads a syslog sender whose host is called `host` as RFC 5424, not as Heroku (DESIGN 3)', () => {
+    f('<13>1 2025-03-15T11:59:58Z host app - - - -', { hostname: 'host', program: 'app', message: '-', fields: {} });
+    f('<13>1 2025-03-15T11:59:58Z host heroku router - - at=info', { hostname: 'host', program: 'heroku', message: 'at=info', fields: { procid: 'router' } });
+    f('<165>1 2023-06-03T17:42:32Z host app 123 ID47 [x@1 k="v"] hi', { program: 'app', message: 'hi', fields: { procid: '123', msgid: 'ID47', k: 'v' } });
+  });
+
+  it('keeps a header cut short after the MSGID as the message, flagged', () => {
+    const cut = '<13>1 2025-03-15T11:59:58Z host app 1 ID';
+    f(cut, { facility: 1, severity: 5, hostname: 'host', program: 'app', generatedAt: at('2025-03-15T11:59:58Z'), message: cut, flags: ['unparsed'] });
+    f(`${cut} `, { message: `${cut} `, flags: ['unparsed'] }); // SP, then no STRUCTURED-DATA
+    f(cut, { message: cut, flags: ['unparsed'] }, { viaDrain: true });
+    f('<190>1 2026-05-30T16:24:40Z host app web.1 -', { message: '<190>1 2026-05-30T16:24:40Z host app web.1 -', flags: ['unparsed'] }, { heroku: true });
+    // Complete headers with no MSG are no such thing: their message is empty.
+    f('<13>1 2025-03-15T11:59:58Z host app 1 ID -', { message: '', fields: { procid: '1', msgid: 'ID' } });
+    f('<190>1 2026-05-30T16:24:40Z host app web.1 - ', { program: 'app/web.1', message: '' }, { heroku: true });
   });
 
   it('flags lines whose header is not RFC 5424', () => {
