@@ -116,6 +116,7 @@ describe('/metrics', () => {
     await api.search('batch');
     await api.search('first');
     expect((await api.get('/api/v1/events/histogram.json?q=batch')).status).toBe(200);
+    expect((await api.get('/api/v1/events/facets.json?q=batch')).status).toBe(200);
     await server.alerts.runDue();
     await server.alerts.runDue();
 
@@ -124,7 +125,8 @@ describe('/metrics', () => {
     expect(one(after, 'driftwood_commit_duration_seconds_sum')).toBeGreaterThan(0);
     expect(checkHistogram(after, 'driftwood_alert_round_duration_seconds') - rounds).toBe(2);
     const bySearchRoute = (route: string) => checkHistogram(after, 'driftwood_search_duration_seconds', { route });
-    expect(bySearchRoute('search.json') + bySearchRoute('histogram.json') - searches).toBe(3);
+    expect(bySearchRoute('search.json') + bySearchRoute('histogram.json') + bySearchRoute('facets.json') - searches).toBe(4);
     expect(bySearchRoute('histogram.json')).toBeGreaterThanOrEqual(1);
+    expect(bySearchRoute('facets.json')).toBeGreaterThanOrEqual(1);
   });
 });
