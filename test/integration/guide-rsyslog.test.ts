@@ -1,0 +1,140 @@
+// docs/guides/rsyslog.md, run by a real rsyslogd: its TCP action with the disk queue keeps lines
+// while Driftwood is down (across an rsyslog restart) and delivers them when it is back; its TLS
+// action checks Driftwood's certificate and delivers; its imjournal block passes rsyslog's check.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, expect } from 'vitest';
+import { apiClientFor } from '../helpers/api.ts';
+import { guideBlock, makeCert } from '../helpers/guides.ts';
+import { sendUdp } from '../helpers/ingest.ts';
+import { PROGRAMS, requirePrograms } from '../helpers/programs.ts';
+import { freePort, startTestServer } from '../helpers/server.ts';
+import { waitUntil } from '../helpers/tail.ts';
+import { tmpDir } from '../helpers/tmp.ts';
+
+const RSYSLOGD = PROGRAMS.rsyslog.bin;
+const { test } = requirePrograms(import.meta.url, 'rsyslog');
+const withTls = requirePrograms(import.meta.url, 'rsyslog', 'rsyslog-openssl');
+const work = tmpDir();
+afterAll(() => work.cleanup());
+let n = 0;
+
+/** An rsyslog whose UDP input feeds the guide's action, and which also writes what it got to seen.log. */
+function rsyslogConfig(action: string): { dir: string; conf: string; input: Promise<number> } {
+  const dir = join(work.path, `rsyslog-${++n}`);
+  mkdirSync(dir);
+  const conf = join(dir, 'rsyslog.conf');
+  const input = freePort().then((port) => {
+    writeFileSync(
+      conf,
+      `global(workDirectory="${dir}")
+module(load="imudp")
+input(type="imudp" port="${port}" address="127.0.0.1")
+*.* action(type="omfile" file="${dir}/seen.log")
+${action}`,
+    );
+    return port;
+  });
+  return { dir, conf, input };
+}
+
+function startRsyslog(dir: string, conf: string): { child: ChildProcess; stop(): Promise<void> } {
+  const child = spawn(RSYSLOGD, ['-n', '-f', conf, '-i', join(dir, 'rsyslogd.pid')], { stdio: 'ignore' });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    child,
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** Sends lines to rsyslog's input once it is listening (its own seen.log shows each one arrived). */
+async function feed(dir: string, input: number, lines: string[]): Promise<void> {
+  const seen = () => (existsSync(join(dir, 'seen.log')) ? readFileSync(join(dir, 'seen.log'), 'utf8') : '');
+  for (let i = 0; !seen().includes('rsyslog-is-up'); i++) {
+    if (i > 100) throw new Error('rsyslog did not start listening');
+    await sendUdp(input, [`<14>Nov 28 09:00:00 probe probe: rsyslog-is-up`]);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await sendUdp(input, lines);
+  await waitUntil('rsyslog to take every line', () => lines.every((l) => seen().includes(l.slice(l.indexOf(': ') + 2))));
+}
+
+test('the TCP action keeps lines in its disk queue while Driftwood is down, across an rsyslog restart, and delivers them', async () => {
+  const port = await freePort(); // Driftwood is not listening here yet
+  const { dir, conf, input } = rsyslogConfig(guideBlock('rsyslog.md', 'rsyslog-tcp', { 'logs.example.com': '127.0.0.1', '5514': port }));
+  const lines = Array.from({ length: 5 }, (_, i) => `<13>Nov 28 09:00:0${i} web-7 checkout[42]: queued line ${i}`);
+  const first = startRsyslog(dir, conf);
+  try {
+    await feed(dir, await input, lines);
+  } finally {
+    await first.stop();
+  }
+  // The queue went to disk at shutdown (queue.saveOnShutdown): its index file names the queue.
+  expect(readdirSync(dir).filter((f) => f.startsWith('driftwood'))).toContain('driftwood.qi');
+  const server = await startTestServer({ env: { DRIFTWOOD_SYSLOG_PORT: String(port) } });
+  const second = startRsyslog(dir, conf);
+  try {
+    const api = await apiClientFor(server);
+    const found = await api.waitFor('"queued line"', 5, {}, 30_000);
+    expect(found.events.map((e) => e.message).sort()).toEqual([0, 1, 2, 3, 4].map((i) => `queued line ${i}`));
+    expect(found.events[0]).toMatchObject({ hostname: 'web-7', program: 'checkout', severity: 'Notice', flags: [] });
+  } finally {
+    await second.stop();
+    await server.stop();
+  }
+}, 60_000);
+
+/** Driftwood with a certificate for `name`, and rsyslog running the guide's TLS action against it. */
+async function tlsRelay(name: string, line: string) {
+  const certDir = join(work.path, `certs-${++n}`);
+  mkdirSync(certDir);
+  const { cert, key } = makeCert(certDir, name);
+  const server = await startTestServer({ env: { DRIFTWOOD_TLS_CERT: cert, DRIFTWOOD_TLS_KEY: key } });
+  const action = guideBlock('rsyslog.md', 'rsyslog-tls', { 'target="logs.example.com"': 'target="127.0.0.1"', '"6514"': `"${server.syslogTlsPort}"`, '/etc/ssl/certs/ca-certificates.crt': cert });
+  const { dir, conf, input } = rsyslogConfig(action);
+  const rsyslog = startRsyslog(dir, conf);
+  const stop = async () => {
+    await rsyslog.stop();
+    await server.stop();
+  };
+  try {
+    await feed(dir, await input, [line]);
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { api: await apiClientFor(server), stop };
+}
+
+withTls.test('the TLS action delivers over RFC 5425 to a server whose certificate names logs.example.com', async () => {
+  const { api, stop } = await tlsRelay('logs.example.com', '<11>Nov 28 09:00:00 web-7 checkout[42]: sent over tls by rsyslog');
+  try {
+    const [e] = (await api.waitFor('"sent over tls by rsyslog"', 1, {}, 20_000)).events;
+    expect(e).toMatchObject({ hostname: 'web-7', program: 'checkout', severity: 'Error', flags: [] });
+  } finally {
+    await stop();
+  }
+}, 60_000);
+
+withTls.test('the TLS action sends nothing to a server whose certificate names another host', async () => {
+  const { api, stop } = await tlsRelay('impostor.example.net', '<11>Nov 28 09:00:00 web-7 checkout[42]: must not reach an impostor');
+  try {
+    expect((await api.waitFor('"must not reach an impostor"', 1, {}, 3000)).events).toEqual([]);
+  } finally {
+    await stop();
+  }
+}, 60_000);
+
+test('the journald block (imjournal) with the TCP action passes rsyslog\'s own configuration check', () => {
+  const dir = join(work.path, 'journal');
+  mkdirSync(dir);
+  const conf = join(dir, 'rsyslog.conf');
+  writeFileSync(conf, `global(workDirectory="${dir}")\n${guideBlock('rsyslog.md', 'rsyslog-journal')}\n${guideBlock('rsyslog.md', 'rsyslog-tcp')}`);
+  const check = spawnSync(RSYSLOGD, ['-N1', '-f', conf], { encoding: 'utf8' });
+  expect(check.stderr + check.stdout).not.toMatch(/error/i);
+  expect(check.status).toBe(0);
+});
