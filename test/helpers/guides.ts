@@ -2,9 +2,11 @@
 // by the second word of its info string (```conf rsyslog-tcp), and a test takes it from the
 // markdown, puts in its own host, ports and paths, and runs it. A guide edit cannot drift from its test.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sendUdp } from './ingest.ts';
+import { waitUntil } from './tail.ts';
 
 const GUIDES = fileURLToPath(new URL('../../docs/guides/', import.meta.url));
 
@@ -27,4 +29,19 @@ export function makeCert(dir: string, name = 'logs.example.com'): { cert: string
   const key = join(dir, 'key.pem');
   execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${name}`, '-addext', `subjectAltName=DNS:${name},IP:127.0.0.1`, '-days', '2', '-keyout', key, '-out', cert], { stdio: 'ignore' });
   return { cert, key };
+}
+
+/**
+ * Sends syslog lines to a daemon's UDP input once it listens: a probe line goes out until the
+ * daemon's own file output (`seenLog`) shows it, then the lines, until the file shows them all.
+ */
+export async function feedDaemon(seenLog: string, input: number, lines: string[]): Promise<void> {
+  const seen = () => (existsSync(seenLog) ? readFileSync(seenLog, 'utf8') : '');
+  for (let i = 0; !seen().includes('daemon-is-up'); i++) {
+    if (i > 100) throw new Error(`the daemon did not start listening on UDP ${input}`);
+    await sendUdp(input, ['<14>Nov 28 09:00:00 probe probe: daemon-is-up']);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await sendUdp(input, lines);
+  await waitUntil('the daemon to take every line', () => lines.every((l) => seen().includes(l.slice(l.indexOf(': ') + 2))));
 }

@@ -2,15 +2,13 @@
 // while Driftwood is down (across an rsyslog restart) and delivers them when it is back; its TLS
 // action checks Driftwood's certificate and delivers; its imjournal block passes rsyslog's check.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, expect } from 'vitest';
 import { apiClientFor } from '../helpers/api.ts';
-import { guideBlock, makeCert } from '../helpers/guides.ts';
-import { sendUdp } from '../helpers/ingest.ts';
+import { feedDaemon, guideBlock, makeCert } from '../helpers/guides.ts';
 import { PROGRAMS, requirePrograms } from '../helpers/programs.ts';
 import { freePort, startTestServer } from '../helpers/server.ts';
-import { waitUntil } from '../helpers/tail.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 
 const RSYSLOGD = PROGRAMS.rsyslog.bin;
@@ -51,25 +49,13 @@ function startRsyslog(dir: string, conf: string): { child: ChildProcess; stop():
   };
 }
 
-/** Sends lines to rsyslog's input once it is listening (its own seen.log shows each one arrived). */
-async function feed(dir: string, input: number, lines: string[]): Promise<void> {
-  const seen = () => (existsSync(join(dir, 'seen.log')) ? readFileSync(join(dir, 'seen.log'), 'utf8') : '');
-  for (let i = 0; !seen().includes('rsyslog-is-up'); i++) {
-    if (i > 100) throw new Error('rsyslog did not start listening');
-    await sendUdp(input, [`<14>Nov 28 09:00:00 probe probe: rsyslog-is-up`]);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  await sendUdp(input, lines);
-  await waitUntil('rsyslog to take every line', () => lines.every((l) => seen().includes(l.slice(l.indexOf(': ') + 2))));
-}
-
 test('the TCP action keeps lines in its disk queue while Driftwood is down, across an rsyslog restart, and delivers them', async () => {
   const port = await freePort(); // Driftwood is not listening here yet
   const { dir, conf, input } = rsyslogConfig(guideBlock('rsyslog.md', 'rsyslog-tcp', { 'logs.example.com': '127.0.0.1', '5514': port }));
   const lines = Array.from({ length: 5 }, (_, i) => `<13>Nov 28 09:00:0${i} web-7 checkout[42]: queued line ${i}`);
   const first = startRsyslog(dir, conf);
   try {
-    await feed(dir, await input, lines);
+    await feedDaemon(join(dir, 'seen.log'), await input, lines);
   } finally {
     await first.stop();
   }
@@ -102,7 +88,7 @@ async function tlsRelay(name: string, line: string) {
     await server.stop();
   };
   try {
-    await feed(dir, await input, [line]);
+    await feedDaemon(join(dir, 'seen.log'), await input, [line]);
   } catch (e) {
     await stop();
     throw e;
