@@ -1,7 +1,7 @@
 // The guides in docs/guides/ are tested by running their own text: a fenced code block is named
 // by the second word of its info string (```conf rsyslog-tcp), and a test takes it from the
 // markdown, puts in its own host, ports and paths, and runs it. A guide edit cannot drift from its test.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,4 +44,22 @@ export async function feedDaemon(seenLog: string, input: number, lines: string[]
   }
   await sendUdp(input, lines);
   await waitUntil('the daemon to take every line', () => lines.every((l) => seen().includes(l.slice(l.indexOf(': ') + 2))));
+}
+
+/** Runs a program to its end without blocking the event loop (the test's server runs in this process). */
+export function runProgram(bin: string, args: string[], opts: { input?: string; cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, args, { cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 20_000);
+    child.once('error', reject);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+    child.stdin.end(opts.input ?? '');
+  });
 }

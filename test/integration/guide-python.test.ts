@@ -1,12 +1,11 @@
 // docs/guides/python.md, run by python3 against a real server: both scripts (SysLogHandler over
 // UDP, and the octet-counting handler over TCP) deliver their records with program, host, level
 // and time, and a traceback arrives as one event.
-import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import { afterAll, beforeAll, expect } from 'vitest';
 import type { Event } from '../../shared/event.ts';
 import { apiClientFor, type ApiClient } from '../helpers/api.ts';
-import { guideBlock } from '../helpers/guides.ts';
+import { guideBlock, runProgram } from '../helpers/guides.ts';
 import { requirePrograms } from '../helpers/programs.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 
@@ -20,10 +19,10 @@ beforeAll(async () => {
 });
 afterAll(() => server.stop());
 
-function python(script: string): void {
-  const run = spawnSync('python3', ['-'], { input: script, encoding: 'utf8', timeout: 20_000 });
+async function python(script: string): Promise<void> {
+  const run = await runProgram('python3', ['-'], { input: script });
   expect(run.stderr).toBe('');
-  expect(run.status).toBe(0);
+  expect(run.code).toBe(0);
 }
 
 async function one(q: string): Promise<Event> {
@@ -36,7 +35,7 @@ const sentAt = Date.now();
 const fromPython = { source_name: hostname(), hostname: hostname(), program: 'myapp', facility: 'Local0', flags: [] };
 
 test('the UDP script: each record one event, a traceback with its lines', async () => {
-  python(guideBlock('python.md', 'python-udp', { 'logs.example.com': '127.0.0.1', '5514': server.syslogPort! }));
+  await python(guideBlock('python.md', 'python-udp', { 'logs.example.com': '127.0.0.1', '5514': server.syslogPort! }));
   const info = await one('"order 8812 paid"');
   expect(info).toMatchObject({ ...fromPython, severity: 'Info', message: 'INFO [shop.orders] order 8812 paid' });
   expect(Math.abs(Date.parse(info.generated_at!) - sentAt)).toBeLessThan(60_000);
@@ -46,7 +45,7 @@ test('the UDP script: each record one event, a traceback with its lines', async 
 });
 
 test('the TCP script (octet counting): a traceback stays one event', async () => {
-  python(guideBlock('python.md', 'python-tcp', { 'logs.example.com': '127.0.0.1', '5514': server.syslogPort! }));
+  await python(guideBlock('python.md', 'python-tcp', { 'logs.example.com': '127.0.0.1', '5514': server.syslogPort! }));
   expect(await one('"order 8814 shipped"')).toMatchObject({ ...fromPython, severity: 'Info', message: 'INFO [shop.orders] order 8814 shipped' });
   const error = await one('"cannot charge order 8815"');
   expect(error).toMatchObject({ ...fromPython, severity: 'Error' });
@@ -54,7 +53,7 @@ test('the TCP script (octet counting): a traceback stays one event', async () =>
 });
 
 test('plain SysLogHandler over TCP (NUL after each record) works, but cuts a multi-line record into lines, as the guide warns', async () => {
-  python(`import logging, logging.handlers, socket
+  await python(`import logging, logging.handlers, socket
 h = logging.handlers.SysLogHandler(address=("127.0.0.1", ${server.syslogPort}), socktype=socket.SOCK_STREAM)
 h.setFormatter(logging.Formatter("plainapp: %(message)s"))
 log = logging.getLogger("plain")
