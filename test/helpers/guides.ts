@@ -2,10 +2,15 @@
 // by the second word of its info string (```conf rsyslog-tcp), and a test takes it from the
 // markdown, puts in its own host, ports and paths, and runs it. A guide edit cannot drift from its test.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpDir } from './tmp.ts';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll } from 'vitest';
+import type { Event } from '../../shared/event.ts';
+import { apiClientFor, type ApiClient } from './api.ts';
 import { sendUdp } from './ingest.ts';
+import { startTestServer, type TestServer } from './server.ts';
 import { waitUntil } from './tail.ts';
 
 const GUIDES = fileURLToPath(new URL('../../docs/guides/', import.meta.url));
@@ -29,6 +34,34 @@ export function makeCert(dir: string, name = 'logs.example.com'): { cert: string
   const key = join(dir, 'key.pem');
   execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${name}`, '-addext', `subjectAltName=DNS:${name},IP:127.0.0.1`, '-days', '2', '-keyout', key, '-out', cert], { stdio: 'ignore' });
   return { cert, key };
+}
+
+/** A test server with syslog over TLS on, its certificate made for `name` in a new folder under `dir`. */
+export async function startTlsServer(dir: string, name?: string): Promise<{ server: TestServer; cert: string }> {
+  const { cert, key } = makeCert(mkdtempSync(join(dir, 'certs-')), name);
+  return { server: await startTestServer({ env: { DRIFTWOOD_TLS_CERT: cert, DRIFTWOOD_TLS_KEY: key } }), cert };
+}
+
+/** The first event matching `q`, waiting for it to arrive (syslog is committed a moment after it is sent). */
+export async function firstMatch(api: ApiClient, q: string): Promise<Event> {
+  const [e] = (await api.waitFor(q, 1)).events;
+  if (!e) throw new Error(`nothing matches ${q}`);
+  return e;
+}
+
+/** For a test file: a TLS-enabled server (and an admin's API client) started before its tests, stopped after. */
+export function tlsServerHarness(): { server: TestServer; api: ApiClient } {
+  const dir = tmpDir();
+  const h = {} as { server: TestServer; api: ApiClient };
+  beforeAll(async () => {
+    ({ server: h.server } = await startTlsServer(dir.path));
+    h.api = await apiClientFor(h.server);
+  });
+  afterAll(async () => {
+    await h.server?.stop();
+    dir.cleanup();
+  });
+  return h;
 }
 
 /**

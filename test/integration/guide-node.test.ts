@@ -4,37 +4,19 @@ import { writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Event } from '../../shared/event.ts';
-import { apiClientFor, type ApiClient } from '../helpers/api.ts';
-import { guideBlock, runProgram } from '../helpers/guides.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
-import { tmpDir } from '../helpers/tmp.ts';
+import { expect, test } from 'vitest';
+import { firstMatch, guideBlock, runProgram } from '../helpers/guides.ts';
+import { relayHarness } from '../helpers/relay.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-let server: TestServer;
-let api: ApiClient;
-const dir = tmpDir();
+const h = relayHarness();
 
-beforeAll(async () => {
-  server = await startTestServer();
-  api = await apiClientFor(server);
-});
-afterAll(async () => {
-  await server.stop();
-  dir.cleanup();
-});
-
-async function one(q: string): Promise<Event> {
-  const [e] = (await api.waitFor(q, 1)).events;
-  if (!e) throw new Error(`nothing matches ${q}`);
-  return e;
-}
+const one = (q: string) => firstMatch(h.api, q);
 
 test('the pino destination and app from the guide deliver each record with its level and fields', async () => {
-  writeFileSync(join(dir.path, 'driftwood-destination.mjs'), guideBlock('node.md', 'node-destination'));
+  writeFileSync(join(h.work, 'driftwood-destination.mjs'), guideBlock('node.md', 'node-destination'));
   // Run from the checkout so that `pino` resolves from its node_modules, as in an app's own folder.
-  const app = guideBlock('node.md', 'node-app', { "'logs.example.com'": "'127.0.0.1'", 'port: 5514': `port: ${server.syslogPort}`, './driftwood-destination.mjs': join(dir.path, 'driftwood-destination.mjs') });
+  const app = guideBlock('node.md', 'node-app', { "'logs.example.com'": "'127.0.0.1'", 'port: 5514': `port: ${h.server.syslogPort}`, './driftwood-destination.mjs': join(h.work, 'driftwood-destination.mjs') });
   const run = await runProgram(process.execPath, ['--input-type=module', '-'], { input: app, cwd: ROOT });
   expect(run.stderr).toBe('');
   expect(run.code).toBe(0);

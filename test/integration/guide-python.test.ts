@@ -2,22 +2,13 @@
 // UDP, and the octet-counting handler over TCP) deliver their records with program, host, level
 // and time, and a traceback arrives as one event.
 import { hostname } from 'node:os';
-import { afterAll, beforeAll, expect } from 'vitest';
-import type { Event } from '../../shared/event.ts';
-import { apiClientFor, type ApiClient } from '../helpers/api.ts';
-import { guideBlock, runProgram } from '../helpers/guides.ts';
+import { expect } from 'vitest';
+import { firstMatch, guideBlock, runProgram } from '../helpers/guides.ts';
+import { relayHarness } from '../helpers/relay.ts';
 import { requirePrograms } from '../helpers/programs.ts';
-import { startTestServer, type TestServer } from '../helpers/server.ts';
 
 const { test } = requirePrograms(import.meta.url, 'python3');
-let server: TestServer;
-let api: ApiClient;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  api = await apiClientFor(server);
-});
-afterAll(() => server.stop());
+const h = relayHarness();
 
 async function python(script: string): Promise<void> {
   const run = await runProgram('python3', ['-'], { input: script });
@@ -25,17 +16,13 @@ async function python(script: string): Promise<void> {
   expect(run.code).toBe(0);
 }
 
-async function one(q: string): Promise<Event> {
-  const [e] = (await api.waitFor(q, 1)).events;
-  if (!e) throw new Error(`nothing matches ${q}`);
-  return e;
-}
+const one = (q: string) => firstMatch(h.api, q);
 
 const sentAt = Date.now();
 const fromPython = { source_name: hostname(), hostname: hostname(), program: 'myapp', facility: 'Local0', flags: [] };
 
 test('the UDP script: each record one event, a traceback with its lines', async () => {
-  await python(guideBlock('python.md', 'python-udp', { 'logs.example.com': '127.0.0.1', '5514': server.syslogPort! }));
+  await python(guideBlock('python.md', 'python-udp', { 'logs.example.com': '127.0.0.1', '5514': h.server.syslogPort! }));
   const info = await one('"order 8812 paid"');
   expect(info).toMatchObject({ ...fromPython, severity: 'Info', message: 'INFO [shop.orders] order 8812 paid' });
   expect(Math.abs(Date.parse(info.generated_at!) - sentAt)).toBeLessThan(60_000);
@@ -45,7 +32,7 @@ test('the UDP script: each record one event, a traceback with its lines', async 
 });
 
 test('the TCP script (octet counting): a traceback stays one event', async () => {
-  await python(guideBlock('python.md', 'python-tcp', { 'logs.example.com': '127.0.0.1', '5514': server.syslogPort! }));
+  await python(guideBlock('python.md', 'python-tcp', { 'logs.example.com': '127.0.0.1', '5514': h.server.syslogPort! }));
   expect(await one('"order 8814 shipped"')).toMatchObject({ ...fromPython, severity: 'Info', message: 'INFO [shop.orders] order 8814 shipped' });
   const error = await one('"cannot charge order 8815"');
   expect(error).toMatchObject({ ...fromPython, severity: 'Error' });
@@ -54,7 +41,7 @@ test('the TCP script (octet counting): a traceback stays one event', async () =>
 
 test('plain SysLogHandler over TCP (NUL after each record) works, but cuts a multi-line record into lines, as the guide warns', async () => {
   await python(`import logging, logging.handlers, socket
-h = logging.handlers.SysLogHandler(address=("127.0.0.1", ${server.syslogPort}), socktype=socket.SOCK_STREAM)
+h = logging.handlers.SysLogHandler(address=("127.0.0.1", ${h.server.syslogPort}), socktype=socket.SOCK_STREAM)
 h.setFormatter(logging.Formatter("plainapp: %(message)s"))
 log = logging.getLogger("plain")
 log.addHandler(h)

@@ -2,11 +2,11 @@
 // while Driftwood is down (across a syslog-ng restart) and delivers them when it is back; its TLS
 // destination checks Driftwood's certificate and delivers over RFC 5425.
 import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, expect } from 'vitest';
 import { apiClientFor } from '../helpers/api.ts';
-import { feedDaemon, guideBlock, makeCert } from '../helpers/guides.ts';
+import { feedDaemon, guideBlock, makeCert, startTlsServer } from '../helpers/guides.ts';
 import { PROGRAMS, requirePrograms } from '../helpers/programs.ts';
 import { freePort, startTestServer } from '../helpers/server.ts';
 import { tmpDir } from '../helpers/tmp.ts';
@@ -79,11 +79,8 @@ test('the TCP destination keeps lines in its disk buffer while Driftwood is down
 /** Driftwood over TLS, and syslog-ng whose ca-file is Driftwood's own certificate or, untrusted, another one. */
 async function tlsRelay(trusted: boolean, line: string) {
   const dir = newDir();
-  const { cert, key } = makeCert(dir);
-  const other = join(dir, 'other');
-  mkdirSync(other);
-  const caFile = trusted ? cert : makeCert(other).cert;
-  const server = await startTestServer({ env: { DRIFTWOOD_TLS_CERT: cert, DRIFTWOOD_TLS_KEY: key } });
+  const { server, cert } = await startTlsServer(dir);
+  const caFile = trusted ? cert : makeCert(mkdtempSync(join(dir, 'other-'))).cert;
   const input = await freePort();
   // The destination names 127.0.0.1, which the test certificates also carry.
   const block = guideBlock('syslog-ng.md', 'syslog-ng-tls', { 'logs.example.com': '127.0.0.1', '6514': server.syslogTlsPort!, '/etc/ssl/certs/ca-certificates.crt': caFile });
