@@ -10,34 +10,44 @@ export class SendError extends Error {}
 const RETRYABLE = new Set([429, 503]);
 
 export class DrainSender {
-  private pending: string[] = [];
+  /** A batch the server asked to have again: retried alone, with its Logplex-Frame-Id, as Logplex does. */
+  private retry?: { lines: string[]; frameId: string };
+  private backlog: string[] = [];
 
   constructor(private readonly url: string) {}
 
-  /** POSTs `lines` (and any batch the server asked to retry) as one logplex-1 body. */
+  /** POSTs `lines` as one logplex-1 batch (after any batch to retry); returns how many lines were stored. */
   async send(lines: string[]): Promise<number> {
-    const batch = [...this.pending, ...lines];
-    if (batch.length === 0) return 0;
+    this.backlog.push(...lines);
+    let stored = 0;
+    if (this.retry) {
+      if (!(await this.post(this.retry))) return 0;
+      stored += this.retry.lines.length;
+      this.retry = undefined;
+    }
+    if (this.backlog.length === 0) return stored;
+    const batch = { lines: this.backlog, frameId: randomUUID() };
+    this.backlog = [];
+    if (await this.post(batch)) return stored + batch.lines.length;
+    this.retry = batch;
+    return stored;
+  }
+
+  /** true when stored; false when the server asks for it again later; throws on any other answer. */
+  private async post(batch: { lines: string[]; frameId: string }): Promise<boolean> {
     // RFC 6587 octet counting, frames back to back, as Logplex sends them.
-    const body = batch.map((l) => `${Buffer.byteLength(l)} ${l}`).join('');
+    const body = batch.lines.map((l) => `${Buffer.byteLength(l)} ${l}`).join('');
+    const headers = { 'content-type': 'application/logplex-1', 'logplex-msg-count': String(batch.lines.length), 'logplex-frame-id': batch.frameId, 'user-agent': 'driftwood-demo (Logplex-like)' };
     let res: Response;
     try {
-      res = await fetch(this.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/logplex-1', 'logplex-msg-count': String(batch.length), 'logplex-frame-id': randomUUID(), 'user-agent': 'driftwood-demo (Logplex-like)' },
-        body,
-      });
+      res = await fetch(this.url, { method: 'POST', headers, body });
       await res.arrayBuffer();
     } catch (e) {
       throw new SendError(`cannot POST to the drain ${redact(this.url)}: ${(e as Error & { cause?: Error }).cause?.message ?? (e as Error).message}`);
     }
-    if (RETRYABLE.has(res.status)) {
-      this.pending = batch;
-      return 0;
-    }
+    if (RETRYABLE.has(res.status)) return false;
     if (res.status !== 204 && res.status !== 200) throw new SendError(`the drain ${redact(this.url)} answered ${res.status}${res.status === 401 ? ': unknown drain token (driftwood drain list)' : ''}`);
-    this.pending = [];
-    return batch.length;
+    return true;
   }
 }
 
