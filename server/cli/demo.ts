@@ -90,7 +90,7 @@ export async function demo(argv: string[]): Promise<number> {
 /** Sends until the duration is over (or Ctrl-C): progress goes to `say`, a failure to `fail`. */
 export async function runDemo(s: DemoSettings, out: { say(line: string): void; fail(line: string): void }, stop: AbortSignal = interrupted()): Promise<number> {
   const { say, fail } = out;
-  const traffic = new DemoTraffic({ seed: s.seed, app: s.app });
+  const traffic = new DemoTraffic({ seed: s.seed, app: s.app, syslog: s.syslog !== undefined });
   const drain = new DrainSender(s.drainUrl);
   let tcp: TcpSender | undefined;
   let udp: UdpSender | undefined;

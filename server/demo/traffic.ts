@@ -27,6 +27,8 @@ export interface DemoOptions {
   seed: number;
   /** The Heroku app's name (its herokuapp.com host). */
   app?: string;
+  /** false: the Heroku app only (no Rails host, sshd's failed passwords become the app's). */
+  syslog?: boolean;
 }
 
 /** Failed logins in one burst: above the starter pack's "Burst of failed logins" (10 a minute). */
@@ -58,6 +60,7 @@ function prng(seed: number): () => number {
 export class DemoTraffic {
   private readonly random: () => number;
   private readonly app: string;
+  private readonly syslog: boolean;
   private serial = 0;
   private release = 41;
   private readonly dynos = ['web.1', 'web.2'];
@@ -65,11 +68,13 @@ export class DemoTraffic {
   constructor(opts: DemoOptions) {
     this.random = prng(opts.seed);
     this.app = opts.app ?? 'demo-shop';
+    this.syslog = opts.syslog ?? true;
   }
 
   /** One of every kind, so that a demo of a few seconds already shows them all. */
   everyKind(nowMs: number): DemoLine[] {
-    return [...this.deploy(nowMs), ...this.request(nowMs, 'router'), ...this.request(nowMs, 'h12'), ...this.request(nowMs, 'router-5xx'), ...this.railsRequest(nowMs), ...this.failedLogins(nowMs, 1)];
+    const rails = this.syslog ? this.railsRequest(nowMs) : [];
+    return [...this.deploy(nowMs), ...this.request(nowMs, 'router'), ...this.request(nowMs, 'h12'), ...this.request(nowMs, 'router-5xx'), ...rails, ...this.failedLogins(nowMs, 1)];
   }
 
   /** About `count` lines of ordinary traffic: mostly requests, now and then an error or a failed login. */
@@ -78,7 +83,7 @@ export class DemoTraffic {
     while (lines.length < count) {
       const r = this.random();
       if (r < 0.7) lines.push(...this.request(nowMs, 'router'));
-      else if (r < 0.85) lines.push(...this.railsRequest(nowMs));
+      else if (r < 0.85) lines.push(...(this.syslog ? this.railsRequest(nowMs) : this.request(nowMs, 'router')));
       else if (r < 0.93) lines.push(this.appLine(nowMs, this.pick(this.dynos), this.appMessage(nowMs)));
       else if (r < 0.96) lines.push(...this.request(nowMs, 'router-5xx'));
       else if (r < 0.98) lines.push(...this.request(nowMs, 'h12'));
@@ -89,14 +94,15 @@ export class DemoTraffic {
 
   /**
    * Failed logins from one address, as password guessing looks: sshd on the bastion (UDP) and
-   * the app's own sign-in view (drain). `count` ≥ FAILED_LOGIN_BURST fires the burst alert.
+   * the app's own sign-in view (drain; all of them without syslog). `count` ≥ FAILED_LOGIN_BURST
+   * fires the burst alert.
    */
   failedLogins(nowMs: number, count: number): DemoLine[] {
     const from = this.address('203.0.113');
     const lines: DemoLine[] = [];
     for (let i = 0; i < count; i++) {
       const user = this.pick(USERS);
-      if (i % 3 === 2) {
+      if (i % 3 === 2 || !this.syslog) {
         lines.push(this.appLine(nowMs, 'web.1', `${this.pythonTime(nowMs)} WARNING [accounts.auth] Login failed for user '${user}' from ${from}: invalid password`, 'failed-login'));
       } else {
         const pid = 20000 + this.next() * 7;

@@ -53,4 +53,11 @@ describe('DemoTraffic', () => {
     expect(new Set(burst.map((l) => /from (203\.0\.113\.\d+)/.exec(l.line)![1])).size).toBe(1);
     expect(new Set(burst.map((l) => l.path))).toEqual(new Set(['udp', 'drain']));
   });
+
+  it('without syslog, everything goes through the drain, the burst of failed logins too', () => {
+    const traffic = new DemoTraffic({ seed: 6, syslog: false });
+    const lines = [...traffic.everyKind(NOW), ...traffic.mix(NOW, 500), ...traffic.failedLogins(NOW, FAILED_LOGIN_BURST)];
+    expect(new Set(lines.map((l) => l.path))).toEqual(new Set(['drain']));
+    expect(lines.filter((l) => l.kind === 'failed-login').length).toBeGreaterThanOrEqual(FAILED_LOGIN_BURST);
+  });
 });
