@@ -70,8 +70,10 @@ export function tlsServerHarness(): { server: TestServer; api: ApiClient } {
  */
 export async function feedDaemon(seenLog: string, input: number, lines: string[]): Promise<void> {
   const seen = () => (existsSync(seenLog) ? readFileSync(seenLog, 'utf8') : '');
-  for (let i = 0; !seen().includes('daemon-is-up'); i++) {
-    if (i > 100) throw new Error(`the daemon did not start listening on UDP ${input}`);
+  // A daemon starting on a busy machine may take a while to bind its input.
+  const deadline = Date.now() + 30_000;
+  while (!seen().includes('daemon-is-up')) {
+    if (Date.now() > deadline) throw new Error(`the daemon did not start listening on UDP ${input}`);
     await sendUdp(input, ['<14>Nov 28 09:00:00 probe probe: daemon-is-up']);
     await new Promise((r) => setTimeout(r, 100));
   }
