@@ -41,19 +41,39 @@ export function commandConfig(command: string): ClientConfig | undefined {
   return undefined;
 }
 
-export class ApiError extends Error {}
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
 
-export async function apiGet<T>(config: ClientConfig, path: string, params: Record<string, string | undefined> = {}): Promise<T> {
+export function apiGet<T>(config: ClientConfig, path: string, params: Record<string, string | undefined> = {}): Promise<T> {
   const query = new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined));
+  return apiRequest<T>(config, 'GET', `${path}?${query}`);
+}
+
+export function apiPost<T>(config: ClientConfig, path: string, body: unknown): Promise<T> {
+  return apiRequest<T>(config, 'POST', path, body);
+}
+
+async function apiRequest<T>(config: ClientConfig, method: string, pathAndQuery: string, body?: unknown): Promise<T> {
+  const path = pathAndQuery.replace(/\?.*/, '');
   let res: Response;
   try {
-    res = await fetch(`${config.url}${path}?${query}`, { headers: { authorization: `Bearer ${config.token}` } });
+    res = await fetch(`${config.url}${pathAndQuery}`, {
+      method,
+      headers: { authorization: `Bearer ${config.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
   } catch (e) {
     throw new ApiError(`cannot reach ${config.url}: ${(e as Error & { cause?: Error }).cause?.message ?? (e as Error).message}`);
   }
-  const body = (await res.json().catch(() => ({}))) as T & { message?: string };
-  if (!res.ok) throw new ApiError(`${res.status} from ${path}: ${body.message ?? res.statusText}`);
-  return body;
+  const answer = (await res.json().catch(() => ({}))) as T & { message?: string };
+  if (!res.ok) throw new ApiError(`${res.status} from ${path}: ${answer.message ?? res.statusText}`, res.status);
+  return answer;
 }
 
 export function search(config: ClientConfig, params: Record<string, string | undefined>): Promise<SearchResponse> {

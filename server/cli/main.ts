@@ -1,6 +1,7 @@
 // driftwood <command>: the CLI of DESIGN 8.
 import { alerts } from './alerts.ts';
 import { backup } from './backup.ts';
+import { demo } from './demo.ts';
 import { drain } from './drain.ts';
 import { searchCommand } from './search.ts';
 import { serve } from './serve.ts';
@@ -8,7 +9,7 @@ import { tailCommand } from './tail.ts';
 import { token } from './token.ts';
 import { user } from './user.ts';
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = { serve, drain, user, token, alerts, backup, search: (argv) => searchCommand(argv), tail: tailCommand };
+const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = { serve, drain, user, token, alerts, backup, demo, search: (argv) => searchCommand(argv), tail: tailCommand };
 
 const USAGE = `usage: driftwood <command> [options]
 
@@ -29,6 +30,8 @@ const USAGE = `usage: driftwood <command> [options]
                         saved searches + 1-minute alerts for logins, access, errors, Heroku
   alerts list           list alerts
   backup DIR            copy the data directory into DIR (new or empty), also while a server runs
+  demo                  send demo traffic to a running server (drain, syslog TCP+UDP) for 2 minutes
+                        [--url URL] [--drain URL] [--syslog HOST:PORT|off] [--duration D] [--rate N]
 `;
 
 const [command, ...rest] = process.argv.slice(2);

@@ -40,6 +40,12 @@ export const PROGRAMS = {
   rsyslog: { name: 'rsyslog', install: 'apt-get install rsyslog', bin: '/usr/sbin/rsyslogd', args: [], env: {}, probe: ['-v'] },
   'syslog-ng': syslogNg,
   logger: { name: 'logger (util-linux)', install: 'apt-get install bsdutils', bin: 'logger', args: [], env: {}, probe: ['--help'] },
+  // rsyslog's TLS driver (docs/guides/rsyslog.md): a module file, not a program of its own.
+  'rsyslog-openssl': { name: 'rsyslog-openssl', install: 'apt-get install rsyslog-openssl', bin: 'sh', args: [], env: {}, probe: ['-c', 'ls /usr/lib/*/rsyslog/lmnsd_ossl.so'] },
+  nginx: { name: 'nginx', install: 'apt-get install nginx-light', bin: '/usr/sbin/nginx', args: [], env: {}, probe: ['-v'] },
+  caddy: { name: 'caddy', install: 'apt-get install caddy', bin: '/usr/bin/caddy', args: [], env: {}, probe: ['version'] },
+  'systemd-analyze': { name: 'systemd-analyze', install: 'apt-get install systemd', bin: 'systemd-analyze', args: [], env: {}, probe: ['--version'] },
+  python3: { name: 'python3', install: 'apt-get install python3', bin: 'python3', args: [], env: {}, probe: ['--version'] },
 } satisfies Record<string, SystemProgram>;
 
 export type ProgramName = keyof typeof PROGRAMS;
