@@ -107,7 +107,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     hub = own.hub;
   }
   await app.register(tailRoutes, { store: deps.store, hub, log: deps.log, now: deps.now });
-  await app.register(systemRoutes, { store: deps.store });
+  await app.register(systemRoutes, { store: deps.store, now: deps.now });
   await app.register(groupRoutes, { store: deps.store, now: deps.now });
   const alerts = deps.alerts ?? new AlertEngine({ store: deps.store, log: deps.log, now: deps.now, publicUrl: deps.config.publicUrl, mailer: createMailer({ smtpUrl: deps.config.smtpUrl, from: deps.config.mailFrom }) });
   await app.register(searchRoutes, { store: deps.store, publicUrl: deps.config.publicUrl, now: deps.now });

@@ -389,3 +389,19 @@ export interface SearchesOverviewResponse {
   sparkline_start: number;
   searches: SearchOverview[];
 }
+
+// The systems screen (issue 12): GET /api/v1/systems.json?include=activity.
+
+/** Where a system's lines come from: the HTTPS drain it is named after, or syslog from an address. */
+export type SystemSource = { type: 'drain'; drain_id: number; name: string } | { type: 'syslog'; address: string | null };
+
+export interface SystemActivity extends System {
+  source: SystemSource;
+  /**
+   * Events per UTC hour, oldest first: 24 hours starting at `volume_start` (Unix seconds), the
+   * last one the hour in progress. Null for an hour not read yet (a time budget per request; a
+   * reload fills it in).
+   */
+  volume: (number | null)[];
+  volume_start: number;
+}

@@ -8,6 +8,7 @@ import type { AlertRow, DeliveryRow, RunRow } from '../store/alerts.ts';
 import { IDS_PER_MS, idFloorForTime } from '../store/ids.ts';
 import type { Store } from '../store/index.ts';
 import type { SavedSearchRow } from '../store/searches.ts';
+import { firstOfLastHours } from '../store/volume.ts';
 import { compileQuery } from './query.ts';
 
 export const SPARKLINE_HOURS = 24;
@@ -75,7 +76,7 @@ export class SearchOverviews {
 
   /** Every saved search, with `nowMs`'s hour last in each sparkline. */
   list(nowMs: number): { sparklineStartMs: number; searches: SearchOverviewRow[] } {
-    const startMs = Math.floor(nowMs / HOUR_MS) * HOUR_MS - (SPARKLINE_HOURS - 1) * HOUR_MS;
+    const startMs = firstOfLastHours(nowMs, SPARKLINE_HOURS);
     this.readNewRuns(nowMs);
     const alertsBySearch = new Map<number, AlertRow[]>();
     for (const a of this.store.alerts.list()) alertsBySearch.set(a.search_id, [...(alertsBySearch.get(a.search_id) ?? []), a]);
