@@ -69,6 +69,14 @@ export interface Drain {
   created_at: string;
 }
 
+/** GET /api/v1/drains/:id.json (admin): the sources screen polls it until `first_event` is there. */
+export interface DrainStatus extends Drain {
+  /** The first event received through this drain, or null while none has arrived. */
+  first_event: Event | null;
+  /** When the newest one arrived (to the second), or null. */
+  last_event_at: string | null;
+}
+
 export interface ApiError {
   message: string;
 }
