@@ -22,11 +22,11 @@ const RUNS_HORIZON_MS = (SPARKLINE_HOURS + 1) * HOUR_MS;
  * 500 minute alerts is 720,000 run rows to sum once after a start, and counting a busy search's
  * hour can take seconds: both go on in later requests.
  */
-const WORK_BUDGET_MS = 150;
+const WORK_BUDGET_MS = 100;
 const RUNS_CHUNK_IDS = 20_000; // run ids summed per query when reading back: the budget is checked between
 /** Counted in 10-minute windows: the budget is checked between them (one window may overrun it). */
 const COUNT_WINDOW_IDS = 600_000 * IDS_PER_MS;
-const TALLIES_MAX = 100_000; // (query, hour) counts kept: 24 per search, far above any search count
+const TALLIES_MAX = 100_000; // queries whose counts are kept: far above any number of saved searches
 const COMPILED_TTL_MS = 60_000; // a query compiles against the systems and groups as they are now
 
 type Run = Omit<RunRow, 'deliveries'>;
@@ -59,6 +59,8 @@ interface RunHours {
 interface AlertRuns {
   lastId: number;
   lastFiredId: number | null;
+  lastRun?: Run | null;
+  delivered?: { runId: number; rows: DeliveryRow[] };
   byQuery: Map<string, RunHours>;
 }
 
@@ -78,7 +80,8 @@ export class SearchOverviews {
   /** Run ids in [readFrom, readTo) are summed; reading back stops at floorId. */
   private runs: { readFrom: number; readTo: number; floorId: number } | undefined;
   private readonly byAlert = new Map<number, AlertRuns>();
-  private readonly tallies = new Map<string, { upTo: number; count: number }>();
+  /** Per query and group: counts per hour, made with one compiled form of the query. */
+  private readonly tallies = new Map<string, { compiledKey: string; hours: Map<number, { upTo: number; count: number }> }>();
   private readonly compiled = new Map<string, { atMs: number; compiled: Compiled }>();
 
   constructor(private readonly store: Store) {}
@@ -101,9 +104,14 @@ export class SearchOverviews {
 
   private alertOverview(alert: AlertRow): AlertOverview {
     const runs = this.byAlert.get(alert.id);
-    const lastRun = runs ? (this.store.alerts.run(runs.lastId) ?? null) : null;
-    const fired = runs?.lastFiredId;
-    return { alert, lastRun, ...stateOf(alert, lastRun, fired ? this.store.alerts.deliveries(fired) : []) };
+    if (!runs) return { alert, lastRun: null, ...stateOf(alert, null, []) };
+    // Run rows never change once written: read each alert's newest once. Deliveries change until
+    // none is pending any more.
+    if (runs.lastRun?.id !== runs.lastId) runs.lastRun = this.store.alerts.run(runs.lastId) ?? null;
+    if (runs.lastFiredId !== null && (runs.delivered?.runId !== runs.lastFiredId || runs.delivered.rows.some((d) => d.status === 'pending'))) {
+      runs.delivered = { runId: runs.lastFiredId, rows: this.store.alerts.deliveries(runs.lastFiredId) };
+    }
+    return { alert, lastRun: runs.lastRun, ...stateOf(alert, runs.lastRun, runs.delivered?.rows ?? []) };
   }
 
   /** Sums the runs written since the last request, then reads further back while time remains. */
@@ -158,42 +166,44 @@ export class SearchOverviews {
   }
 
   /**
-   * Fills the hours the runs did not give (all of them for a search without an hourly alert) by
-   * counting, newest hour first across searches, until `deadline`.
+   * Fills the hours the runs did not give (all of them for a search without an hourly alert):
+   * from earlier counts, then by counting, newest hour first across searches, until `deadline`.
+   * A query is compiled only when something is left to count.
    */
   private count(rows: SearchOverviewRow[], startMs: number, nowMs: number, deadline: number): void {
-    rows = rows.filter((r) => r.sparkline.includes(null));
-    const compiled = rows.map((r) => this.compile(r.search, nowMs));
     const highestId = this.store.windows.highestId();
     for (let i = SPARKLINE_HOURS - 1; i >= 0; i--) {
-      rows.forEach((row, k) => {
-        const c = compiled[k]!;
-        if ('filter' in c && row.sparkline[i] === null) row.sparkline[i] = this.countHour(c.key, c.filter, startMs + i * HOUR_MS, highestId, deadline);
-      });
+      const hourMs = startMs + i * HOUR_MS;
+      const end = Math.min(idFloorForTime(hourMs + HOUR_MS) - 1, highestId);
+      for (const row of rows) {
+        if (row.sparkline[i] !== null) continue;
+        const key = queryKeyOf(row.search.query, row.search.group_id);
+        let tallies = this.tallies.get(key);
+        let tally = tallies?.hours.get(hourMs);
+        if ((!tally || tally.upTo < end) && performance.now() < deadline) {
+          const compiled = this.compile(key, row.search, nowMs);
+          if (!('filter' in compiled)) continue; // a bad query or a deleted group: its alert says why
+          // Counts made with another compiled form (systems or groups changed) start again.
+          if (!tallies || tallies.compiledKey !== compiled.key) this.tallies.set(key, (tallies = { compiledKey: compiled.key, hours: new Map() }));
+          tally = tallies.hours.get(hourMs) ?? { upTo: idFloorForTime(hourMs) - 1, count: 0 };
+          tallies.hours.set(hourMs, tally);
+          while (tally.upTo < end && performance.now() < deadline) {
+            const through = Math.min(end, tally.upTo + COUNT_WINDOW_IDS);
+            tally.count += this.store.windows.count(compiled.filter, tally.upTo, through).count;
+            tally.upTo = through;
+          }
+        }
+        if (tally && tally.upTo >= end) row.sparkline[i] = tally.count;
+      }
     }
-    for (const key of this.tallies.keys()) if (Number(key.slice(key.lastIndexOf('|') + 1)) < startMs) this.tallies.delete(key);
+    for (const t of this.tallies.values()) for (const hour of t.hours.keys()) if (hour < startMs) t.hours.delete(hour);
     if (this.tallies.size > TALLIES_MAX) this.tallies.clear();
   }
 
-  private compile(search: SavedSearchRow, nowMs: number): Compiled {
-    const key = queryKeyOf(search.query, search.group_id);
+  private compile(key: string, search: SavedSearchRow, nowMs: number): Compiled {
     let c = this.compiled.get(key);
     if (!c || c.atMs + COMPILED_TTL_MS < nowMs) this.compiled.set(key, (c = { atMs: nowMs, compiled: compileQuery(this.store, search.query, search.group_id) }));
     if (this.compiled.size > TALLIES_MAX) this.compiled.clear();
     return c.compiled;
-  }
-
-  /** Matches in one hour up to the newest event, continuing what earlier requests counted; null if the deadline came first. */
-  private countHour(key: string, filter: Parameters<Store['windows']['count']>[0], hourMs: number, highestId: number, deadline: number): number | null {
-    const tallyKey = `${key}|${hourMs}`;
-    const tally = this.tallies.get(tallyKey) ?? { upTo: idFloorForTime(hourMs) - 1, count: 0 };
-    const end = Math.min(idFloorForTime(hourMs + HOUR_MS) - 1, highestId);
-    while (tally.upTo < end && performance.now() < deadline) {
-      const through = Math.min(end, tally.upTo + COUNT_WINDOW_IDS);
-      tally.count += this.store.windows.count(filter, tally.upTo, through).count;
-      tally.upTo = through;
-    }
-    this.tallies.set(tallyKey, tally);
-    return tally.upTo >= end ? tally.count : null;
   }
 }
