@@ -1,6 +1,7 @@
-// Before the tests: builds the server bundle once, as `npm run build` does (the kill -9 test and
-// test/integration/bundle.test.ts run what `npm start` runs). After them: reports, in one block,
-// the tests that did not run because a system program is missing (test/helpers/programs.ts).
+// Before the tests: builds the server bundle and the web UI once, as `npm run build` does (the kill -9
+// test and test/integration/bundle.test.ts run what `npm start` runs; the browser tests load the UI).
+// After them: reports, in one block, the tests that did not run because a system program is
+// missing (test/helpers/programs.ts).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,8 @@ import { NOT_RUN_DIR_ENV } from './helpers/programs.ts';
 export function setup(): () => void {
   const root = fileURLToPath(new URL('../', import.meta.url));
   execFileSync(process.execPath, ['--import', 'tsx', 'server/build.ts'], { cwd: root, stdio: 'inherit' });
+  // The web UI the browser tests load, as `npm start` builds it (a few seconds).
+  execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', 'web', '--logLevel', 'error'], { cwd: root, stdio: 'inherit' });
   // Test workers are started after this, with this process's environment.
   const notRun = mkdtempSync(join(tmpdir(), 'driftwood-not-run-'));
   process.env[NOT_RUN_DIR_ENV] = notRun;

@@ -1,71 +1,72 @@
-// Until the event viewer lands, the UI covers the first run: create the first admin with the
-// setup code the server printed, then sign in and see who you are.
-import { useEffect, useState, type FormEvent } from 'react';
+// Router and auth gate: first run → setup, no session → sign in, else the app. Addresses as
+// DESIGN 7; the server serves this page for every UI path (SPA fallback).
+import { useEffect, useState } from 'react';
+import { Redirect, Route, Switch } from 'wouter';
 import type { SessionInfo, SetupStatus } from '../../shared/api.ts';
+import { ApiError, del, get, onSignedOut, setCsrfToken } from './api/client.ts';
+import { Layout } from './components/Layout.tsx';
+import { EventsPage } from './pages/EventsPage.tsx';
+import { NotYet } from './pages/NotYet.tsx';
+import { SignIn } from './pages/SignIn.tsx';
+import { SessionContext } from './session.tsx';
 
-type View = { kind: 'loading' } | { kind: 'setup' } | { kind: 'sign-in' } | { kind: 'signed-in'; session: SessionInfo };
-
-async function postJson<T>(path: string, body: unknown): Promise<T> {
-  const res = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const json = (await res.json().catch(() => ({}))) as T & { message?: string };
-  if (!res.ok) throw new Error(json.message ?? `${res.status} ${res.statusText}`);
-  return json;
-}
-
-const box = { fontFamily: 'system-ui, sans-serif', maxWidth: 420, margin: '4rem auto', padding: '0 1rem' } as const;
-const field = { display: 'block', width: '100%', margin: '0.25rem 0 0.75rem', padding: '0.4rem', boxSizing: 'border-box' } as const;
+type Gate = { kind: 'loading' } | { kind: 'setup' } | { kind: 'sign-in' } | { kind: 'signed-in'; session: SessionInfo } | { kind: 'error'; message: string };
 
 export function App() {
-  const [view, setView] = useState<View>({ kind: 'loading' });
-  const [error, setError] = useState('');
+  const [gate, setGate] = useState<Gate>({ kind: 'loading' });
+  const signedIn = (session: SessionInfo) => {
+    setCsrfToken(session.csrf_token);
+    setGate({ kind: 'signed-in', session });
+  };
 
   useEffect(() => {
     void (async () => {
-      const setup = (await (await fetch('/api/v1/setup')).json()) as SetupStatus;
-      if (setup.setup_required) return setView({ kind: 'setup' });
-      const res = await fetch('/api/v1/session');
-      setView(res.ok ? { kind: 'signed-in', session: (await res.json()) as SessionInfo } : { kind: 'sign-in' });
-    })().catch((e: Error) => setError(e.message));
+      const setup = await get<SetupStatus>('/api/v1/setup');
+      if (setup.setup_required) return setGate({ kind: 'setup' });
+      try {
+        signedIn(await get<SessionInfo>('/api/v1/session'));
+      } catch (e) {
+        if (e instanceof ApiError && e.status === 401) setGate({ kind: 'sign-in' });
+        else throw e;
+      }
+    })().catch((e: Error) => setGate({ kind: 'error', message: e.message }));
+    return onSignedOut(() => setGate({ kind: 'sign-in' }));
   }, []);
 
-  const submit = (path: string) => async (e: FormEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    setError('');
-    const form = Object.fromEntries(new FormData(e.currentTarget)) as Record<string, string>;
-    try {
-      setView({ kind: 'signed-in', session: await postJson<SessionInfo>(path, form) });
-    } catch (err) {
-      setError((err as Error).message);
-    }
-  };
+  if (gate.kind === 'loading') return <main className="signin" aria-busy="true" />;
+  if (gate.kind === 'error')
+    return (
+      <main className="signin">
+        <h1>Driftwood</h1>
+        <p role="alert" className="error">
+          Cannot reach the server: {gate.message}
+        </p>
+      </main>
+    );
+  if (gate.kind !== 'signed-in') return <SignIn setup={gate.kind === 'setup'} onSignedIn={signedIn} />;
 
+  const signOut = async () => {
+    await del('/api/v1/session').catch(() => undefined);
+    setCsrfToken(undefined);
+    setGate({ kind: 'sign-in' });
+  };
   return (
-    <main style={box}>
-      <h1>Driftwood</h1>
-      {error && <p role="alert" style={{ color: '#b00020' }}>{error}</p>}
-      {view.kind === 'setup' && (
-        <form onSubmit={submit('/api/v1/setup')} aria-label="setup">
-          <p>Create the first admin. The setup code is in the output of <code>npm start</code>.</p>
-          <label>Setup code<input name="setup_code" required autoComplete="off" style={field} /></label>
-          <label>Email<input name="email" type="email" required autoComplete="username" style={field} /></label>
-          <label>Password (12 characters or more)<input name="password" type="password" required minLength={12} autoComplete="new-password" style={field} /></label>
-          <button type="submit">Create admin</button>
-        </form>
-      )}
-      {view.kind === 'sign-in' && (
-        <form onSubmit={submit('/api/v1/session')} aria-label="sign in">
-          <label>Email<input name="email" type="email" required autoComplete="username" style={field} /></label>
-          <label>Password<input name="password" type="password" required autoComplete="current-password" style={field} /></label>
-          <button type="submit">Sign in</button>
-        </form>
-      )}
-      {view.kind === 'signed-in' && (
-        <>
-          <p>Signed in as <strong>{view.session.user.email}</strong> ({view.session.user.role}).</p>
-          <p>The event viewer arrives in a later release. Until then, search with the CLI or the API:</p>
-          <pre>npm run driftwood -- search "error"</pre>
-        </>
-      )}
-    </main>
+    <SessionContext.Provider value={{ session: gate.session, signOut }}>
+      <Layout>
+        <Switch>
+          <Route path="/" component={() => <Redirect to="/events" replace />} />
+          <Route path="/setup" component={() => <Redirect to="/events" replace />} />
+          <Route path="/events" component={EventsPage} />
+          <Route path="/searches" nest component={() => <NotYet title="Saved searches and alerts" />} />
+          <Route path="/alerts" nest component={() => <NotYet title="Alerts" />} />
+          <Route path="/systems" component={() => <NotYet title="Systems and groups" />} />
+          <Route path="/sources" component={() => <NotYet title="Log sources" />} />
+          <Route path="/settings" component={() => <NotYet title="Settings" />} />
+          <Route>
+            <NotYet title="Page not found" />
+          </Route>
+        </Switch>
+      </Layout>
+    </SessionContext.Provider>
   );
 }

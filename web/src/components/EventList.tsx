@@ -1,0 +1,181 @@
+// The stream: a virtualized list of one-line rows (only the visible ones exist in the page, so
+// 100,000 loaded lines scroll as smoothly as 100). Rows have one fixed height, which makes keeping
+// the reader's view still exact: rows added at the top move the scroll offset by rows × height.
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { memo, useEffect, useLayoutEffect, useRef, type MouseEvent } from 'react';
+import type { Event } from '../../../shared/event.ts';
+import type { Highlighter } from '../lib/highlight.ts';
+import type { BufferState } from '../lib/tail-buffer.ts';
+import { streamTimeParts } from '../lib/time-format.ts';
+import { Message } from './Message.tsx';
+
+export const ROW_HEIGHT = 20;
+/** A row shows the start of a long line; the details panel shows the rest. */
+const ROW_MESSAGE_CHARS = 1000;
+/** Start loading the next page this many rows before the edge. */
+const EDGE_ROWS = 40;
+
+export interface EventListProps {
+  buffer: BufferState;
+  following: boolean;
+  live: boolean;
+  loadingOlder: boolean;
+  selectedId: string | undefined;
+  /** The permalinked event: scrolled to once and marked. */
+  centeredId: string | undefined;
+  highlighter: Highlighter;
+  zone: 'local' | 'utc';
+  onSelect(id: string): void;
+  /** The reader scrolled up or selected text: freeze the view. */
+  onPause(reason: 'scroll' | 'select'): void;
+  /** The reader scrolled back down to the newest line after scrolling away. */
+  onBottom(): void;
+  onPivot(e: MouseEvent, event: Event, attribute: 'sender' | 'program'): void;
+  pivotHref(event: Event, attribute: 'sender' | 'program'): string;
+  loadOlder(): Promise<number>;
+  loadNewer(): Promise<number>;
+  /** The time of the top visible row (the velocity graph's marker). */
+  onTopTime(iso: string | undefined): void;
+}
+
+export function EventList(props: EventListProps) {
+  const { buffer, following, selectedId } = props;
+  const scroller = useRef<HTMLDivElement>(null);
+  const events = buffer.events;
+  const virtual = useVirtualizer({ count: events.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 30 });
+  const centeredDone = useRef<string | undefined>(undefined);
+  const paging = useRef(false);
+  const propsRef = useRef(props);
+  propsRef.current = props;
+
+  // Following: stay at the newest line as lines arrive.
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (following && el) el.scrollTop = el.scrollHeight;
+  }, [following, buffer.version]);
+
+  // A permalink: bring its event to the middle once.
+  useLayoutEffect(() => {
+    const id = props.centeredId;
+    if (!id || centeredDone.current === id) return;
+    const i = events.findIndex((e) => e.id === id);
+    if (i < 0) return;
+    centeredDone.current = id;
+    virtual.scrollToIndex(i, { align: 'center' });
+  }, [props.centeredId, events, virtual]);
+
+  // j/k: keep the selected row in view.
+  useEffect(() => {
+    if (!selectedId) return;
+    const i = events.findIndex((e) => e.id === selectedId);
+    if (i >= 0) virtual.scrollToIndex(i, { align: 'auto' });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [selectedId]);
+
+  // Text selected inside the stream freezes it, so the selection does not scroll away.
+  useEffect(() => {
+    const onSelection = () => {
+      const sel = document.getSelection();
+      if (sel && !sel.isCollapsed && scroller.current?.contains(sel.anchorNode)) propsRef.current.onPause('select');
+    };
+    document.addEventListener('selectionchange', onSelection);
+    return () => document.removeEventListener('selectionchange', onSelection);
+  }, []);
+
+  const onScroll = () => {
+    const el = scroller.current;
+    if (!el) return;
+    const p = propsRef.current;
+    const fromBottom = el.scrollHeight - el.scrollTop - el.clientHeight;
+    if (p.live && p.following && fromBottom > ROW_HEIGHT * 2) p.onPause('scroll');
+    else if (p.live && !p.following && fromBottom <= 2 && !p.buffer.hasNewer) p.onBottom();
+    const top = Math.floor(el.scrollTop / ROW_HEIGHT);
+    p.onTopTime(p.buffer.events[Math.min(top, p.buffer.events.length - 1)]?.received_at);
+    if (paging.current) return;
+    if (top < EDGE_ROWS && p.buffer.hasOlder) {
+      paging.current = true;
+      void p.loadOlder().then((added) => {
+        // Rows added above: move down by as much, so the reader's line stays where it was.
+        if (added > 0 && scroller.current && !propsRef.current.following) scroller.current.scrollTop += added * ROW_HEIGHT;
+        paging.current = false;
+      });
+    } else if (fromBottom < EDGE_ROWS * ROW_HEIGHT && p.buffer.hasNewer && !p.live) {
+      paging.current = true;
+      void p.loadNewer().then((shift) => {
+        if (shift < 0 && scroller.current) scroller.current.scrollTop += shift * ROW_HEIGHT;
+        paging.current = false;
+      });
+    }
+  };
+
+  return (
+    <div className="stream" ref={scroller} onScroll={onScroll} role="log" aria-label="Events" aria-live="off" tabIndex={-1}>
+      {events.length > 0 && (buffer.hasOlder || props.loadingOlder) && <div className="stream-edge">{props.loadingOlder ? 'Loading older events…' : 'Scroll up for older events'}</div>}
+      {events.length > 0 && !buffer.hasOlder && !props.loadingOlder && <div className="stream-edge">Beginning of the results</div>}
+      <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
+        {virtual.getVirtualItems().map((item) => {
+          const e = events[item.index]!;
+          return (
+            <Row
+              key={e.id}
+              event={e}
+              top={item.start}
+              selected={e.id === selectedId}
+              centered={e.id === props.centeredId}
+              highlighter={props.highlighter}
+              zone={props.zone}
+              onSelect={props.onSelect}
+              onPivot={props.onPivot}
+              pivotHref={props.pivotHref}
+            />
+          );
+        })}
+      </div>
+    </div>
+  );
+}
+
+interface RowProps {
+  event: Event;
+  top: number;
+  selected: boolean;
+  centered: boolean;
+  highlighter: Highlighter;
+  zone: 'local' | 'utc';
+  onSelect(id: string): void;
+  onPivot(e: MouseEvent, event: Event, attribute: 'sender' | 'program'): void;
+  pivotHref(event: Event, attribute: 'sender' | 'program'): string;
+}
+
+const Row = memo(function Row({ event: e, top, selected, centered, highlighter, zone, onSelect, onPivot, pivotHref }: RowProps) {
+  const [date, time] = streamTimeParts(e.received_at, zone);
+  const message = e.message.length > ROW_MESSAGE_CHARS ? e.message.slice(0, ROW_MESSAGE_CHARS) : e.message;
+  return (
+    <div
+      className={`row sev-${e.severity.toLowerCase()}${selected ? ' selected' : ''}${centered ? ' centered' : ''}`}
+      style={{ transform: `translateY(${top}px)` }}
+      data-event-id={e.id}
+      aria-selected={selected}
+      onClick={(ev) => {
+        // A click that ends a text selection is not a click on the row.
+        if (document.getSelection()?.isCollapsed !== false) onSelect(e.id);
+        ev.stopPropagation();
+      }}
+    >
+      <time className="c-time" dateTime={e.received_at}>
+        <span className="c-date">{date} </span>
+        {time}
+      </time>{' '}
+      <a className="c-sender" href={pivotHref(e, 'sender')} onClick={(ev) => onPivot(ev, e, 'sender')} title={`Events around this one from ${e.source_name} (Alt: keep the query)`}>
+        {e.source_name}
+      </a>{' '}
+      <a className="c-program" href={pivotHref(e, 'program')} onClick={(ev) => onPivot(ev, e, 'program')} title={`Events around this one from ${e.program} (Alt: keep the query)`}>
+        {e.program}:
+      </a>{' '}
+      <span className="c-message">
+        <Message text={message} highlighter={highlighter} />
+        {message !== e.message && <span className="cut"> … ({Math.round(e.message.length / 1024)} KB, open to show all)</span>}
+      </span>
+    </div>
+  );
+});

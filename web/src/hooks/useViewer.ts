@@ -1,0 +1,218 @@
+// The event viewer's data: the first page of a search, the live tail behind it, scroll back and
+// forward pages, skipped ranges fetched again — all applied to one tail buffer (lib/tail-buffer.ts,
+// where the rules live). Components read `buffer` and call the actions; nothing here draws.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { SearchResponse } from '../../../shared/api.ts';
+import type { Event } from '../../../shared/event.ts';
+import { get, withQuery } from '../api/client.ts';
+import { openTail } from '../api/tail.ts';
+import { appendLive, appendNewer, emptyBuffer, fillGap, markSeen, noteGap, prependOlder, resetBuffer, type BufferState, type Gap } from '../lib/tail-buffer.ts';
+import { isLive, scopeParams, type ViewParams } from '../lib/view-params.ts';
+
+/** The first page: what a screen shows many times over, and what "first render ≤ 100 ms" measures. */
+export const FIRST_PAGE = 1000;
+/** Scroll back / forward pages. */
+export const PAGE = 500;
+/** Around a permalinked event, each side. */
+const CENTER_SIDE = 100;
+/** Tail batches are applied at most this often: a fast tail must not re-render per message. */
+const FLUSH_MS = 100;
+/** A skipped range is fetched in pages of the API's maximum. */
+const GAP_PAGE = 10_000;
+
+export type TailStatus = 'connecting' | 'live' | 'reconnecting' | 'closed' | 'off';
+
+export interface Viewer {
+  buffer: BufferState;
+  /** Live mode: the tail runs (no max_time, no centred event). */
+  live: boolean;
+  /** Live and following the bottom (not paused). */
+  following: boolean;
+  loading: 'first' | 'older' | 'newer' | undefined;
+  /** The search failed (a syntax error, a network error): the server's message. */
+  error: string | undefined;
+  /** Set when a page came back cut short by the server's time budget. */
+  partial: boolean;
+  tailStatus: TailStatus;
+  pause(): void;
+  /** Follow again from the newest line: nothing to fetch unless the bottom was let go. */
+  resume(): void;
+  loadOlder(): Promise<number>;
+  loadNewer(): Promise<number>;
+  /** Called with every batch of live events (the velocity graph counts them). */
+  onLive(listener: (events: readonly Event[]) => void): () => void;
+}
+
+export function useViewer(view: ViewParams): Viewer {
+  const [buffer, setBuffer] = useState<BufferState>(emptyBuffer);
+  const [following, setFollowing] = useState(true);
+  const [loading, setLoading] = useState<Viewer['loading']>('first');
+  const [error, setError] = useState<string>();
+  const [partial, setPartial] = useState(false);
+  const [tailStatus, setTailStatus] = useState<TailStatus>('off');
+  const [generation, setGeneration] = useState(0);
+  const bufferRef = useRef(buffer);
+  bufferRef.current = buffer;
+  const followingRef = useRef(following);
+  followingRef.current = following;
+  const liveListeners = useRef(new Set<(events: readonly Event[]) => void>());
+  const busy = useRef(false);
+  const live = isLive(view);
+  const key = JSON.stringify(view);
+
+  const apply = useCallback((next: (s: BufferState) => BufferState) => {
+    bufferRef.current = next(bufferRef.current);
+    setBuffer(bufferRef.current);
+  }, []);
+
+  // A new search (or Resume after the bottom was let go): first page, then the tail from its end.
+  useEffect(() => {
+    const abort = new AbortController();
+    let tail: { close(): void } | undefined;
+    let flushTimer: ReturnType<typeof setTimeout> | undefined;
+    let pending: Event[] = [];
+    const scope = scopeParams(view);
+    setLoading('first');
+    setError(undefined);
+    setPartial(false);
+    setFollowing(live);
+    setTailStatus(live ? 'connecting' : 'off');
+    const startedS = Math.floor(Date.now() / 1000);
+
+    const flush = () => {
+      flushTimer = undefined;
+      const batch = pending;
+      pending = [];
+      apply((s) => appendLive(s, batch, { following: followingRef.current }));
+      liveListeners.current.forEach((l) => l(batch));
+    };
+
+    const fetchGap = async (gap: Gap) => {
+      const got: Event[] = [];
+      let maxId = gap.maxId;
+      for (;;) {
+        const page = await get<SearchResponse>(withQuery('/api/v1/events/search.json', { ...scope, min_id: gap.minId, max_id: maxId, limit: GAP_PAGE }), abort.signal);
+        got.push(...page.events);
+        if (page.events.length === 0 || page.reached_beginning || page.min_id === maxId) break;
+        maxId = page.min_id;
+      }
+      apply((s) => fillGap(s, gap, got, { following: followingRef.current }));
+    };
+
+    void (async () => {
+      try {
+        let first: BufferState;
+        if (view.centeredOnId) {
+          const id = BigInt(view.centeredOnId);
+          const [before, after] = await Promise.all([
+            get<SearchResponse>(withQuery('/api/v1/events/search.json', { ...scope, max_id: String(id + 1n), limit: CENTER_SIDE }), abort.signal),
+            get<SearchResponse>(withQuery('/api/v1/events/search.json', { ...scope, min_id: view.centeredOnId, limit: CENTER_SIDE }), abort.signal),
+          ]);
+          first = resetBuffer([...before.events, ...after.events], { hasOlder: !before.reached_beginning, hasNewer: !after.reached_end }, bufferRef.current);
+          setPartial(Boolean(before.reached_time_limit || after.reached_time_limit));
+        } else {
+          const page = await get<SearchResponse>(
+            withQuery('/api/v1/events/search.json', { ...scope, min_time: view.minTime, max_time: view.maxTime, limit: FIRST_PAGE }),
+            abort.signal,
+          );
+          first = resetBuffer(page.events, { hasOlder: !page.reached_beginning, hasNewer: !live }, bufferRef.current);
+          setPartial(Boolean(page.reached_time_limit));
+        }
+        apply(() => first);
+        setLoading(undefined);
+        if (!live || abort.signal.aborted) return;
+        const lastId = first.events.at(-1)?.id;
+        tail = openTail(
+          // From the last event shown; with none, from when the search started (no gap either way).
+          { ...scope, ...(lastId ? { min_id: lastId } : { min_time: String(Math.max(view.minTime ?? 0, startedS - 1)) }) },
+          {
+            events(events) {
+              pending.push(...events);
+              flushTimer ??= setTimeout(flush, FLUSH_MS);
+            },
+            skipped(minId, maxId) {
+              if (flushTimer) {
+                clearTimeout(flushTimer);
+                flush();
+              }
+              const gap = { minId, maxId };
+              apply((s) => noteGap(s, gap));
+              fetchGap(gap).catch((e: Error) => !abort.signal.aborted && setError(`could not fetch skipped lines: ${e.message}`));
+            },
+            live() {},
+            error(message) {
+              setError(message);
+            },
+            status: setTailStatus,
+          },
+        );
+      } catch (e) {
+        if (abort.signal.aborted) return;
+        setError((e as Error).message);
+        setLoading(undefined);
+      }
+    })();
+    return () => {
+      abort.abort();
+      tail?.close();
+      clearTimeout(flushTimer);
+      setTailStatus('off');
+    };
+    // `key` stands for `view`; `generation` restarts the same view (Resume after letting go).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [key, generation]);
+
+  const page = useCallback(
+    async (direction: 'older' | 'newer'): Promise<number> => {
+      const s = bufferRef.current;
+      if (busy.current || (direction === 'older' ? !s.hasOlder : !s.hasNewer || live)) return 0;
+      busy.current = true;
+      setLoading(direction);
+      try {
+        const scope = scopeParams(view);
+        if (direction === 'older') {
+          const first = s.events[0]?.id;
+          const res = await get<SearchResponse>(withQuery('/api/v1/events/search.json', { ...scope, min_time: view.minTime, max_id: first, max_time: first ? undefined : view.maxTime, limit: PAGE }));
+          const { state, added } = prependOlder(bufferRef.current, res.events, Boolean(res.reached_beginning) || (res.events.length === 0 && !res.reached_time_limit));
+          apply(() => state);
+          return added;
+        }
+        const last = s.events.at(-1)?.id;
+        const res = await get<SearchResponse>(withQuery('/api/v1/events/search.json', { ...scope, min_id: last, max_time: view.maxTime, limit: PAGE }));
+        const { state, removed } = appendNewer(bufferRef.current, res.events, Boolean(res.reached_end) || (res.events.length === 0 && !res.reached_time_limit));
+        apply(() => state);
+        return -removed;
+      } catch (e) {
+        setError((e as Error).message);
+        return 0;
+      } finally {
+        busy.current = false;
+        setLoading(undefined);
+      }
+    },
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [key, live, apply],
+  );
+
+  return {
+    buffer,
+    live,
+    following: live && following,
+    loading,
+    error,
+    partial,
+    tailStatus,
+    pause: () => setFollowing(false),
+    resume: () => {
+      if (bufferRef.current.hasNewer) setGeneration((g) => g + 1);
+      else apply(markSeen);
+      setFollowing(true);
+    },
+    loadOlder: () => page('older'),
+    loadNewer: () => page('newer'),
+    onLive: (listener) => {
+      liveListeners.current.add(listener);
+      return () => liveListeners.current.delete(listener);
+    },
+  };
+}

@@ -1,0 +1,55 @@
+// Event times as the reader chose to see them (local zone or UTC; the header says which).
+import { useSyncExternalStore } from 'react';
+
+const KEY = 'driftwood.timeZone';
+type Zone = 'local' | 'utc';
+const listeners = new Set<() => void>();
+
+export function getZone(): Zone {
+  return localStorage.getItem(KEY) === 'utc' ? 'utc' : 'local';
+}
+
+export function setZone(zone: Zone): void {
+  localStorage.setItem(KEY, zone);
+  listeners.forEach((l) => l());
+}
+
+export function useZone(): Zone {
+  return useSyncExternalStore(
+    (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    getZone,
+    () => 'local',
+  );
+}
+
+export function localZoneName(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'local';
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+
+/** "May 30 16:24:40", Papertrail's stream format, in the chosen zone. */
+export function streamTime(iso: string, zone: Zone): string {
+  const d = new Date(iso);
+  return zone === 'utc'
+    ? `${MONTHS[d.getUTCMonth()]} ${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`
+    : `${MONTHS[d.getMonth()]} ${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
+
+/** streamTime's two parts, so that narrow screens can leave the date out. */
+export function streamTimeParts(iso: string, zone: Zone): [date: string, time: string] {
+  const s = streamTime(iso, zone);
+  return [s.slice(0, 6), s.slice(7)];
+}
+
+/** "2026-05-30 16:24:40.438" with the zone's name, for the details panel. */
+export function fullTime(iso: string | null, zone: Zone): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  if (zone === 'utc') return `${d.toISOString().replace('T', ' ').replace('Z', '')} UTC`;
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)} ${localZoneName()}`;
+}

@@ -1,0 +1,223 @@
+// The events screen (home, /events): search box, live control, time seek, velocity graph, the
+// stream, facets and an expanded event. The address holds the view (lib/view-params.ts); data
+// comes from useViewer; the rows are drawn by EventList.
+import { useCallback, useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
+import { useLocation, useSearch } from 'wouter';
+import type { Event } from '../../../shared/event.ts';
+import { parse } from '../../../shared/query/parse.ts';
+import { EventDetails } from '../components/EventDetails.tsx';
+import { EventList } from '../components/EventList.tsx';
+import { Facets } from '../components/Facets.tsx';
+import { QueryBox } from '../components/QueryBox.tsx';
+import { SaveSearchDialog } from '../components/SaveSearchDialog.tsx';
+import { SeekBox } from '../components/SeekBox.tsx';
+import { ShortcutsDialog } from '../components/ShortcutsDialog.tsx';
+import { Velocity } from '../components/Velocity.tsx';
+import { useKeyBindings } from '../hooks/useKeyBindings.ts';
+import { useViewer } from '../hooks/useViewer.ts';
+import { highlighter as makeHighlighter } from '../lib/highlight.ts';
+import { fullTime, useZone } from '../lib/time-format.ts';
+import { addTerm, attrTerm, readViewParams, viewHref, type ViewParams } from '../lib/view-params.ts';
+
+/** While following the live tail, the facets are counted again this often. */
+const FACETS_REFRESH_MS = 15_000;
+
+/** A number that grows every `ms` (undefined: stays). */
+function useTick(ms: number | undefined): number {
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    if (!ms) return;
+    const timer = setInterval(() => setTick((t) => t + 1), ms);
+    return () => clearInterval(timer);
+  }, [ms]);
+  return tick;
+}
+
+export function EventsPage() {
+  const search = useSearch();
+  const [, navigate] = useLocation();
+  const view = useMemo(() => readViewParams(search), [search]);
+  const viewer = useViewer(view);
+  const zone = useZone();
+  const [selectedId, setSelectedId] = useState<string>();
+  const [expandedId, setExpandedId] = useState<string>();
+  const [dialog, setDialog] = useState<'save' | 'shortcuts'>();
+  const [topTime, setTopTime] = useState<string>();
+  const [facetsOpen, setFacetsOpen] = useState(() => matchMedia('(min-width: 900px)').matches);
+  const searchInput = useRef<HTMLInputElement>(null);
+  const facetsTick = useTick(viewer.following ? FACETS_REFRESH_MS : undefined);
+  const pauseReason = useRef<'scroll' | 'select' | 'button'>(undefined);
+
+  const ast = useMemo(() => {
+    const r = parse(view.q);
+    return r.ok ? r.ast : undefined;
+  }, [view.q]);
+  const highlighter = useMemo(() => makeHighlighter(ast), [ast]);
+  const go = useCallback((next: Partial<ViewParams>, opts: { keepRange?: boolean } = {}) => {
+    const base: ViewParams = opts.keepRange ? { ...view, centeredOnId: undefined } : { q: view.q, systemId: view.systemId, groupId: view.groupId };
+    navigate(viewHref({ ...base, ...next }));
+  }, [view, navigate]);
+
+  const events = viewer.buffer.events;
+  const expanded = expandedId ? events.find((e) => e.id === expandedId) : undefined;
+  const indexOf = (id: string | undefined) => (id ? events.findIndex((e) => e.id === id) : -1);
+
+  const pivotHref = useCallback((e: Event, attribute: 'sender' | 'program') => viewHref({ q: attrTerm(attribute, attribute === 'sender' ? e.source_name : e.program), centeredOnId: e.id }), []);
+  const onPivot = useCallback(
+    (ev: MouseEvent, e: Event, attribute: 'sender' | 'program') => {
+      ev.preventDefault();
+      ev.stopPropagation();
+      const term = attrTerm(attribute, attribute === 'sender' ? e.source_name : e.program);
+      // Papertrail's pivots: the events around this moment from the same sender/program; Alt keeps the query.
+      navigate(viewHref({ q: ev.altKey ? addTerm(view.q, term) : term, centeredOnId: e.id }));
+    },
+    [navigate, view.q],
+  );
+  const addToQuery = (term: string, exclude: boolean) => go({ q: addTerm(view.q, exclude ? `-${term}` : term) }, { keepRange: true });
+  const pause = (reason: 'scroll' | 'select' | 'button') => {
+    pauseReason.current = reason;
+    viewer.pause();
+  };
+  const resume = () => {
+    pauseReason.current = undefined;
+    if (viewer.live) viewer.resume();
+    else go({}); // leave the seek or permalink: back to the live stream of the same search
+  };
+  const openContext = (e: Event | undefined) => e && navigate(pivotHref(e, 'sender'));
+
+  useKeyBindings({
+    '/': () => searchInput.current?.focus(),
+    Escape: (e) => {
+      if (document.activeElement === searchInput.current) return;
+      if (expandedId) setExpandedId(undefined);
+      else if (selectedId) setSelectedId(undefined);
+      void e;
+    },
+    j: () => {
+      const i = indexOf(selectedId);
+      const next = events[i < 0 ? events.length - 1 : Math.min(i + 1, events.length - 1)];
+      if (next) {
+        setSelectedId(next.id);
+        if (expandedId) setExpandedId(next.id);
+      }
+    },
+    k: () => {
+      const i = indexOf(selectedId);
+      const prev = events[i < 0 ? events.length - 1 : Math.max(i - 1, 0)];
+      if (prev) {
+        if (viewer.following) pause('button');
+        setSelectedId(prev.id);
+        if (expandedId) setExpandedId(prev.id);
+      }
+    },
+    Enter: () => selectedId && setExpandedId(expandedId === selectedId ? undefined : selectedId),
+    c: () => openContext(events[indexOf(selectedId)]),
+    '?': () => setDialog('shortcuts'),
+    Space: () => (viewer.following ? pause('button') : resume()),
+    g: () => {
+      if (viewer.following) pause('button');
+      setSelectedId(events[0]?.id);
+    },
+    G: () => resume(),
+  });
+
+  const paused = !viewer.following;
+  const unseen = viewer.buffer.unseen;
+  const liveLabel = paused ? 'Resume' : 'Pause';
+  const scopeLabel = view.systemId ? `system ${view.systemId}` : view.groupId ? `group ${view.groupId}` : undefined;
+
+  return (
+    <div className="events-page">
+      <div className="toolbar">
+        <QueryBox value={view.q} serverError={viewer.error} onSearch={(q) => go({ q, minTime: view.minTime, maxTime: view.maxTime })} inputRef={searchInput} />
+        <SeekBox utc={zone === 'utc'} onSeek={(t) => go({ maxTime: t, minTime: undefined })} />
+        <button type="button" className={paused ? 'primary live-btn' : 'live-btn'} onClick={() => (paused ? resume() : pause('button'))} aria-label={liveLabel} title={paused ? 'Jump to the newest line and follow it (Space)' : 'Freeze the stream (Space)'}>
+          {paused ? '▶ Resume' : '❚❚ Pause'}
+        </button>
+        <button type="button" className="secondary" onClick={() => setDialog('save')}>
+          Save search
+        </button>
+        <button type="button" className="icon hide-narrow" aria-label="Show facets" aria-pressed={facetsOpen} onClick={() => setFacetsOpen(!facetsOpen)} title="Facets">
+          ☰
+        </button>
+      </div>
+      <div className="statusbar" aria-live="polite">
+        {scopeLabel && (
+          <span className="chip">
+            {scopeLabel}{' '}
+            <button type="button" className="link" aria-label="Search every system" onClick={() => navigate(viewHref({ q: view.q, minTime: view.minTime, maxTime: view.maxTime }))}>
+              ×
+            </button>
+          </span>
+        )}
+        {(view.minTime !== undefined || view.maxTime !== undefined) && (
+          <span className="chip">
+            {view.minTime !== undefined ? fullTime(new Date(view.minTime * 1000).toISOString(), zone).replace(/\.\d{3}/, '') : 'beginning'} →{' '}
+            {view.maxTime !== undefined ? fullTime(new Date(view.maxTime * 1000).toISOString(), zone).replace(/\.\d{3}/, '') : 'now'}{' '}
+            <button type="button" className="link" aria-label="Clear the time range" onClick={() => go({})}>
+              ×
+            </button>
+          </span>
+        )}
+        {viewer.live && !paused && <span className={`live-dot ${viewer.tailStatus}`}>{viewer.tailStatus === 'live' ? 'Live' : viewer.tailStatus === 'reconnecting' ? 'Reconnecting…' : 'Connecting…'}</span>}
+        {paused && viewer.live && (
+          <span className="paused">
+            Paused — {unseen.toLocaleString()} new {viewer.buffer.hasNewer && <span className="muted">(resume reloads the newest)</span>}
+          </span>
+        )}
+        {!viewer.live && <span className="paused">{view.centeredOnId ? 'Showing one event in its context' : 'Showing events up to the seek time'} — live tail off</span>}
+        {viewer.partial && <span className="warn">The search took too long and shows partial results</span>}
+        <span className="muted small right">{events.length.toLocaleString()} loaded</span>
+      </div>
+      <Velocity view={view} live={viewer.live} onLive={viewer.onLive} markerIso={topTime} utc={zone === 'utc'} onRange={(minTime, maxTime) => go({ minTime, maxTime })} />
+      <div className={`viewer-body${facetsOpen ? ' with-side' : ''}${expanded ? ' with-details' : ''}`}>
+        <div className="stream-wrap">
+          {viewer.loading === 'first' && events.length === 0 && <div className="empty">Searching…</div>}
+          {viewer.loading !== 'first' && events.length === 0 && !viewer.error && (
+            <div className="empty">
+              {view.q || scopeLabel ? 'No events match.' : 'No events yet. Add a log source to start (Sources).'}
+              {viewer.live && ' New matches will appear here as they arrive.'}
+            </div>
+          )}
+          <EventList
+            buffer={viewer.buffer}
+            following={viewer.following}
+            live={viewer.live}
+            loadingOlder={viewer.loading === 'older'}
+            selectedId={selectedId}
+            centeredId={view.centeredOnId}
+            highlighter={highlighter}
+            zone={zone}
+            onSelect={(id) => {
+              setSelectedId(id);
+              setExpandedId(expandedId === id ? undefined : id);
+            }}
+            onPause={pause}
+            onBottom={() => pauseReason.current === 'scroll' && resume()}
+            onPivot={onPivot}
+            pivotHref={pivotHref}
+            loadOlder={viewer.loadOlder}
+            loadNewer={viewer.loadNewer}
+            onTopTime={setTopTime}
+          />
+        </div>
+        {expanded ? (
+          <EventDetails
+            event={expanded}
+            highlighter={highlighter}
+            zone={zone}
+            onClose={() => setExpandedId(undefined)}
+            onAddTerm={addToQuery}
+            onPivot={onPivot}
+            pivotHref={pivotHref}
+            onOpenEvent={(id) => navigate(viewHref({ q: view.q, systemId: view.systemId, groupId: view.groupId, centeredOnId: id }))}
+          />
+        ) : (
+          facetsOpen && <Facets view={view} refreshKey={facetsTick} onNarrow={addToQuery} />
+        )}
+      </div>
+      {dialog === 'save' && <SaveSearchDialog query={view.q} groupId={view.groupId} onClose={() => setDialog(undefined)} />}
+      {dialog === 'shortcuts' && <ShortcutsDialog onClose={() => setDialog(undefined)} />}
+    </div>
+  );
+}

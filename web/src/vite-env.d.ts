@@ -1,0 +1,2 @@
+// Vite's CSS imports (bundled into the page's stylesheet).
+declare module '*.css';
