@@ -143,7 +143,9 @@ export class SearchOverviews {
       if (!q) a.byQuery.set(key, (q = { coveredFromMs: Infinity, lastRanMs: 0, hours: new Map() }));
       q.coveredFromMs = Math.min(q.coveredFromMs, row.since_ms);
       q.lastRanMs = Math.max(q.lastRanMs, row.last_ran_ms);
-      // A run's matches go to the hour that holds the middle of its window: exact for hourly runs.
+      // A run's matches go to the hour that holds the middle of its window: exact for hourly runs,
+      // within half a window for others. (So the first hour taken from runs may also hold matches
+      // of the counted hour before it: a sparkline, not a ledger.)
       const hour = row.hour * HOUR_MS;
       q.hours.set(hour, (q.hours.get(hour) ?? 0) + row.matched);
     }
