@@ -60,6 +60,11 @@ export interface Group {
   system_ids: number[];
 }
 
+/** GET /api/v1/groups/preview.json?system_wildcard=web-*: the systems a wildcard group would hold, by name. */
+export interface GroupPreviewResponse {
+  systems: System[];
+}
+
 export interface Drain {
   id: number;
   name: string;
@@ -67,6 +72,14 @@ export interface Drain {
   url: string;
   heroku_command: string;
   created_at: string;
+}
+
+/** GET /api/v1/drains/:id.json (admin): the sources screen polls it until `first_event` is there. */
+export interface DrainStatus extends Drain {
+  /** The first event received through this drain, or null while none has arrived. */
+  first_event: Event | null;
+  /** When the newest one arrived (to the second), or null. */
+  last_event_at: string | null;
 }
 
 export interface ApiError {
@@ -357,4 +370,78 @@ export interface FacetsResponse {
    */
   sampled: boolean;
   reached_time_limit?: boolean;
+}
+
+// The saved-searches screen (issue 12): GET /api/v1/searches/overview.json, one request for the list.
+
+/** `failing`: the last run failed (bad query, deleted group) or its last notification did not get through. */
+export type AlertState = 'ok' | 'fired' | 'failing' | 'disabled';
+
+export interface AlertOverview extends Alert {
+  state: AlertState;
+  /** The alert's newest scheduled run in the last 25 h, or null. (`last_run_at` is when its current window began.) */
+  last_run: { ran_at: string; matched: number | null; fired: boolean; error: string | null } | null;
+  /** Why the state is `failing`: the run's error, or `email: <the server's answer>` / `webhook: …`. */
+  failure: string | null;
+}
+
+export interface SearchOverview extends SavedSearch {
+  alerts: AlertOverview[];
+  /**
+   * Matches per UTC hour, oldest first: 24 hours starting at the response's `sparkline_start`, the
+   * last one the hour in progress. Null where not known (yet): an hour is counted once and
+   * remembered, within a time budget per request, so a reload fills in what one request could not.
+   */
+  sparkline: (number | null)[];
+  /** `alert_runs`: from the run history of an alert that runs at least hourly; `counted`: counted in the store. */
+  sparkline_source: 'alert_runs' | 'counted';
+}
+
+export interface SearchesOverviewResponse {
+  /** Unix seconds of the first sparkline hour. */
+  sparkline_start: number;
+  searches: SearchOverview[];
+}
+
+// The systems screen (issue 12): GET /api/v1/systems.json?include=activity.
+
+/** Where a system's lines come from: the HTTPS drain it is named after, or syslog from an address. */
+export type SystemSource = { type: 'drain'; drain_id: number; name: string } | { type: 'syslog'; address: string | null };
+
+export interface SystemActivity extends System {
+  source: SystemSource;
+  /**
+   * Events per UTC hour, oldest first: 24 hours starting at `volume_start` (Unix seconds), the
+   * last one the hour in progress. Null for an hour not read yet (a time budget per request; a
+   * reload fills it in).
+   */
+  volume: (number | null)[];
+  volume_start: number;
+}
+
+/**
+ * GET /api/v1/server.json: the settings screen's read-only view of the server. Members get the
+ * same without `data_dir` (a path on the server's disk is for those who run it).
+ */
+export interface ServerInfo {
+  version: string;
+  /** DRIFTWOOD_PUBLIC_URL: the address emails and drain URLs use. */
+  public_url: string;
+  retention_days: number;
+  /** DRIFTWOOD_MAX_DISK_MB, or null when only the retention days apply. */
+  max_disk_mb: number | null;
+  /** The store's files: day files, their indexes and the meta database. */
+  disk_used_bytes: number;
+  /** The oldest day kept (YYYY-MM-DD, UTC), or null when no event is stored. */
+  oldest_day: string | null;
+  /** Lines committed per second over the last minute, every transport. */
+  ingest_rate: number;
+  /** The syslog listeners' ports (UDP and TCP share one); null when off. */
+  syslog_port: number | null;
+  syslog_tls_port: number | null;
+  /** Whether the web server itself speaks HTTPS (else a proxy in front may). */
+  https: boolean;
+  smtp_configured: boolean;
+  /** Admins only. */
+  data_dir?: string;
 }

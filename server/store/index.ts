@@ -1,6 +1,6 @@
 // The store: the one owner of SQLite files under the data directory. Ingest calls append();
 // routes call the read functions. Nothing outside server/store/ sees SQL.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiTokens, Sessions, Users } from './auth.ts';
 import { openDb, type Db } from './db.ts';
@@ -16,6 +16,7 @@ import { FtsIndexer } from './indexer.ts';
 import { Partitions } from './partitions.ts';
 import { Searcher, type Filter } from './search.ts';
 import { Systems } from './systems.ts';
+import { HourlyVolume } from './volume.ts';
 import { Alerts } from './alerts.ts';
 import { Windows } from './count.ts';
 import { Searches } from './searches.ts';
@@ -25,6 +26,8 @@ export interface Store {
   append(submissions: readonly Submission[]): SubmissionResult[];
   readonly searcher: Searcher;
   readonly systems: Systems;
+  /** Events per system per hour, from the per-minute counts (the systems screen). */
+  readonly volume: HourlyVolume;
   readonly drains: Drains;
   readonly users: Users;
   readonly sessions: Sessions;
@@ -42,6 +45,8 @@ export interface Store {
   facets(req: FacetsRequest): FacetsResult;
   /** Compiles a parsed query against the current systems and groups, optionally only for some systems. */
   compile(ast: QueryNode, systemIds?: readonly number[]): Filter;
+  /** Bytes of every file in the data directory's store: the day files, their indexes, the meta database. */
+  bytesOnDisk(): number;
   close(): void;
 }
 
@@ -66,6 +71,7 @@ export function openStore(dataDir: string): Store {
     },
     searcher,
     systems,
+    volume: new HourlyVolume(partitions),
     drains: new Drains(meta),
     users: new Users(meta),
     sessions: new Sessions(meta),
@@ -79,6 +85,11 @@ export function openStore(dataDir: string): Store {
     facets: (req) => facets(searcher, systems, req),
     compile: (ast, systemIds) =>
       compileQuery(ast, { systems: systems.list(), groupSystemIds: (name) => groups.systemIdsMatching(name) }, { systemIds, shareOf: (ids) => traffic.shareOf(ids) }),
+    bytesOnDisk: () => {
+      const metaPath = join(dataDir, 'driftwood.sqlite');
+      const meta = ['', '-wal', '-shm'].reduce((n, suffix) => n + (existsSync(metaPath + suffix) ? statSync(metaPath + suffix).size : 0), 0);
+      return meta + partitions.bytesOnDisk();
+    },
     close() {
       void windows.close(); // the counting thread, if alerts started one
       systems.flushLastSeen(true);
