@@ -35,6 +35,12 @@ export function backupDataDir(dataDir: string, target: string): BackupResult {
   const copy = new Partitions(target);
   let bytes = copyDb(meta, join(target, 'driftwood.sqlite'));
   let files = 1;
+  // The manifest of days (tombstones, heads) before the day files, which are then at least as new.
+  const manifest = join(dataDir, 'integrity.sqlite');
+  if (existsSync(manifest)) {
+    bytes += copyDb(manifest, join(target, 'integrity.sqlite'));
+    files++;
+  }
   for (const day of source.days()) {
     for (const [from, to] of [[source.indexPathOf(day), copy.indexPathOf(day)], [source.pathOf(day), copy.pathOf(day)]] as const) {
       if (!existsSync(from)) continue; // older day files hold their index inside

@@ -1,6 +1,7 @@
 // Retention (DESIGN 1): whole day files older than DRIFTWOOD_RETENTION_DAYS are deleted, then, if
 // DRIFTWOOD_MAX_DISK_MB is set and exceeded, the oldest remaining days until it fits. Deleting a
-// file is instant however many events it holds: ingest never waits behind a giant DELETE.
+// file is instant however many events it holds: ingest never waits behind a giant DELETE. Each
+// removed day leaves its final head and a tombstone in the manifest (store/manifest.ts).
 import { dayOf, type Partitions } from './partitions.ts';
 
 const DAY_MS = 86_400_000;
@@ -17,7 +18,7 @@ export function enforceRetention(partitions: Partitions, policy: RetentionPolicy
   const removed: string[] = [];
   for (const day of partitions.days()) {
     if (day < oldestKept && day !== today) {
-      partitions.drop(day);
+      partitions.drop(day, nowMs);
       removed.push(day);
     }
   }
@@ -26,7 +27,7 @@ export function enforceRetention(partitions: Partitions, policy: RetentionPolicy
     const days = partitions.days(); // newest first
     while (days.length > 1 && partitions.bytesOnDisk() > cap) {
       const day = days.pop()!;
-      partitions.drop(day);
+      partitions.drop(day, nowMs);
       removed.push(day);
     }
   }

@@ -39,11 +39,12 @@ test('the database refuses to change an event, any column', () => {
   expect(messageOf()).toBe('password=hunter2 login ok');
 });
 
-test('only a recorded redaction may blank an event, and it may change nothing else', () => {
+test('only a recorded redaction may blank an event (and destroy its salt), and it may change nothing else', () => {
   db.prepare("INSERT INTO redactions (id, leaf, reason, redacted_by, at_ms) VALUES (?, 'x', 'leaked password', 'admin@example.com', 0)").run(id);
   expect(() => db.prepare("UPDATE events SET message = '[redacted]', program = 'x' WHERE id = ?").run(id)).toThrow(/append-only/);
   expect(() => db.prepare("UPDATE events SET message = 'something else' WHERE id = ?").run(id)).toThrow(/append-only/);
-  db.prepare("UPDATE events SET message = '[redacted]', extra = NULL WHERE id = ?").run(id);
+  expect(() => db.prepare("UPDATE events SET message = '[redacted]', extra = NULL WHERE id = ?").run(id)).toThrow(/append-only/); // keeps the salt
+  db.prepare("UPDATE events SET message = '[redacted]', extra = NULL, salt = NULL WHERE id = ?").run(id);
   expect(messageOf()).toBe('[redacted]');
   expect(() => db.exec('DELETE FROM redactions')).toThrow(/append-only/);
   expect(() => db.exec("UPDATE redactions SET reason = 'none'")).toThrow(/append-only/);

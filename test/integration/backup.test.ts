@@ -35,9 +35,9 @@ test('a backup taken during ingest holds every line acknowledged before it, and 
     writing = false;
     await during;
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^Backed up 3 database files \(\d+\.\d MB\) into .* in \d+\.\d s\.\n$/);
+    expect(result.stdout).toMatch(/^Backed up 4 database files \(\d+\.\d MB\) into .* in \d+\.\d s\.\n$/);
     const day = server.store.partitions.days()[0]!;
-    for (const file of ['driftwood.sqlite', join('events', `${day}.sqlite`), join('events', `${day}.fts.sqlite`)]) {
+    for (const file of ['driftwood.sqlite', 'integrity.sqlite', join('events', `${day}.sqlite`), join('events', `${day}.fts.sqlite`)]) {
       const db = new Database(join(target, file), { readonly: true });
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
       db.close();
