@@ -2,6 +2,7 @@
 // loadConfig() validates everything at once and reports one line per problem.
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { parseExportTarget } from './integrity/export.ts';
 
 export interface Config {
   dataDir: string;
@@ -25,6 +26,7 @@ export interface Config {
   metricsPublic: boolean;
   trustProxy: boolean;
   timeZone: string;
+  headExport?: string;
 }
 
 interface OptionSpec {
@@ -83,6 +85,7 @@ const cidrList = (raw: string) => {
   });
   return bad.length ? { problem: `not CIDR: ${bad.join(', ')}` } : { value: items };
 };
+const exportTarget = (raw: string) => (parseExportTarget(raw) ? { value: raw } : { problem: `"${raw}" is not file:/absolute/path or an http(s) URL` });
 const timeZone = (raw: string) => {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: raw });
@@ -113,6 +116,7 @@ export const OPTIONS: OptionSpec[] = [
   { key: 'syslogAllow', env: 'DRIFTWOOD_SYSLOG_ALLOW', flag: '--syslog-allow', default: '', help: 'comma-separated CIDRs allowed to send syslog (empty = all)', parse: cidrList },
   { key: 'metricsPublic', env: 'DRIFTWOOD_METRICS_PUBLIC', flag: '--metrics-public', default: '0', help: 'serve /metrics without a token', parse: bool },
   { key: 'trustProxy', env: 'DRIFTWOOD_TRUST_PROXY', flag: '--trust-proxy', default: '0', help: 'trust X-Forwarded-For/-Proto from a reverse proxy', parse: bool },
+  { key: 'headExport', env: 'DRIFTWOOD_HEAD_EXPORT', flag: '--head-export', help: 'every minute, a signed checkpoint of the hash chain head: file:/path (appended) or an http(s) URL (POST)', parse: exportTarget },
   { key: 'timeZone', env: 'DRIFTWOOD_TIME_ZONE', flag: '--time-zone', default: 'UTC', help: 'zone for sender timestamps that carry none (RFC 3164)', parse: timeZone },
 ];
 

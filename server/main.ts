@@ -21,6 +21,8 @@ import { startScheduler } from './alerts/scheduler.ts';
 import type { WebhookOptions } from './alerts/webhook.ts';
 import { internalAllowed } from './alerts/egress.ts';
 import { startTailHub } from './tail/hub.ts';
+import { loadKeys } from './integrity/checkpoint.ts';
+import { startHeadExport } from './integrity/export.ts';
 
 export interface RunningServer {
   store: Store;
@@ -61,6 +63,13 @@ export async function startServer(config: Readonly<Config>, log: Logger, options
   try {
     const store = await step(`opened store at ${config.dataDir}`, () => openStore(config.dataDir));
     stops.push({ name: 'store', stop: () => store.close() });
+    // Checkpoints of the hash chain are signed with this key; note its public half (docs/SECURITY.md).
+    const keys = loadKeys(config.dataDir);
+    log.info(`integrity: checkpoints are signed with public key ${keys.publicText}`);
+    if (config.headExport) {
+      const headExport = startHeadExport({ target: config.headExport, keys, head: () => store.head(), log, now });
+      stops.push({ name: 'head export', stop: () => headExport.stop() });
+    }
     const metrics = new Metrics();
     const writer = await step('started writer thread', () => ThreadedWriter.start(config.dataDir, store.systems));
     stops.push({ name: 'writer thread', stop: () => writer.close() });

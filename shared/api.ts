@@ -311,3 +311,13 @@ export interface StarterResponse {
   /** `enabled` is false for the site-quiet alert while no Heroku router line is stored: enable it once the drain is added. */
   items: { key: string; name: string; search_id: number; alert_id: number; search_created: boolean; alert: 'created' | 'recipient_added' | 'unchanged'; enabled: boolean }[];
 }
+
+/** GET /api/v1/integrity/head.json: the newest day's hash chain head (docs/SECURITY.md); batch 0 and null ids before the first. */
+export interface IntegrityHead {
+  day: string | null;
+  batch: number;
+  hash: string;
+  /** Events in that day's batches up to this one. */
+  events: number;
+  last_id: string | null;
+}

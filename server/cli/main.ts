@@ -7,8 +7,9 @@ import { serve } from './serve.ts';
 import { tailCommand } from './tail.ts';
 import { token } from './token.ts';
 import { user } from './user.ts';
+import { verify } from './verify.ts';
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = { serve, drain, user, token, alerts, backup, search: (argv) => searchCommand(argv), tail: tailCommand };
+const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = { serve, drain, user, token, alerts, backup, verify, search: (argv) => searchCommand(argv), tail: tailCommand };
 
 const USAGE = `usage: driftwood <command> [options]
 
@@ -29,6 +30,8 @@ const USAGE = `usage: driftwood <command> [options]
                         saved searches + 1-minute alerts for logins, access, errors, Heroku
   alerts list           list alerts
   backup DIR            copy the data directory into DIR (new or empty), also while a server runs
+  verify [--since DAY] [--checkpoints FILE] [--public-key KEY] | --print-public-key
+                        check the stored events against their hash chain; exit 0 only when intact
 `;
 
 const [command, ...rest] = process.argv.slice(2);

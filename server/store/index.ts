@@ -12,6 +12,7 @@ import { Groups } from './groups.ts';
 import { histogram, type Histogram, type HistogramRequest } from './histogram.ts';
 import { EventWriter, storedEvents } from './events.ts';
 import { FtsIndexer } from './indexer.ts';
+import type { DayHead } from './chain.ts';
 import { Partitions } from './partitions.ts';
 import { Searcher, type Filter } from './search.ts';
 import { Systems } from './systems.ts';
@@ -37,6 +38,8 @@ export interface Store {
   /** Counts and events over id windows, for alert runs. */
   readonly windows: Windows;
   histogram(req: HistogramRequest): Histogram;
+  /** The hash chain head of the newest day that has one (docs/SECURITY.md). */
+  head(): DayHead | undefined;
   /** Compiles a parsed query against the current systems and groups, optionally only for some systems. */
   compile(ast: QueryNode, systemIds?: readonly number[]): Filter;
   close(): void;
@@ -73,6 +76,13 @@ export function openStore(dataDir: string): Store {
     alerts: new Alerts(meta),
     windows,
     histogram: (req) => histogram(partitions, req),
+    head: () => {
+      for (const day of partitions.days()) {
+        const h = partitions.head(day);
+        if (h) return h;
+      }
+      return undefined;
+    },
     compile: (ast, systemIds) =>
       compileQuery(ast, { systems: systems.list(), groupSystemIds: (name) => groups.systemIdsMatching(name) }, { systemIds, shareOf: (ids) => traffic.shareOf(ids) }),
     close() {
@@ -85,5 +95,6 @@ export function openStore(dataDir: string): Store {
 }
 
 export type { ApiTokenRow, Role, UserRow } from './auth.ts';
+export type { DayHead } from './chain.ts';
 export type { NewEvent, Submission, SubmissionResult, SystemRow, DrainRow } from './types.ts';
 export { ThreadedWriter, type EventSink } from './writer.ts';
