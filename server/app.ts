@@ -23,6 +23,7 @@ import { staticRoutes } from './http/static.ts';
 import { alertRoutes } from './http/routes/alerts.ts';
 import { searchRoutes } from './http/routes/searches.ts';
 import { integrityRoutes } from './http/routes/integrity.ts';
+import { redactionRoutes } from './http/routes/redactions.ts';
 import { createMailer } from './alerts/email.ts';
 import { AlertEngine } from './alerts/run.ts';
 import { closeAllTails, tailRoutes, TAIL_CLIENT_MESSAGE_MAX } from './http/routes/tail.ts';
@@ -113,6 +114,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(searchRoutes, { store: deps.store, publicUrl: deps.config.publicUrl, now: deps.now });
   await app.register(alertRoutes, { store: deps.store, engine: alerts, publicUrl: deps.config.publicUrl, now: deps.now });
   await app.register(integrityRoutes, { store: deps.store });
+  await scoped('admin', (scope) => scope.register(redactionRoutes, { store: deps.store, audit: deps.audit, now: deps.now }));
   await scoped('admin', (scope) => scope.register(drainAdminRoutes, { store: deps.store, publicUrl: deps.config.publicUrl, now: deps.now }));
   // The UI's files and SPA fallback: the sign-in page must load for anonymous browsers.
   await scoped('public', (scope) => scope.register(staticRoutes, { root: deps.webRoot }));

@@ -8,8 +8,9 @@ import { tailCommand } from './tail.ts';
 import { token } from './token.ts';
 import { user } from './user.ts';
 import { verify } from './verify.ts';
+import { redactCommand } from './redact.ts';
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = { serve, drain, user, token, alerts, backup, verify, search: (argv) => searchCommand(argv), tail: tailCommand };
+const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = { serve, drain, user, token, alerts, backup, verify, redact: (argv) => redactCommand(argv), search: (argv) => searchCommand(argv), tail: tailCommand };
 
 const USAGE = `usage: driftwood <command> [options]
 
@@ -32,6 +33,8 @@ const USAGE = `usage: driftwood <command> [options]
   backup DIR            copy the data directory into DIR (new or empty), also while a server runs
   verify [--since DAY] [--checkpoints FILE] [--public-key KEY] | --print-public-key
                         check the stored events against their hash chain; exit 0 only when intact
+  redact --id ID --reason TEXT | --query Q --min-time T [--max-time T] --reason TEXT [--yes]
+                        replace leaked secrets with [redacted] (a query lists and asks first)
 `;
 
 const [command, ...rest] = process.argv.slice(2);

@@ -117,7 +117,7 @@ class DayVerifier {
     private readonly checkpoints: Checkpoint[],
   ) {
     this.redactions = new Map((db.prepare('SELECT id, leaf FROM redactions').raw().all() as [number, string][]));
-    this.rowsIn = db.prepare('SELECT id, system_id, generated_ms, source_ip, hostname, program, pri, message, extra, flags, lower(hex(salt)) FROM events WHERE id > ? AND id <= ? ORDER BY id').raw();
+    this.rowsIn = db.prepare('SELECT id, system_id, generated_ms, source_ip, hostname, program, pri, message, extra, flags, nullif(lower(hex(salt)), \'\') FROM events WHERE id > ? AND id <= ? ORDER BY id').raw();
   }
 
   run(link: Link): Problem | undefined {
