@@ -27,6 +27,7 @@ export interface Config {
   trustProxy: boolean;
   timeZone: string;
   headExport?: string;
+  archiveDir?: string;
 }
 
 interface OptionSpec {
@@ -117,6 +118,7 @@ export const OPTIONS: OptionSpec[] = [
   { key: 'metricsPublic', env: 'DRIFTWOOD_METRICS_PUBLIC', flag: '--metrics-public', default: '0', help: 'serve /metrics without a token', parse: bool },
   { key: 'trustProxy', env: 'DRIFTWOOD_TRUST_PROXY', flag: '--trust-proxy', default: '0', help: 'trust X-Forwarded-For/-Proto from a reverse proxy', parse: bool },
   { key: 'headExport', env: 'DRIFTWOOD_HEAD_EXPORT', flag: '--head-export', help: 'every minute, a signed checkpoint of the hash chain head: file:/path (appended) or an http(s) URL (POST)', parse: exportTarget },
+  { key: 'archiveDir', env: 'DRIFTWOOD_ARCHIVE_DIR', flag: '--archive-dir', help: 'each finished day as a gzip TSV (Papertrail archive layout) and a .sha256 here; retention waits for it', parse: text },
   { key: 'timeZone', env: 'DRIFTWOOD_TIME_ZONE', flag: '--time-zone', default: 'UTC', help: 'zone for sender timestamps that carry none (RFC 3164)', parse: timeZone },
 ];
 

@@ -9,8 +9,9 @@ import { token } from './token.ts';
 import { user } from './user.ts';
 import { verify } from './verify.ts';
 import { redactCommand } from './redact.ts';
+import { importCommand } from './import.ts';
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = { serve, drain, user, token, alerts, backup, verify, redact: (argv) => redactCommand(argv), search: (argv) => searchCommand(argv), tail: tailCommand };
+const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = { serve, drain, user, token, alerts, backup, verify, redact: (argv) => redactCommand(argv), import: importCommand, search: (argv) => searchCommand(argv), tail: tailCommand };
 
 const USAGE = `usage: driftwood <command> [options]
 
@@ -35,6 +36,8 @@ const USAGE = `usage: driftwood <command> [options]
                         check the stored events against their hash chain; exit 0 only when intact
   redact --id ID --reason TEXT | --query Q --min-time T [--max-time T] --reason TEXT [--yes]
                         replace leaked secrets with [redacted] (a query lists and asks first)
+  import FILE… [--system NAME]
+                        load Papertrail archives (theirs or ours, .tsv[.gz]) or plain log files
 `;
 
 const [command, ...rest] = process.argv.slice(2);
