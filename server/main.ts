@@ -74,7 +74,7 @@ export async function startServer(config: Readonly<Config>, log: Logger, options
     const metrics = new Metrics();
     const writer = await step('started writer thread', () => ThreadedWriter.start(config.dataDir, store.systems));
     stops.push({ name: 'writer thread', stop: () => writer.close() });
-    const pipeline = new Pipeline(writer, metrics);
+    const pipeline = new Pipeline(writer, metrics, log);
     stops.push({ name: 'pipeline', stop: () => pipeline.close() });
     const tail = startTailHub(pipeline, metrics, log);
     stops.push({ name: 'live tail', stop: () => tail.stop() });

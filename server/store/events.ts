@@ -136,7 +136,13 @@ export class EventWriter {
       }).immediate();
       this.committed(day, items.length);
     }
-    this.systems.flushLastSeen();
+    // Bookkeeping only, after the commits: a failure here (a full disk) must not report committed
+    // events as failed, or the pipeline would commit them again. Flushed on a later write.
+    try {
+      this.systems.flushLastSeen();
+    } catch {
+      // kept in memory until the next flush
+    }
     return results;
   }
 }
