@@ -3,6 +3,7 @@
 // batch's leaves and the previous batch's hash. Pure: no SQL, no clock. The encoding is written
 // out here so that anyone can re-implement `driftwood verify`.
 import { hash } from 'node:crypto';
+import type { EventRow } from '../store/codec.ts';
 
 /** The previous hash of the very first batch (and of a day whose predecessor had no chain). */
 export const GENESIS = '0'.repeat(64);
@@ -11,19 +12,8 @@ export const SALT_BYTES = 16;
 export const TAG_BYTES = 8;
 const TAG_HEX = TAG_BYTES * 2;
 
-/** The stored columns of an event, as the day file holds them (store/codec.ts EventRow). */
-export interface LeafColumns {
-  id: number;
-  system_id: number;
-  generated_ms: number | null;
-  source_ip: string;
-  hostname: string | null;
-  program: string;
-  pri: number;
-  message: string;
-  extra: string | null;
-  flags: number;
-}
+/** The stored columns of an event, as the day file holds them. */
+export type LeafColumns = EventRow;
 
 // NULL is "-", a string is "<UTF-16 length>:<text>": no two column lists encode alike.
 const text = (s: string | null) => (s === null ? '-' : `${s.length}:${s}`);
