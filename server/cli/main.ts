@@ -10,8 +10,9 @@ import { user } from './user.ts';
 import { verify } from './verify.ts';
 import { redactCommand } from './redact.ts';
 import { importCommand } from './import.ts';
+import { archiveCommand } from './archive.ts';
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = { serve, drain, user, token, alerts, backup, verify, redact: (argv) => redactCommand(argv), import: importCommand, search: (argv) => searchCommand(argv), tail: tailCommand };
+const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = { serve, drain, user, token, alerts, backup, verify, redact: (argv) => redactCommand(argv), import: importCommand, archive: archiveCommand, search: (argv) => searchCommand(argv), tail: tailCommand };
 
 const USAGE = `usage: driftwood <command> [options]
 
@@ -38,6 +39,7 @@ const USAGE = `usage: driftwood <command> [options]
                         replace leaked secrets with [redacted] (a query lists and asks first)
   import FILE… [--system NAME]
                         load Papertrail archives (theirs or ours, .tsv[.gz]) or plain log files
+  archive [DIR]         archive every finished day now (gzip TSV + .sha256; default DRIFTWOOD_ARCHIVE_DIR)
 `;
 
 const [command, ...rest] = process.argv.slice(2);

@@ -2,7 +2,7 @@
 // archive layout with a sha256sum file, before retention may delete the day; `driftwood import`
 // loads it (or a real Papertrail archive, or a plain log file) back to the same events.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, expect, test } from 'vitest';
@@ -12,7 +12,7 @@ import { openStore, type Store } from '../../server/store/index.ts';
 import { enforceRetention } from '../../server/store/retention.ts';
 import type { NewEvent } from '../../server/store/types.ts';
 import { verifyStore } from '../../server/store/verify.ts';
-import { runCli } from '../helpers/server.ts';
+import { CLI_TEST_TIMEOUT_MS, runCli, startTestServer } from '../helpers/server.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 
 const DAY = 86_400_000;
@@ -75,7 +75,7 @@ test('a finished day is archived in Papertrail\'s layout with a checksum, and im
   } finally {
     target.cleanup();
   }
-});
+}, CLI_TEST_TIMEOUT_MS);
 
 test('a Papertrail archive written from the documented layout imports', async () => {
   // help.papertrailapp.com/kb/how-it-works/permanent-log-archives: the example line, and two more.
@@ -104,7 +104,7 @@ test('a Papertrail archive written from the documented layout imports', async ()
   const bad = await runCli(['import', join(dir.path, 'bad.tsv')], { DRIFTWOOD_DATA_DIR: target });
   expect(bad.code).toBe(1);
   expect(bad.stderr).toMatch(/1 lines not in the archive layout were not imported:\n {2}line 2: 4 tab-separated fields, not 10/);
-});
+}, CLI_TEST_TIMEOUT_MS);
 
 test('plain log files import as syslog lines of the system named after the file', async () => {
   const file = join(dir.path, 'legacy-app.log');
@@ -118,7 +118,7 @@ test('plain log files import as syslog lines of the system named after the file'
   } finally {
     store.close();
   }
-});
+}, CLI_TEST_TIMEOUT_MS);
 
 test('retention waits for a day\'s archive, and an archive cut short is written again', async () => {
   const store = openStore(dir.path);
@@ -128,7 +128,7 @@ test('retention waits for a day\'s archive, and an archive cut short is written 
     const archives = join(dir.path, 'archives');
     expect(enforceRetention(store.partitions, { retentionDays: 7, archiveDir: archives }, NOW)).toEqual([]);
     // A crash left half a file behind and no checksum.
-    await import('node:fs').then((fs) => fs.mkdirSync(archives, { recursive: true }));
+    mkdirSync(archives, { recursive: true });
     writeFileSync(`${archivePath(archives, '2026-04-30')}.tmp`, 'half a gzip');
     expect(await archiveFinishedDays(store.partitions, (id) => store.systems.nameOf(id), archives, NOW)).toEqual(['2026-04-30']);
     expect(existsSync(`${archivePath(archives, '2026-04-30')}.tmp`)).toBe(false);
@@ -144,7 +144,6 @@ test('the server archives finished days at start, then lets retention delete the
   store.append([{ events: [e({ receivedMs: Date.now() - 30 * DAY, message: 'a month ago' })] }]);
   store.close();
   const archives = join(dir.path, 'archives');
-  const { startTestServer } = await import('../helpers/server.ts');
   const server = await startTestServer({ dataDir: dir.path, env: { DRIFTWOOD_ARCHIVE_DIR: archives, DRIFTWOOD_RETENTION_DAYS: '7' } });
   try {
     const day = new Date(Date.now() - 30 * DAY).toISOString().slice(0, 10);
@@ -156,3 +155,14 @@ test('the server archives finished days at start, then lets retention delete the
     await server.stop();
   }
 });
+
+test('driftwood archive writes the missing archives now, and says when there are none to write', async () => {
+  const store = openStore(dir.path);
+  store.append([{ events: [e({ receivedMs: Date.now() - 2 * DAY, message: 'two days ago' })] }]);
+  store.close();
+  const day = new Date(Date.now() - 2 * DAY).toISOString().slice(0, 10);
+  const env = { DRIFTWOOD_DATA_DIR: dir.path, DRIFTWOOD_ARCHIVE_DIR: join(dir.path, 'archives') };
+  expect((await runCli(['archive'], env)).stdout).toBe(`Archived ${day} into ${join(dir.path, 'archives')}.\n`);
+  expect((await runCli(['archive'], env)).stdout).toBe(`Every finished day already has an archive in ${join(dir.path, 'archives')}.\n`);
+  expect(existsSync(`${archivePath(join(dir.path, 'archives'), day)}.sha256`)).toBe(true);
+}, CLI_TEST_TIMEOUT_MS);

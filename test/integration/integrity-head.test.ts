@@ -10,7 +10,7 @@ import { startHeadExport } from '../../server/integrity/export.ts';
 import { loadKeys, readCheckpoints } from '../../server/integrity/checkpoint.ts';
 import { apiClient } from '../helpers/api.ts';
 import { apiToken } from '../helpers/auth.ts';
-import { captureLogger, runCli, startTestServer, type TestServer } from '../helpers/server.ts';
+import { CLI_TEST_TIMEOUT_MS, captureLogger, runCli, startTestServer, type TestServer } from '../helpers/server.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 import type { NewEvent } from '../../server/store/types.ts';
 
@@ -56,7 +56,7 @@ test('DRIFTWOOD_HEAD_EXPORT appends signed checkpoints to a file that verify acc
   expect(r.stdout).toMatch(/Checkpoints: 1 of 1 matched/);
   expect(r.code).toBe(0);
   await stopping.stop(); // removes the data dir
-});
+}, CLI_TEST_TIMEOUT_MS);
 
 test('a webhook receives each new head once, and an outage is logged once', async () => {
   const received: string[] = [];

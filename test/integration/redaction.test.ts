@@ -1,16 +1,18 @@
 // Redaction of a leaked secret (issue 14, part 4): the text is gone from every file of the data
 // directory (raw bytes searched), search no longer finds it, verify still passes and lists the
 // event as redacted, and the redaction is a security event naming who, what and why.
+import Database from 'better-sqlite3';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import type { RedactionResponse, SearchResponse } from '../../shared/api.ts';
 import { parse } from '../../shared/query/parse.ts';
 import { openStore, type Store } from '../../server/store/index.ts';
+import { redactEvents } from '../../server/store/redact.ts';
 import type { NewEvent } from '../../server/store/types.ts';
 import { verifyStore } from '../../server/store/verify.ts';
 import { apiToken } from '../helpers/auth.ts';
-import { runCli, startTestServer } from '../helpers/server.ts';
+import { CLI_TEST_TIMEOUT_MS, runCli, startTestServer } from '../helpers/server.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 
 const SECRET = 'sk_live_4f9a8c7e2b1d';
@@ -82,7 +84,7 @@ test('redact --id: the secret is gone from the files and the index, verify passe
   const verify = await runCli(['verify'], { DRIFTWOOD_DATA_DIR: dir.path });
   expect(verify.stdout).toMatch(new RegExp(`Redacted \\(their leaf hashes kept\\): ${id}\\.`));
   expect(verify.code).toBe(0);
-});
+}, CLI_TEST_TIMEOUT_MS);
 
 test('redact --query lists the matches and redacts only after "yes"; a reason and a start time are required', async () => {
   seed();
@@ -99,7 +101,7 @@ test('redact --query lists the matches and redacts only after "yes"; a reason an
   expect((await runCli(['redact', '--query', 'x', '--reason', 'r'], env)).stderr).toMatch(/a query needs a start time/);
   expect((await runCli(['redact', '--id', '1'], env)).stderr).toMatch(/a reason is required/);
   expect((await runCli(['redact', '--id', '1', '--query', 'x', '--reason', 'r'], env)).stderr).toMatch(/give --id or --query/);
-});
+}, CLI_TEST_TIMEOUT_MS);
 
 test('the admin API redacts with the same rules while the server ingests, members may not', async () => {
   const server = await startTestServer();
@@ -137,7 +139,6 @@ test('the admin API redacts with the same rules while the server ingests, member
 
 test('an event that no longer matches its leaf hash is not redacted (which would hide the change), nor is the rest of its day', async () => {
   const id = seed();
-  const { default: Database } = await import('better-sqlite3');
   const db = new Database(join(dir.path, 'events', '2026-05-30.sqlite'));
   db.exec('DROP TRIGGER events_no_update');
   db.prepare("UPDATE events SET message = 'config loaded' WHERE id = ?").run(id);
@@ -146,7 +147,7 @@ test('an event that no longer matches its leaf hash is not redacted (which would
   try {
     const other = (NOW + 1000) * 1024; // the first line after it, intact
     expect(store.searcher.byId(other)!.message).toMatch(/^GET \/users\//);
-    const r = await import('../../server/store/redact.ts').then((m) => m.redactEvents(store.partitions, [other, id], { reason: 'x', by: 'test', nowMs: NOW }));
+    const r = redactEvents(store.partitions, [other, id], { reason: 'x', by: 'test', nowMs: NOW });
     expect(r).toMatchObject({ redacted: [], refused: [id] });
     expect(store.searcher.byId(id)!.message).toBe('config loaded');
     expect(store.searcher.byId(other)!.message).toMatch(/^GET \/users\//);

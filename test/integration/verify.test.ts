@@ -12,7 +12,7 @@ import { openStore } from '../../server/store/index.ts';
 import { enforceRetention } from '../../server/store/retention.ts';
 import type { NewEvent } from '../../server/store/types.ts';
 import { describeProblem, verifyStore, type Problem } from '../../server/store/verify.ts';
-import { runCli } from '../helpers/server.ts';
+import { CLI_TEST_TIMEOUT_MS, runCli } from '../helpers/server.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 
 const DAY = 86_400_000;
@@ -72,7 +72,7 @@ test('an intact store verifies: the CLI exits 0 and says what it checked', async
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
   expect(r.stdout).toMatch(/^OK: 36 events in 9 batches of 3 days verified/);
-});
+}, CLI_TEST_TIMEOUT_MS);
 
 test('one byte of a message changed on disk names that event, and the CLI exits 1', async () => {
   seed();
@@ -87,7 +87,7 @@ test('one byte of a message changed on disk names that event, and the CLI exits 
   const r = await runCli(['verify'], { DRIFTWOOD_DATA_DIR: dir.path });
   expect(r.code).toBe(1);
   expect(r.stderr).toBe(`driftwood: FAILED: event ${id} (2026-05-29, batch 2) was altered: it does not match its leaf hash\n`);
-});
+}, CLI_TEST_TIMEOUT_MS);
 
 test('a deleted row is named by its neighbours', () => {
   seed();
@@ -176,7 +176,7 @@ test('checkpoints signed by another key are refused, by line', async () => {
   } finally {
     other.cleanup();
   }
-});
+}, CLI_TEST_TIMEOUT_MS);
 
 test('a day file deleted without its tombstone is missing; one removed by retention is not', () => {
   seed();
