@@ -16,6 +16,8 @@ export interface ManifestDay {
   legacyThrough: number | null;
   /** The day's head as last recorded (when the next day began, or by retention); null before. */
   head: { batch: number; hash: string; events: number; lastId: number } | null;
+  /** The hash its chain continued from, as recorded when it began; null for legacy days. */
+  link: string | null;
   removedMs: number | null;
 }
 
@@ -28,6 +30,7 @@ interface DayRow {
   events: number | null;
   last_id: number | null;
   head: string | null;
+  link: string | null;
   removed_ms: number | null;
 }
 
@@ -37,6 +40,7 @@ const toDay = (r: DayRow): ManifestDay => ({
   legacy: r.legacy === 1,
   legacyThrough: r.legacy_through,
   head: r.head === null ? null : { batch: r.batches!, hash: r.head, events: r.events!, lastId: r.last_id! },
+  link: r.link,
   removedMs: r.removed_ms,
 });
 
@@ -97,8 +101,9 @@ export class Manifest {
           this.db.prepare('UPDATE days SET legacy_through = ? WHERE day = ?').run(maxId, day);
         }
         const before = this.db.prepare('SELECT * FROM days WHERE seq < ? ORDER BY seq DESC LIMIT 1').get(row.seq) as DayRow | undefined;
-        if (!before) return GENESIS;
-        return (before.removed_ms === null ? headOf(before.day)?.hash : undefined) ?? before.head ?? GENESIS;
+        const link = (before && before.removed_ms === null ? headOf(before.day)?.hash : undefined) ?? before?.head ?? GENESIS;
+        this.db.prepare('UPDATE days SET link = ? WHERE day = ?').run(link, day);
+        return link;
       })
       .immediate();
   }

@@ -85,8 +85,11 @@ export function verifyStore(partitions: Partitions, opts: VerifyOptions = {}): V
     if (!db) {
       if (d.removedMs === null) return { ...report, problem: { kind: 'missing-day', day: d.day } };
       report.removed.push(d.day);
-      // A removed day's chain is gone: the day after it is linked to its recorded final head, if any.
-      link = { day: d.day, hashes: d.head ? new Set([d.head.hash]) : undefined };
+      // A removed day's chain is gone: the day after it continued from its final head, or (events
+      // written into it later) from the head recorded when that day began.
+      const next = listed[listed.indexOf(d) + 1];
+      const heads = [d.head?.hash, next?.link].filter((h): h is string => h !== undefined && h !== null);
+      link = { day: d.day, hashes: d.head ? new Set(heads) : undefined };
       continue;
     }
     const checkEvents = d.day >= since;

@@ -248,3 +248,18 @@ test('--since checks the events of that day on and still follows the chain throu
     store.close();
   }
 });
+
+test('a day that got events after the next day began (an import) and was then removed does not break the link', () => {
+  seed();
+  const store = openStore(dir.path);
+  try {
+    store.append([{ events: [event('imported late into the oldest day', NOW - 2 * DAY + 500)] }]);
+    expect(verifyStore(store.partitions).problem).toBeUndefined();
+    expect(enforceRetention(store.partitions, { retentionDays: 2 }, NOW)).toEqual(['2026-05-28']);
+    const report = verifyStore(store.partitions);
+    expect(report.problem).toBeUndefined();
+    expect(report.removed).toEqual(['2026-05-28']);
+  } finally {
+    store.close();
+  }
+});

@@ -9,7 +9,8 @@ CREATE TABLE days (
   events INTEGER,
   last_id INTEGER,
   head TEXT,
-  removed_ms INTEGER             -- tombstone: retention deleted the day's files
+  link TEXT,                     -- the hash this day's chain continued from (the day before's head then)
+  removed_ms INTEGER             -- tombstone: retention deleted the day's files (head: its final head)
 );
 CREATE TABLE facts (
   key TEXT PRIMARY KEY,
