@@ -1,6 +1,6 @@
 // `driftwood backup DIR` copies the data directory while the server keeps writing; a server started
 // on the copy finds every line acknowledged before the backup began.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, expect, test } from 'vitest';
@@ -42,6 +42,9 @@ test('a backup taken during ingest holds every line acknowledged before it, and 
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
       db.close();
     }
+    // The checkpoint signing key comes along, still readable by its owner only.
+    expect(readFileSync(join(target, 'integrity-key.pem'))).toEqual(readFileSync(join(server.dataDir, 'integrity-key.pem')));
+    expect(statSync(join(target, 'integrity-key.pem')).mode & 0o777).toBe(0o600);
   } finally {
     await server.stop();
   }
