@@ -263,3 +263,28 @@ test('a day that got events after the next day began (an import) and was then re
     store.close();
   }
 });
+
+test('a batch removed with its events, a day removed with its manifest entry, and a day the manifest does not list are each named', () => {
+  seed();
+  const ids = idsOf(TODAY);
+  tamper(TODAY, (db) => {
+    db.prepare('DELETE FROM events WHERE id >= ? AND id <= ?').run(ids[4], ids[7]);
+    db.prepare('DELETE FROM chain WHERE batch = 2').run();
+  });
+  expect(check()).toEqual({ kind: 'batch-missing', day: TODAY, batch: 2 });
+
+  dir.cleanup();
+  dir = tmpDir();
+  seed();
+  const manifest = () => new Database(join(dir.path, 'integrity.sqlite'));
+  for (const suffix of ['', '-wal', '-shm']) rmSync(join(dir.path, 'events', `2026-05-29.sqlite${suffix}`), { force: true });
+  let m = manifest();
+  m.prepare("DELETE FROM days WHERE day = '2026-05-29'").run();
+  m.close();
+  expect(check()).toEqual({ kind: 'chain-broken', day: TODAY, previousDay: '2026-05-28' });
+
+  m = manifest();
+  m.prepare(`DELETE FROM days WHERE day = '${TODAY}'`).run();
+  m.close();
+  expect(check()).toEqual({ kind: 'unlisted-day', day: TODAY });
+});
