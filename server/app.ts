@@ -24,6 +24,8 @@ import { alertRoutes } from './http/routes/alerts.ts';
 import { searchRoutes } from './http/routes/searches.ts';
 import { searchOverviewRoutes } from './http/routes/search-overview.ts';
 import { serverInfoRoutes } from './http/routes/server-info.ts';
+import { integrityRoutes } from './http/routes/integrity.ts';
+import { redactionRoutes } from './http/routes/redactions.ts';
 import { createMailer } from './alerts/email.ts';
 import { AlertEngine } from './alerts/run.ts';
 import { closeAllTails, tailRoutes, TAIL_CLIENT_MESSAGE_MAX } from './http/routes/tail.ts';
@@ -127,6 +129,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(searchOverviewRoutes, { store: deps.store, publicUrl: deps.config.publicUrl, now: deps.now });
   await app.register(alertRoutes, { store: deps.store, engine: alerts, publicUrl: deps.config.publicUrl, now: deps.now });
   await app.register(serverInfoRoutes, { config: deps.config, store: deps.store, metrics: deps.metrics, listening: deps.listening });
+  await app.register(integrityRoutes, { store: deps.store });
+  await scoped('admin', (scope) => scope.register(redactionRoutes, { store: deps.store, audit: deps.audit, now: deps.now }));
   await scoped('admin', (scope) => scope.register(drainAdminRoutes, { store: deps.store, publicUrl: deps.config.publicUrl, now: deps.now }));
   // The UI's files and SPA fallback: the sign-in page must load for anonymous browsers.
   await scoped('public', (scope) => scope.register(staticRoutes, { root: deps.webRoot }));

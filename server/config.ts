@@ -10,6 +10,7 @@ export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', '
 export type LogLevel = (typeof LOG_LEVELS)[number];
 export const LOG_FORMATS = ['auto', 'json', 'pretty'] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
+import { parseExportTarget } from './integrity/export.ts';
 
 export interface Config {
   dataDir: string;
@@ -37,6 +38,8 @@ export interface Config {
   logFormat: LogFormat;
   /** The config file the settings were read from (DRIFTWOOD_CONFIG, --config), if any. */
   configFile?: string;
+  headExport?: string;
+  archiveDir?: string;
 }
 
 interface OptionSpec {
@@ -99,6 +102,7 @@ const oneOf =
   <T extends string>(choices: readonly T[]) =>
   (raw: string) =>
     (choices as readonly string[]).includes(raw) ? { value: raw as T } : { problem: `"${raw}" is not one of ${choices.join(', ')}` };
+const exportTarget = (raw: string) => (parseExportTarget(raw) ? { value: raw } : { problem: `"${raw}" is not file:/absolute/path or an http(s) URL` });
 const timeZone = (raw: string) => {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: raw });
@@ -129,6 +133,8 @@ export const OPTIONS: OptionSpec[] = [
   { key: 'syslogAllow', env: 'DRIFTWOOD_SYSLOG_ALLOW', flag: '--syslog-allow', default: '', help: 'comma-separated CIDRs allowed to send syslog (empty = all)', parse: cidrList },
   { key: 'metricsPublic', env: 'DRIFTWOOD_METRICS_PUBLIC', flag: '--metrics-public', default: '0', help: 'serve /metrics without an API token', parse: bool },
   { key: 'trustProxy', env: 'DRIFTWOOD_TRUST_PROXY', flag: '--trust-proxy', default: '0', help: 'trust X-Forwarded-For and X-Forwarded-Proto from a reverse proxy in front', parse: bool },
+  { key: 'headExport', env: 'DRIFTWOOD_HEAD_EXPORT', flag: '--head-export', help: 'every minute, a signed checkpoint of the hash chain head: file:/path (appended) or an http(s) URL (POST)', parse: exportTarget },
+  { key: 'archiveDir', env: 'DRIFTWOOD_ARCHIVE_DIR', flag: '--archive-dir', help: 'each finished day as a gzip TSV (Papertrail archive layout) and a .sha256 here; retention waits for it', parse: text },
   { key: 'timeZone', env: 'DRIFTWOOD_TIME_ZONE', flag: '--time-zone', default: 'UTC', help: 'zone for sender timestamps that carry none (RFC 3164)', parse: timeZone },
   { key: 'logLevel', env: 'DRIFTWOOD_LOG_LEVEL', flag: '--log-level', default: 'info', help: `Driftwood's own log: the least severe level written (${LOG_LEVELS.join(', ')})`, parse: oneOf(LOG_LEVELS) },
   { key: 'logFormat', env: 'DRIFTWOOD_LOG_FORMAT', flag: '--log-format', default: 'auto', help: 'json: one JSON object a line on stderr (pino); pretty: readable lines; auto: pretty when stderr is a terminal, else json', parse: oneOf(LOG_FORMATS) },

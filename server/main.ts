@@ -16,12 +16,15 @@ import { createAudit } from './security/audit.ts';
 import { newSetupCode } from './security/secrets.ts';
 import { openStore, ThreadedWriter, type Store } from './store/index.ts';
 import { enforceRetention } from './store/retention.ts';
+import { archiveFinishedDays } from './store/archive.ts';
 import { createMailer } from './alerts/email.ts';
 import { AlertEngine } from './alerts/run.ts';
 import { startScheduler } from './alerts/scheduler.ts';
 import type { WebhookOptions } from './alerts/webhook.ts';
 import { internalAllowed } from './alerts/egress.ts';
 import { startTailHub } from './tail/hub.ts';
+import { loadKeys } from './integrity/checkpoint.ts';
+import { startHeadExport } from './integrity/export.ts';
 
 export interface RunningServer {
   store: Store;
@@ -67,10 +70,17 @@ export async function startServer(config: Readonly<Config>, log: Logger, options
   try {
     const store = await step(`opened store at ${config.dataDir}`, () => openStore(config.dataDir));
     stops.push({ name: 'store', stop: () => store.close() });
+    // Checkpoints of the hash chain are signed with this key; note its public half (docs/SECURITY.md).
+    const keys = loadKeys(config.dataDir);
+    log.info(`integrity: checkpoints are signed with public key ${keys.publicText}`);
+    if (config.headExport) {
+      const headExport = startHeadExport({ target: config.headExport, keys, head: () => store.head(), log, now });
+      stops.push({ name: 'head export', stop: () => headExport.stop() });
+    }
     const metrics = new Metrics();
     const writer = await step('started writer thread', () => ThreadedWriter.start(config.dataDir, store.systems));
     stops.push({ name: 'writer thread', stop: () => writer.close() });
-    const pipeline = new Pipeline(writer, metrics);
+    const pipeline = new Pipeline(writer, metrics, log);
     stops.push({ name: 'pipeline', stop: () => pipeline.close() });
     const tail = startTailHub(pipeline, metrics, log);
     stops.push({ name: 'live tail', stop: () => tail.stop() });
@@ -80,8 +90,25 @@ export async function startServer(config: Readonly<Config>, log: Logger, options
       if (removed.length) log.info(`retention: deleted the events of ${removed.join(', ')}`);
     };
     await step('applied retention', retention);
-    const retentionTimer = setInterval(retention, RETENTION_INTERVAL_MS).unref();
-    stops.push({ name: 'retention', stop: () => clearInterval(retentionTimer) });
+    // Archives of finished days, in the background (also those a crash cut short); retention
+    // deletes a day only once its archive is complete, so it runs again after each round.
+    let archiving: Promise<void> | undefined;
+    const archive = (dir: string) =>
+      (archiving ??= archiveFinishedDays(store.partitions, (id) => store.systems.nameOf(id), dir, now())
+        .then((days) => days.length && log.info(`archive: wrote ${days.join(', ')} to ${dir}`))
+        .catch((e: Error) => log.error(`cannot archive into ${dir}: ${e.message}`))
+        .then(retention)
+        .finally(() => (archiving = undefined)));
+    const { archiveDir } = config;
+    if (archiveDir) void archive(archiveDir);
+    const retentionTimer = setInterval(() => (archiveDir ? void archive(archiveDir) : retention()), RETENTION_INTERVAL_MS).unref();
+    stops.push({
+      name: 'retention and archiving',
+      stop: async () => {
+        clearInterval(retentionTimer);
+        await archiving; // an archive cut short (kill) is written again at the next start
+      },
+    });
     // Alerts read committed events only; stopped before the store closes.
     const alerts = new AlertEngine({ store, log, metrics, now, publicUrl: config.publicUrl, mailer: createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom }), webhook: { ...options.alerts?.webhook, internalAllowed: internalAllowed(config.webhookAllow) }, emailRetryDelaysMs: options.alerts?.emailRetryDelaysMs, indexNow: () => writer.indexNow() });
     const tick = options.alerts?.tick;

@@ -445,3 +445,37 @@ export interface ServerInfo {
   /** Admins only. */
   data_dir?: string;
 }
+
+/** GET /api/v1/integrity/head.json: the newest day's hash chain head (docs/SECURITY.md); batch 0 and null ids before the first. */
+export interface IntegrityHead {
+  day: string | null;
+  batch: number;
+  hash: string;
+  /** Events in that day's batches up to this one. */
+  events: number;
+  last_id: string | null;
+}
+
+/** POST /api/v1/redactions.json (admin): `ids`, or `q` with `min_time` (and `max_time`), and a `reason`. */
+export interface RedactionRequest {
+  ids?: string[];
+  q?: string;
+  /** Unix seconds, inclusive, as search.json. */
+  min_time?: number;
+  max_time?: number;
+  reason: string;
+  /** With `q`: false (default) lists the matches in `matches` and redacts nothing. */
+  confirm?: boolean;
+}
+
+export interface RedactionResponse {
+  /** With `q` and without `confirm`: what would be redacted. */
+  matches?: Event[];
+  redacted: string[];
+  already: string[];
+  missing: string[];
+  /** Events that no longer match their leaf hash: nothing of their day was redacted (run `driftwood verify`). */
+  refused: string[];
+  /** False when a busy reader kept the old text in a WAL for now (retried by the next redaction). */
+  checkpointed: boolean;
+}

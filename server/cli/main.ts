@@ -8,8 +8,12 @@ import { serve } from './serve.ts';
 import { tailCommand } from './tail.ts';
 import { token } from './token.ts';
 import { user } from './user.ts';
+import { verify } from './verify.ts';
+import { redactCommand } from './redact.ts';
+import { importCommand } from './import.ts';
+import { archiveCommand } from './archive.ts';
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = { serve, drain, user, token, alerts, backup, demo, search: (argv) => searchCommand(argv), tail: tailCommand };
+const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = { serve, drain, user, token, alerts, backup, demo, verify, redact: (argv) => redactCommand(argv), import: importCommand, archive: archiveCommand, search: (argv) => searchCommand(argv), tail: tailCommand };
 
 const USAGE = `usage: driftwood <command> [options]
 
@@ -32,6 +36,13 @@ const USAGE = `usage: driftwood <command> [options]
   backup DIR            copy the data directory into DIR (new or empty), also while a server runs
   demo                  send demo traffic to a running server (drain, syslog TCP+UDP) for 2 minutes
                         [--url URL] [--drain URL] [--syslog HOST:PORT|off] [--duration D] [--rate N]
+  verify [--since DAY] [--checkpoints FILE] [--public-key KEY] | --print-public-key
+                        check the stored events against their hash chain; exit 0 only when intact
+  redact --id ID --reason TEXT | --query Q --min-time T [--max-time T] --reason TEXT [--yes]
+                        replace leaked secrets with [redacted] (a query lists and asks first)
+  import FILE… [--system NAME]
+                        load Papertrail archives (theirs or ours, .tsv[.gz]) or plain log files
+  archive [DIR]         archive every finished day now (gzip TSV + .sha256; default DRIFTWOOD_ARCHIVE_DIR)
 `;
 
 const [command, ...rest] = process.argv.slice(2);

@@ -108,7 +108,7 @@ export async function drainRoutes(app: FastifyInstance, opts: DrainOptions): Pro
     }
     if (opts.pipeline.overloaded) {
       opts.metrics.inc('driftwood_drain_backpressure_total', 'drain requests answered 503 because the writer was behind');
-      return reply.code(503).header('retry-after', RETRY_AFTER_S).send({ message: 'ingest queue full: retry later' });
+      return reply.code(503).header('retry-after', RETRY_AFTER_S).send({ message: opts.pipeline.refusal ?? 'ingest queue full: retry later' });
     }
     const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     const contentType = (request.headers['content-type'] ?? 'text/plain').split(';')[0]!.trim().toLowerCase();

@@ -1,8 +1,9 @@
 // The one path every line takes: listeners hand in attributed events, the pipeline batches them
 // (group commit), the store commits, callers are answered, and subscribers (live tail) are told.
 import type { Event } from '../../shared/event.ts';
+import type { Logger } from '../log.ts';
 import { BUCKETS, type Metrics } from '../metrics.ts';
-import type { EventSink } from '../store/writer.ts';
+import { isStoreFull, type EventSink } from '../store/writer.ts';
 import type { NewEvent, Submission, SubmissionResult } from '../store/types.ts';
 
 // A flush commits everything queued since the previous one, up to this many events: large enough
@@ -17,8 +18,13 @@ const FLUSHES_IN_FLIGHT_MAX = 2;
 // senders of 64 KB lines. Two flushes of 5,000 events keep the writer busy; more only costs memory.
 export const QUEUE_HIGH_WATER = 10_000;
 export const QUEUE_HIGH_WATER_CHARS = 16 * 1024 * 1024;
+// A full disk: the batch that could not be committed is tried again this often, and ingest is
+// refused meanwhile (drains 503, TCP paused, UDP dropped) instead of queueing without bound.
+export const STORE_FULL_RETRY_MS = 1000;
 
 interface Pending {
+  /** Arrival order: batches put back after a full disk keep it. */
+  seq: number;
   submission: Submission;
   chars: number;
   transport: string;
@@ -44,18 +50,30 @@ export class Pipeline {
   private readonly listeners = new Set<CommitListener>();
   private readonly drainWaiters = new Set<() => void>();
   private closed = false;
+  private seq = 0;
+  /** Set while the store's disk is full: the next attempt's timer. */
+  private fullRetry: NodeJS.Timeout | undefined;
+  private storeFull = false;
 
   /** `sink` commits batches: the store itself (synchronous) or its writer thread. */
   constructor(
     private readonly sink: EventSink,
     private readonly metrics: Metrics,
+    private readonly log?: Logger,
   ) {
     metrics.gauge('driftwood_ingest_queue_events', 'events received and not yet committed', () => this.queuedEvents);
+    metrics.gauge('driftwood_store_full', '1 while the disk of the store is full and ingest is refused', () => (this.storeFull ? 1 : 0));
   }
 
-  /** True while the writer is behind: callers should push back (503, pause) rather than queue more. */
+  /** True while the writer is behind or the disk is full: callers should push back (503, pause) rather than queue more. */
   get overloaded(): boolean {
-    return this.queuedEvents >= QUEUE_HIGH_WATER || this.queuedChars >= QUEUE_HIGH_WATER_CHARS;
+    return this.storeFull || this.queuedEvents >= QUEUE_HIGH_WATER || this.queuedChars >= QUEUE_HIGH_WATER_CHARS;
+  }
+
+  /** Why ingest is refused, for the 503's message; undefined when it is not. */
+  get refusal(): string | undefined {
+    if (this.storeFull) return "the server's disk is full: retry later";
+    return this.overloaded ? 'ingest queue full: retry later' : undefined;
   }
 
   /** Resolves once the queue is back under the low-water mark (TCP readers resume then). */
@@ -76,7 +94,7 @@ export class Pipeline {
     return new Promise((resolve, reject) => {
       let chars = 0;
       for (const e of events) chars += e.message.length;
-      this.queue.push({ submission: { events, frameId }, chars, transport, resolve, reject });
+      this.queue.push({ seq: ++this.seq, submission: { events, frameId }, chars, transport, resolve, reject });
       this.queuedEvents += events.length;
       this.queuedChars += chars;
       this.scheduleFlush();
@@ -84,7 +102,7 @@ export class Pipeline {
   }
 
   private scheduleFlush(): void {
-    if (this.flushScheduled || this.inFlight >= FLUSHES_IN_FLIGHT_MAX || !this.queue.length) return;
+    if (this.flushScheduled || this.fullRetry || this.inFlight >= FLUSHES_IN_FLIGHT_MAX || !this.queue.length) return;
     this.flushScheduled = true;
     // setImmediate lets the requests that arrive in the same turn join this commit.
     setImmediate(() => {
@@ -115,6 +133,7 @@ export class Pipeline {
       results = await this.sink.append(batch.map((p) => p.submission));
       this.metrics.observe('driftwood_commit_duration_seconds', 'time from a flush to its commit (one transaction per day file), as drains wait for it', BUCKETS.commit, (performance.now() - started) / 1000);
     } catch (e) {
+      if (isStoreFull(e) && !this.closed) return this.waitForSpace(batch, e as Error);
       const error = new Error(`cannot append ${count} events to store: ${(e as Error).message}`);
       this.queuedEvents -= count;
       this.queuedChars -= chars;
@@ -127,6 +146,10 @@ export class Pipeline {
     }
     this.queuedEvents -= count;
     this.queuedChars -= chars;
+    if (this.storeFull) {
+      this.storeFull = false;
+      this.log?.info('the store has space again: ingest resumed');
+    }
     let lastId: number | undefined;
     batch.forEach((p, i) => {
       const r = results[i]!;
@@ -141,8 +164,26 @@ export class Pipeline {
     this.afterFlush();
   }
 
+  /**
+   * The disk is full: nothing of the batch was committed (each day file's transaction rolled back).
+   * It goes back to the head of the queue, in arrival order, and is tried again every
+   * STORE_FULL_RETRY_MS; meanwhile ingest is refused. Its drain requests answer 503 when their
+   * deadline passes, and Heroku's retries are deduplicated by their frame ids once it commits.
+   */
+  private waitForSpace(batch: Pending[], e: Error): void {
+    this.queue = [...batch, ...this.queue].sort((a, b) => a.seq - b.seq);
+    if (!this.storeFull) {
+      this.storeFull = true;
+      this.log?.error(`cannot commit ${batch.length} batches: ${e.message}; refusing new events (drains 503, TCP paused, UDP dropped) until the disk has space`);
+    }
+    this.fullRetry ??= setTimeout(() => {
+      this.fullRetry = undefined;
+      this.scheduleFlush();
+    }, STORE_FULL_RETRY_MS);
+  }
+
   private afterFlush(): void {
-    const belowLowWater = this.queuedEvents <= QUEUE_HIGH_WATER / 2 && this.queuedChars <= QUEUE_HIGH_WATER_CHARS / 2;
+    const belowLowWater = !this.storeFull && this.queuedEvents <= QUEUE_HIGH_WATER / 2 && this.queuedChars <= QUEUE_HIGH_WATER_CHARS / 2;
     if (belowLowWater && this.drainWaiters.size) {
       const waiters = [...this.drainWaiters];
       this.drainWaiters.clear();
@@ -153,6 +194,12 @@ export class Pipeline {
   /** Commits everything still queued; later submissions are refused. */
   async close(): Promise<void> {
     this.closed = true;
+    if (this.fullRetry) {
+      // One last attempt; if the disk is still full, the queued batches fail (none was acknowledged).
+      clearTimeout(this.fullRetry);
+      this.fullRetry = undefined;
+      this.scheduleFlush();
+    }
     if (!this.inFlight && !this.queue.length && !this.flushScheduled) return;
     await new Promise<void>((resolve) => (this.idle = resolve));
   }

@@ -5,7 +5,8 @@
 // another, so the meta database and the newest day file may be seconds apart; a server started
 // on the copy indexes what its newest day files hold above their index marks. A day's index file
 // is copied before its day file, so that its mark never claims rows the copied day file lacks.
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { constants, copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { KEYS_FILE } from '../integrity/checkpoint.ts';
 import { join } from 'node:path';
 import { openReadOnly } from './db.ts';
 import { Partitions } from './partitions.ts';
@@ -35,6 +36,15 @@ export function backupDataDir(dataDir: string, target: string): BackupResult {
   const copy = new Partitions(target);
   let bytes = copyDb(meta, join(target, 'driftwood.sqlite'));
   let files = 1;
+  // The manifest of days (tombstones, heads) before the day files, which are then at least as new.
+  const manifest = join(dataDir, 'integrity.sqlite');
+  if (existsSync(manifest)) {
+    bytes += copyDb(manifest, join(target, 'integrity.sqlite'));
+    files++;
+  }
+  // The checkpoint signing key, so that a server restored from the copy signs as before.
+  const key = join(dataDir, KEYS_FILE);
+  if (existsSync(key)) copyFileSync(key, join(target, KEYS_FILE), constants.COPYFILE_EXCL);
   for (const day of source.days()) {
     for (const [from, to] of [[source.indexPathOf(day), copy.indexPathOf(day)], [source.pathOf(day), copy.pathOf(day)]] as const) {
       if (!existsSync(from)) continue; // older day files hold their index inside

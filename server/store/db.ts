@@ -7,7 +7,7 @@ import { registerFunctions } from './functions.ts';
 
 export type Db = Database.Database;
 export type Statement = Database.Statement<unknown[], unknown>;
-export type Schema = 'meta' | 'day' | 'fts';
+export type Schema = 'meta' | 'day' | 'fts' | 'integrity';
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
 const BUSY_TIMEOUT_MS = 5000; // CLI commands and the server share the files; wait for the other writer

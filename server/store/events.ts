@@ -1,6 +1,7 @@
 // Appending events: one transaction per day file per flush (group commit), never one per line.
 // The rows join the full-text index afterwards (store/indexer.ts).
 import type { Event } from '../../shared/event.ts';
+import { BatchHasher } from './chain.ts';
 import { newToEvent, toRow } from './codec.ts';
 import type { Db, Statement } from './db.ts';
 import { nextId, timeOfId } from './ids.ts';
@@ -14,6 +15,8 @@ interface WriteStatements {
   findFrame: Statement;
   countMinute: Statement;
   maxId: Statement;
+  chainHead: Statement;
+  insertChain: Statement;
 }
 
 const DAY_MS = 86_400_000;
@@ -35,12 +38,14 @@ export class EventWriter {
     if (!s) {
       s = {
         insertEvent: db.prepare(
-          `INSERT INTO events (id, system_id, generated_ms, source_ip, hostname, program, pri, message, extra, flags)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO events (id, system_id, generated_ms, source_ip, hostname, program, pri, message, extra, flags, salt)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, unhex(?))`,
         ),
         insertFrame: db.prepare('INSERT INTO drain_frames (frame_id, first_id) VALUES (?, ?)'),
         findFrame: db.prepare('SELECT 1 FROM drain_frames WHERE frame_id = ?'),
         maxId: db.prepare('SELECT max(id) AS id FROM events'),
+        chainHead: db.prepare('SELECT batch, hash FROM chain ORDER BY batch DESC LIMIT 1'),
+        insertChain: db.prepare('INSERT INTO chain (batch, first_id, last_id, events, tags, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?)'),
         countMinute: db.prepare(
           'INSERT INTO minute_counts (minute, system_id, count) VALUES (?, ?, ?) ON CONFLICT (minute, system_id) DO UPDATE SET count = count + excluded.count',
         ),
@@ -108,24 +113,36 @@ export class EventWriter {
       const db = this.partitions.writer(day);
       const s = this.prepared(db);
       const perMinute = new Map<string, number>(); // "minute system" -> count
+      const hasher = new BatchHasher(items.length);
       // better-sqlite3 is synchronous: nothing else runs inside this transaction.
       db.transaction(() => {
         let last = (s.maxId.get() as { id: number | null }).id ?? 0;
+        // The batch's chain row goes into this same transaction (docs/SECURITY.md, "Hash chain").
+        const head = s.chainHead.get() as { batch: number; hash: string } | undefined;
+        const prev = head?.hash ?? this.partitions.manifest.startDay(day, last, (d) => this.partitions.head(d));
         for (const { result, index, event, at } of items) {
           const id = (last = nextId(last, at));
           result.ids[index] = id;
           const row = toRow(id, result.systemIds[index]!, event.systemName, event);
+          const salt = hasher.add(row);
           // Positional binding: measurably cheaper per row than named parameters.
-          s.insertEvent.run(row.id, row.system_id, row.generated_ms, row.source_ip, row.hostname, row.program, row.pri, row.message, row.extra, row.flags);
+          s.insertEvent.run(row.id, row.system_id, row.generated_ms, row.source_ip, row.hostname, row.program, row.pri, row.message, row.extra, row.flags, salt);
           const key = `${Math.floor(timeOfId(id) / 60_000)} ${row.system_id}`;
           perMinute.set(key, (perMinute.get(key) ?? 0) + 1);
         }
+        hasher.seal(s.insertChain, day, (head?.batch ?? 0) + 1, prev);
         for (const [key, count] of perMinute) s.countMinute.run(...key.split(' ').map(Number), count);
         for (const { frameId, result } of frames) s.insertFrame.run(frameId, result.ids[0]);
       }).immediate();
       this.committed(day, items.length);
     }
-    this.systems.flushLastSeen();
+    // Bookkeeping only, after the commits: a failure here (a full disk) must not report committed
+    // events as failed, or the pipeline would commit them again. Flushed on a later write.
+    try {
+      this.systems.flushLastSeen();
+    } catch {
+      // kept in memory until the next flush
+    }
     return results;
   }
 }

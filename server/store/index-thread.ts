@@ -19,6 +19,7 @@ const indexer = new FtsIndexer(partitions);
 const pendingDays = new Set<string>();
 let pendingRows = 0;
 let timer: NodeJS.Timeout | undefined;
+let lastFailure: string | undefined;
 
 /** Indexes what the writer committed since the last call, and the newest days (requests, start). */
 function indexNow(newest = 0): void {
@@ -30,9 +31,13 @@ function indexNow(newest = 0): void {
   try {
     days.push(...partitions.days().slice(0, newest));
     indexer.indexNew(days);
+    lastFailure = undefined;
   } catch (e) {
-    // The rows are stored and searched directly meanwhile; the next round indexes them.
-    console.error(`driftwood index thread: cannot index new events yet: ${(e as Error).message}`);
+    // The rows are stored and searched directly meanwhile; the next round indexes them. One line
+    // per cause, not one every INDEX_LAG_MS (a full disk lasts).
+    const message = (e as Error).message;
+    if (message !== lastFailure) console.error(`driftwood index thread: cannot index new events yet: ${message}`);
+    lastFailure = message;
     for (const d of days) pendingDays.add(d);
     timer ??= setTimeout(indexNow, INDEX_LAG_MS);
   }

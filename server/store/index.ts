@@ -13,6 +13,7 @@ import { histogram, type Histogram, type HistogramRequest } from './histogram.ts
 import { facets, type FacetsRequest, type FacetsResult } from './facets.ts';
 import { EventWriter, storedEvents } from './events.ts';
 import { FtsIndexer } from './indexer.ts';
+import type { DayHead } from './chain.ts';
 import { Partitions } from './partitions.ts';
 import { Searcher, type Filter } from './search.ts';
 import { Systems } from './systems.ts';
@@ -43,6 +44,8 @@ export interface Store {
   histogram(req: HistogramRequest): Histogram;
   /** Top values per attribute or field among the newest matches (the viewer's sidebar). */
   facets(req: FacetsRequest): FacetsResult;
+  /** The hash chain head of the newest day that has one (docs/SECURITY.md). */
+  head(): DayHead | undefined;
   /** Compiles a parsed query against the current systems and groups, optionally only for some systems. */
   compile(ast: QueryNode, systemIds?: readonly number[]): Filter;
   /** Bytes of every file in the data directory's store: the day files, their indexes, the meta database. */
@@ -83,6 +86,13 @@ export function openStore(dataDir: string): Store {
     windows,
     histogram: (req) => histogram(partitions, req),
     facets: (req) => facets(searcher, systems, req),
+    head: () => {
+      for (const day of partitions.days()) {
+        const h = partitions.head(day);
+        if (h) return h;
+      }
+      return undefined;
+    },
     compile: (ast, systemIds) =>
       compileQuery(ast, { systems: systems.list(), groupSystemIds: (name) => groups.systemIdsMatching(name) }, { systemIds, shareOf: (ids) => traffic.shareOf(ids) }),
     bytesOnDisk: () => {
@@ -100,5 +110,6 @@ export function openStore(dataDir: string): Store {
 }
 
 export type { ApiTokenRow, Role, UserRow } from './auth.ts';
+export type { DayHead } from './chain.ts';
 export type { NewEvent, Submission, SubmissionResult, SystemRow, DrainRow } from './types.ts';
 export { ThreadedWriter, type EventSink } from './writer.ts';

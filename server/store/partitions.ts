@@ -6,7 +6,9 @@
 // queries name `events` and `events_fts` alike in both layouts.
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { dayHead, type DayHead } from './chain.ts';
 import { openDb, openReadOnly, type Db } from './db.ts';
+import { Manifest } from './manifest.ts';
 
 const DAY_FILE = /^(\d{4}-\d{2}-\d{2})\.sqlite$/;
 const READERS_MAX = 64; // open read handles kept; older days are reopened on demand
@@ -35,13 +37,34 @@ export class Partitions {
   /** Readers opened before their index file existed (read-only): attached once it does. */
   private readonly withoutIndex = new WeakSet<Db>();
 
+  private manifestHandle: Manifest | undefined;
+
   /** `readOnly`: connections for a reading thread (the alert counter), which never migrates or writes. */
   constructor(
-    dataDir: string,
+    readonly dataDir: string,
     private readonly opts: { readOnly?: boolean } = {},
   ) {
     this.dir = join(dataDir, 'events');
     if (!opts.readOnly) mkdirSync(this.dir, { recursive: true });
+  }
+
+  /** The manifest of days (data/integrity.sqlite), opened on first use. */
+  get manifest(): Manifest {
+    if (this.opts.readOnly) throw new Error('BUG: manifest of read-only partitions');
+    return (this.manifestHandle ??= new Manifest(join(this.dataDir, 'integrity.sqlite'), { days: () => this.days(), kind: (day) => this.kind(day) }));
+  }
+
+  private kind(day: string): 'empty' | 'legacy' | 'chained' {
+    if (this.head(day)) return 'chained';
+    return this.reader(day)?.prepare('SELECT 1 FROM events LIMIT 1').get() ? 'legacy' : 'empty';
+  }
+
+  /** A day's hash chain head; undefined when it has no file or no batch yet. */
+  head(day: string): DayHead | undefined {
+    // A reader, not a writer handle: the writer may be inside another day's transaction, whose
+    // handle keepTwo() must not close.
+    const db = this.reader(day);
+    return db && dayHead(db, day);
   }
 
   /** Days that have a file, newest first. */
@@ -156,8 +179,9 @@ export class Partitions {
     return total;
   }
 
-  /** Removes a whole day: its file, its index file and their WALs. */
-  drop(day: string): void {
+  /** Removes a whole day: its file, its index file and their WALs, after its tombstone (final head) is in the manifest. */
+  drop(day: string, nowMs = Date.now()): void {
+    this.manifest.tombstone(day, this.head(day), nowMs);
     for (const map of [this.writers, this.readers, this.indexers]) {
       map.get(day)?.close();
       map.delete(day);
@@ -166,6 +190,8 @@ export class Partitions {
   }
 
   close(): void {
+    this.manifestHandle?.close();
+    this.manifestHandle = undefined;
     for (const map of [this.writers, this.readers, this.indexers]) {
       for (const db of map.values()) db.close();
       map.clear();

@@ -34,7 +34,7 @@ parentPort!.on('message', (request: WriterRequest | { close: true }) => {
   try {
     reply = { seq: request.seq, results: writer.write(fromWire(request.submissions)) };
   } catch (e) {
-    reply = { seq: request.seq, error: (e as Error).message };
+    reply = { seq: request.seq, error: (e as Error).message, code: (e as { code?: string }).code };
   }
   parentPort!.postMessage(reply);
 });

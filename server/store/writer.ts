@@ -48,7 +48,13 @@ export function fromWire(subs: WireSubmission[]): Submission[] {
   }));
 }
 
-export type WriterReply = { seq: number; results: WriteResult[] } | { seq: number; error: string };
+export type WriterReply = { seq: number; results: WriteResult[] } | { seq: number; error: string; code?: string };
+
+/** SQLite could not write for want of space (SQLITE_FULL: SQLite maps ENOSPC to it). Ingest waits for space then. */
+export function isStoreFull(e: unknown): boolean {
+  const err = e as { code?: unknown; message?: unknown };
+  return err.code === 'SQLITE_FULL' || /database or disk is full|ENOSPC/.test(String(err.message));
+}
 
 export interface EventSink {
   append(submissions: readonly Submission[]): Promise<SubmissionResult[]> | SubmissionResult[];
@@ -73,7 +79,7 @@ export class ThreadedWriter implements EventSink {
       const p = this.pending.get(reply.seq);
       if (!p) return;
       this.pending.delete(reply.seq);
-      if ('error' in reply) p.reject(new Error(reply.error));
+      if ('error' in reply) p.reject(Object.assign(new Error(reply.error), { code: reply.code }));
       else p.resolve(reply.results.map((r, i) => storedEvents(p.submissions[i]!, r, (id) => this.systems.nameOf(id))));
     });
     // Without an 'error' listener, a worker's uncaught exception would end the whole server.

@@ -66,6 +66,9 @@ const BIN = fileURLToPath(new URL('../../bin/driftwood.js', import.meta.url));
 /** What `npm start` runs: the bundle that test/global-setup.ts builds, as `npm run build` does. */
 export const BUNDLE_BIN = fileURLToPath(new URL('../../server/dist/main.js', import.meta.url));
 
+/** For tests that run the CLI as separate processes: each start takes seconds on a loaded machine. */
+export const CLI_TEST_TIMEOUT_MS = 120_000;
+
 /** Runs the CLI as a separate process and collects its output. */
 export function runCli(args: string[], env: Record<string, string>, input?: string, bin = BIN): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {

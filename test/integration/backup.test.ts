@@ -1,6 +1,6 @@
 // `driftwood backup DIR` copies the data directory while the server keeps writing; a server started
 // on the copy finds every line acknowledged before the backup began.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, expect, test } from 'vitest';
@@ -35,13 +35,16 @@ test('a backup taken during ingest holds every line acknowledged before it, and 
     writing = false;
     await during;
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^Backed up 3 database files \(\d+\.\d MB\) into .* in \d+\.\d s\.\n$/);
+    expect(result.stdout).toMatch(/^Backed up 4 database files \(\d+\.\d MB\) into .* in \d+\.\d s\.\n$/);
     const day = server.store.partitions.days()[0]!;
-    for (const file of ['driftwood.sqlite', join('events', `${day}.sqlite`), join('events', `${day}.fts.sqlite`)]) {
+    for (const file of ['driftwood.sqlite', 'integrity.sqlite', join('events', `${day}.sqlite`), join('events', `${day}.fts.sqlite`)]) {
       const db = new Database(join(target, file), { readonly: true });
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
       db.close();
     }
+    // The checkpoint signing key comes along, still readable by its owner only.
+    expect(readFileSync(join(target, 'integrity-key.pem'))).toEqual(readFileSync(join(server.dataDir, 'integrity-key.pem')));
+    expect(statSync(join(target, 'integrity-key.pem')).mode & 0o777).toBe(0o600);
   } finally {
     await server.stop();
   }

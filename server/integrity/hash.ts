@@ -1,0 +1,64 @@
+// The hashes of the tamper-evident store (docs/SECURITY.md, "Hash chain"): a leaf per event over
+// every stored column and a per-event random salt, and a chain hash per committed batch over the
+// batch's leaves and the previous batch's hash. Pure: no SQL, no clock. The encoding is written
+// out here so that anyone can re-implement `driftwood verify`.
+import { hash } from 'node:crypto';
+import type { EventRow } from '../store/codec.ts';
+
+/** The previous hash of the very first batch (and of a day whose predecessor had no chain). */
+export const GENESIS = '0'.repeat(64);
+export const SALT_BYTES = 16;
+/** Bytes of each leaf kept in the batch row: enough to name the event that changed (the chain hash covers the whole leaf). */
+export const TAG_BYTES = 8;
+const TAG_HEX = TAG_BYTES * 2;
+
+/** The stored columns of an event, as the day file holds them. */
+export type LeafColumns = EventRow;
+
+// NULL is "-", a string is "<UTF-16 length>:<text>": no two column lists encode alike.
+const text = (s: string | null) => (s === null ? '-' : `${s.length}:${s}`);
+// Integers up to 2^53 as "<floor(n / 2^32)>.<n mod 2^32>": two 32-bit halves convert to decimal
+// ten times faster in V8 than one large double (0.03 µs instead of 0.28 µs per id, measured).
+const TWO_32 = 4_294_967_296;
+const int = (n: number) => `${Math.floor(n / TWO_32)}.${n >>> 0}`;
+
+/**
+ * leaf = SHA-256 (of the UTF-8) of `salt|id|system_id|generated_ms|pri|flags|` followed by
+ * source_ip, hostname, program, message and extra, each `-` (NULL) or `<length>:<text>`; salt in
+ * lower-case hex, id and generated_ms as int() above (NULL: `-`), the others in decimal. The salt
+ * keeps a short secret from being guessed from its leaf; redaction destroys it. One crypto.hash
+ * call per event (a one-shot digest: a third of createHash's cost per call).
+ */
+export function leaf(saltHex: string, id: number, systemId: number, generatedMs: number | null, pri: number, flags: number, sourceIp: string, hostname: string | null, program: string, message: string, extra: string | null): string {
+  return hash('sha256', `${saltHex}|${int(id)}|${systemId}|${generatedMs === null ? '-' : int(generatedMs)}|${pri}|${flags}|${text(sourceIp)}${text(hostname)}${text(program)}${text(message)}${text(extra)}`, 'hex');
+}
+
+export function leafHash(saltHex: string, r: LeafColumns): string {
+  return leaf(saltHex, r.id, r.system_id, r.generated_ms, r.pri, r.flags, r.source_ip, r.hostname, r.program, r.message, r.extra);
+}
+
+/** A committed batch of one day file, as its chain row records it. */
+export interface BatchHeader {
+  day: string;
+  batch: number;
+  firstId: number;
+  lastId: number;
+  events: number;
+  prev: string;
+}
+
+/** chain hash = SHA-256 of `prev|day|batch|first_id|last_id|events|` and the leaves in id order (hex, concatenated). */
+export function batchHash(h: BatchHeader, leavesHex: string): string {
+  return hash('sha256', `${h.prev}|${h.day}|${h.batch}|${h.firstId}|${h.lastId}|${h.events}|${leavesHex}`, 'hex');
+}
+
+/** The leading TAG_BYTES of each leaf, concatenated (the batch row's `tags`). */
+export function tagsOf(leavesHex: string): Buffer {
+  let tags = '';
+  for (let i = 0; i < leavesHex.length; i += 64) tags += leavesHex.slice(i, i + TAG_HEX);
+  return Buffer.from(tags, 'hex');
+}
+
+export function tagOf(leafHex: string): string {
+  return leafHex.slice(0, TAG_HEX);
+}

@@ -1,0 +1,122 @@
+// Redaction of a leaked secret (docs/SECURITY.md, "Redaction"): the event's message becomes
+// "[redacted]", its extra fields and its salt are cleared, its leaf hash is kept (in `redactions`,
+// with who and why) so that its batch still verifies, its old text leaves the full-text index, and
+// the old bytes leave the files: secure_delete zeroes freed space, FTS5 'optimize' rewrites the
+// index without the deleted postings, and a WAL checkpoint(TRUNCATE) writes the new pages over the
+// old ones and empties the WAL. The append-only triggers (day/0006, 0007) allow exactly this.
+import { leafHash, tagOf, TAG_BYTES } from '../integrity/hash.ts';
+import type { EventRow } from './codec.ts';
+import { openDb, type Db } from './db.ts';
+import { timeOfId } from './ids.ts';
+import { dayOf, hasInlineIndex, type Partitions } from './partitions.ts';
+import { existsSync } from 'node:fs';
+
+export const REDACTED = '[redacted]';
+const CHECKPOINT_TRIES = 3; // each waits up to busy_timeout for readers on an old snapshot and for the writer
+
+export interface RedactionResult {
+  redacted: number[];
+  /** Redacted before: nothing to do. */
+  already: number[];
+  /** No such event (never stored, or its day removed). */
+  missing: number[];
+  /** Events that no longer match their leaf hash (tampered with: run verify); nothing of their day was redacted. */
+  refused: number[];
+  /** Whether every touched file's WAL was checkpointed and emptied: false means the old text may stay in a WAL until the next checkpoint. */
+  checkpointed: boolean;
+}
+
+class Tampered extends Error {
+  constructor(readonly id: number) {
+    super(`event ${id} no longer matches its leaf hash`);
+  }
+}
+
+/** Redacts these events. A day holding an event that no longer matches its leaf hash is left as it is (`refused`). */
+export function redactEvents(partitions: Partitions, ids: readonly number[], why: { reason: string; by: string; nowMs: number }): RedactionResult {
+  const result: RedactionResult = { redacted: [], already: [], missing: [], refused: [], checkpointed: true };
+  const byDay = new Map<string, number[]>();
+  for (const id of new Set(ids)) byDay.set(dayOf(timeOfId(id)), [...(byDay.get(dayOf(timeOfId(id))) ?? []), id]);
+  for (const [day, dayIds] of byDay) {
+    if (!existsSync(partitions.pathOf(day))) {
+      result.missing.push(...dayIds);
+      continue;
+    }
+    const db = openDb(partitions.pathOf(day), 'day', { mustExist: true });
+    try {
+      const fts = hasInlineIndex(db) ? 'main' : existsSync(partitions.indexPathOf(day)) ? 'fts' : undefined;
+      if (fts === 'fts') db.prepare('ATTACH ? AS fts').run(partitions.indexPathOf(day));
+      // Freed cells and pages are overwritten with zeros, not left for later reuse.
+      db.pragma('main.secure_delete = ON');
+      if (fts === 'fts') db.pragma('fts.secure_delete = ON');
+      let changed = false;
+      const before = { redacted: result.redacted.length, already: result.already.length, missing: result.missing.length };
+      try {
+        changed = redactDay(db, fts, dayIds, why, result);
+      } catch (e) {
+        if (!(e instanceof Tampered)) throw e;
+        // Rolled back: the day's other events are not reported as done.
+        result.redacted.length = before.redacted;
+        result.already.length = before.already;
+        result.missing.length = before.missing;
+        result.refused.push(e.id);
+      }
+      if (changed && fts) db.prepare(`INSERT INTO ${fts}.events_fts (events_fts) VALUES ('optimize')`).run();
+      if (changed) for (const schema of fts === 'fts' ? ['main', 'fts'] : ['main']) result.checkpointed &&= checkpoint(db, schema);
+    } finally {
+      db.close();
+    }
+  }
+  return result;
+}
+
+function redactDay(db: Db, fts: 'main' | 'fts' | undefined, ids: number[], why: { reason: string; by: string; nowMs: number }, result: RedactionResult): boolean {
+  const row = db.prepare('SELECT * FROM events WHERE id = ?');
+  const isRedacted = db.prepare('SELECT 1 FROM redactions WHERE id = ?');
+  const batchOf = db.prepare('SELECT first_id, tags FROM chain WHERE first_id <= ? AND last_id >= ?');
+  const position = db.prepare('SELECT count(*) FROM events WHERE id >= ? AND id < ?').pluck();
+  const record = db.prepare('INSERT INTO redactions (id, leaf, reason, redacted_by, at_ms) VALUES (?, ?, ?, ?, ?)');
+  const blank = db.prepare(`UPDATE events SET message = '${REDACTED}', extra = NULL, salt = NULL WHERE id = ?`);
+  const indexedThrough = fts ? (db.prepare(`SELECT indexed_through FROM ${fts}.fts_progress`).pluck().get() as number) : 0;
+  const unindex = fts && db.prepare(`INSERT INTO ${fts}.events_fts (events_fts, rowid, program, message) VALUES ('delete', ?, ?, ?)`);
+  const reindex = fts && db.prepare(`INSERT INTO ${fts}.events_fts (rowid, program, message) VALUES (?, ?, '${REDACTED}')`);
+  let changed = false;
+  // BEGIN IMMEDIATE takes the write lock of every attached file: the indexer cannot interleave.
+  db.transaction(() => {
+    for (const id of ids) {
+      const r = row.get(id) as (EventRow & { salt: Buffer | null }) | undefined;
+      if (!r) result.missing.push(id);
+      else if (isRedacted.get(id)) result.already.push(id);
+      else {
+        // Rows from before the chain have no leaf to keep ('').
+        const leaf = r.salt === null ? '' : leafHash(r.salt.toString('hex'), r);
+        const batch = batchOf.get(id, id) as { first_id: number; tags: Buffer } | undefined;
+        if (batch) {
+          const i = position.get(batch.first_id, id) as number;
+          if (batch.tags.subarray(i * TAG_BYTES, (i + 1) * TAG_BYTES).toString('hex') !== tagOf(leaf)) {
+            throw new Tampered(id);
+          }
+        }
+        if (unindex && reindex && id <= indexedThrough) {
+          unindex.run(id, r.program, r.message);
+          reindex.run(id, r.program);
+        }
+        record.run(id, leaf, why.reason, why.by, why.nowMs);
+        blank.run(id);
+        result.redacted.push(id);
+        changed = true;
+      }
+    }
+  }).immediate();
+  return changed;
+}
+
+/** checkpoint(TRUNCATE): the WAL's frames (old text included) are written back and the WAL emptied; retried while readers hold it. */
+function checkpoint(db: Db, schema: string): boolean {
+  for (let i = 0; i < CHECKPOINT_TRIES; i++) {
+    const [r] = db.pragma(`${schema}.wal_checkpoint(TRUNCATE)`) as { busy: number }[];
+    if (r && r.busy === 0) return true;
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+  }
+  return false;
+}

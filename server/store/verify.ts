@@ -1,0 +1,255 @@
+// `driftwood verify`: checks every day file against its hash chain, the days against the manifest,
+// and the chain heads against exported checkpoints, and names the first problem
+// (docs/SECURITY.md, "What verify proves"). Reads only; never writes a day file.
+import { batchHash, GENESIS, leaf, tagOf, TAG_BYTES } from '../integrity/hash.ts';
+import type { Checkpoint } from '../integrity/checkpoint.ts';
+import type { Db } from './db.ts';
+import type { ManifestDay } from './manifest.ts';
+import type { Partitions } from './partitions.ts';
+
+export type Problem =
+  | { kind: 'altered'; day: string; batch: number; id: number }
+  | { kind: 'missing'; day: string; batch: number; after: number | null; before: number | null }
+  | { kind: 'reordered'; day: string; batch: number; id: number; holds: number }
+  | { kind: 'duplicated'; day: string; batch: number; id: number; of: number }
+  | { kind: 'inserted'; day: string; batch: number; id: number }
+  | { kind: 'batch-rewritten'; day: string; batch: number; why: string }
+  | { kind: 'batch-missing'; day: string; batch: number }
+  | { kind: 'chain-broken'; day: string; previousDay: string | null }
+  | { kind: 'truncated'; day: string; batch: number; why: string }
+  | { kind: 'rows-after-head'; day: string; id: number }
+  | { kind: 'missing-day'; day: string }
+  | { kind: 'unlisted-day'; day: string }
+  | { kind: 'manifest-recreated'; atMs: number };
+
+export interface VerifyReport {
+  problem?: Problem;
+  days: number;
+  batches: number;
+  events: number;
+  redacted: number[];
+  /** Events written before tamper evidence: present, not covered. */
+  legacy: number;
+  /** Days retention removed (tombstones). */
+  removed: string[];
+  checkpoints: number;
+}
+
+export interface VerifyOptions {
+  /** Check only days from this one on (earlier days' chains are still read, for the links). */
+  since?: string;
+  checkpoints?: readonly Checkpoint[];
+}
+
+interface ChainRow {
+  batch: number;
+  first_id: number;
+  last_id: number;
+  events: number;
+  tags: Buffer;
+  prev: string;
+  hash: string;
+}
+/** A stored event as read for checking (raw: no object per row), its salt in lower-case hex. */
+type Row = [id: number, systemId: number, generatedMs: number | null, sourceIp: string, hostname: string | null, program: string, pri: number, message: string, extra: string | null, flags: number, saltHex: string | null];
+const ID = 0;
+const MESSAGE = 7;
+const EXTRA = 8;
+const SALT = 10;
+
+/** The row's leaf, with another id when asked (to recognize content moved between ids). */
+function leafOfRow(r: Row, saltHex: string, id = r[ID]): string {
+  return leaf(saltHex, id, r[1], r[2], r[6], r[9], r[3], r[4], r[5], r[MESSAGE], r[EXTRA]);
+}
+
+/** What the day before allows as the first batch's `prev`: its batch hashes (or its recorded head once removed). */
+type Link = { day: string | null; hashes: Set<string> | undefined };
+
+export function verifyStore(partitions: Partitions, opts: VerifyOptions = {}): VerifyReport {
+  const report: VerifyReport = { days: 0, batches: 0, events: 0, redacted: [], legacy: 0, removed: [], checkpoints: 0 };
+  const since = opts.since ?? '';
+  const manifest = partitions.manifest;
+  const recreated = manifest.fact('recreated_ms');
+  if (recreated !== undefined) return { ...report, problem: { kind: 'manifest-recreated', atMs: Number(recreated) } };
+  const listed = manifest.days();
+  const listedNames = new Set(listed.map((d) => d.day));
+  const unlisted = partitions.days().filter((d) => !listedNames.has(d) && d >= since && hasEvents(partitions.reader(d)!)).sort()[0];
+  if (unlisted) return { ...report, problem: { kind: 'unlisted-day', day: unlisted } };
+
+  const checkpointsOf = new Map<string, Checkpoint[]>();
+  for (const c of opts.checkpoints ?? []) checkpointsOf.set(c.day, [...(checkpointsOf.get(c.day) ?? []), c]);
+
+  let link: Link = { day: null, hashes: new Set([GENESIS]) };
+  for (const d of listed) {
+    const db = partitions.reader(d.day);
+    if (!db) {
+      if (d.removedMs === null) return { ...report, problem: { kind: 'missing-day', day: d.day } };
+      report.removed.push(d.day);
+      // A removed day's chain is gone: the day after it continued from its final head, or (events
+      // written into it later) from the head recorded when that day began.
+      const next = listed[listed.indexOf(d) + 1];
+      const heads = [d.head?.hash, next?.link].filter((h): h is string => h !== undefined && h !== null);
+      link = { day: d.day, hashes: d.head ? new Set(heads) : undefined };
+      continue;
+    }
+    const checkEvents = d.day >= since;
+    const day = new DayVerifier(db, d, report, checkEvents, checkpointsOf.get(d.day) ?? []);
+    const problem = day.run(link);
+    if (problem) return { ...report, problem };
+    if (checkEvents) report.days++;
+    link = { day: d.day, hashes: day.hashes };
+  }
+  return report;
+}
+
+function hasEvents(db: Db): boolean {
+  return db.prepare('SELECT 1 FROM events LIMIT 1').get() !== undefined;
+}
+
+class DayVerifier {
+  /** The hashes of this day's batches, for the next day's link (GENESIS while it has none). */
+  readonly hashes = new Set<string>();
+  private readonly redactions: Map<number, string>;
+  private readonly rowsIn;
+
+  constructor(
+    private readonly db: Db,
+    private readonly d: ManifestDay,
+    private readonly report: VerifyReport,
+    private readonly checkEvents: boolean,
+    private readonly checkpoints: Checkpoint[],
+  ) {
+    this.redactions = new Map((db.prepare('SELECT id, leaf FROM redactions').raw().all() as [number, string][]));
+    this.rowsIn = db.prepare('SELECT id, system_id, generated_ms, source_ip, hostname, program, pri, message, extra, flags, nullif(lower(hex(salt)), \'\') FROM events WHERE id > ? AND id <= ? ORDER BY id').raw();
+  }
+
+  run(link: Link): Problem | undefined {
+    const { db, d } = this;
+    const day = d.day;
+    // Rows from before tamper evidence: the whole file of a legacy day never chained, else up to legacy_through.
+    const legacyThrough = d.legacyThrough ?? (d.legacy ? Number.MAX_SAFE_INTEGER : 0);
+    if (this.checkEvents && legacyThrough > 0) this.report.legacy += db.prepare('SELECT count(*) FROM events WHERE id <= ?').pluck().get(legacyThrough) as number;
+    let covered = legacyThrough;
+    let prev: string | undefined;
+    let expected = 1;
+    const hashOfBatch = new Map<number, string>();
+    for (const b of db.prepare('SELECT batch, first_id, last_id, events, tags, prev, hash FROM chain ORDER BY batch').iterate() as IterableIterator<ChainRow>) {
+      if (b.batch !== expected) return { kind: 'batch-missing', day, batch: expected };
+      if (b.batch === 1) {
+        if (link.hashes && !link.hashes.has(b.prev)) return { kind: 'chain-broken', day, previousDay: link.day };
+      } else if (b.prev !== prev) {
+        return { kind: 'batch-rewritten', day, batch: b.batch, why: `its previous hash is not batch ${b.batch - 1}'s` };
+      }
+      if (this.checkEvents) {
+        const problem = this.checkBatch(b, covered);
+        if (problem) return problem;
+      }
+      hashOfBatch.set(b.batch, b.hash);
+      this.hashes.add(b.hash);
+      prev = b.hash;
+      covered = b.last_id;
+      expected++;
+      this.report.batches++;
+    }
+    // A day that had no batch when the next one began was linked to GENESIS (store/manifest.ts).
+    if (this.hashes.size === 0 || d.legacy) this.hashes.add(GENESIS);
+    const last = expected - 1;
+    // Heads kept elsewhere: exported checkpoints, and what the manifest recorded when the next day began.
+    const recorded = [...this.checkpoints.map((c) => ({ batch: c.batch, hash: c.hash, what: `the checkpoint of ${c.at}` })), ...(d.head ? [{ batch: d.head.batch, hash: d.head.hash, what: 'the head the manifest recorded' }] : [])];
+    for (const r of recorded) {
+      if (r.batch > last) return { kind: 'truncated', day, batch: last, why: `${r.what} saw batch ${r.batch}` };
+      if (hashOfBatch.get(r.batch) !== r.hash) return { kind: 'batch-rewritten', day, batch: r.batch, why: `it does not match ${r.what}` };
+    }
+    this.report.checkpoints += this.checkpoints.length;
+    if (this.checkEvents) {
+      const after = db.prepare('SELECT id FROM events WHERE id > ? ORDER BY id LIMIT 1').pluck().get(covered) as number | undefined;
+      if (after !== undefined) return { kind: 'rows-after-head', day, id: after };
+    }
+    return undefined;
+  }
+
+  /** The batch's rows (and any before it that no batch holds) against its tags and hash. */
+  private checkBatch(b: ChainRow, after: number): Problem | undefined {
+    const day = this.d.day;
+    const rows = this.rowsIn.all(after, b.last_id) as Row[];
+    const leaves = rows.map((r) => this.leafOf(r));
+    const tags = b.tags.toString('hex');
+    const tag = (i: number) => tags.slice(i * TAG_BYTES * 2, (i + 1) * TAG_BYTES * 2);
+    let k = 0;
+    while (k < rows.length && k < b.events && leaves[k] !== undefined && tagOf(leaves[k]!) === tag(k)) k++;
+    if (k < rows.length || k < b.events) return this.classify(b, rows, leaves, tag, k);
+    const joined = leaves.join('');
+    if (batchHash({ day, batch: b.batch, firstId: b.first_id, lastId: b.last_id, events: b.events, prev: b.prev }, joined) !== b.hash) {
+      return { kind: 'batch-rewritten', day, batch: b.batch, why: 'its hash does not match its events' };
+    }
+    if (rows[0]![ID] !== b.first_id) return { kind: 'batch-rewritten', day, batch: b.batch, why: 'its first id does not match its events' };
+    this.report.events += rows.length;
+    return undefined;
+  }
+
+  /** The leaf of a stored row: recomputed, or the one kept by its redaction; undefined when neither can be had. */
+  private leafOf(r: Row): string | undefined {
+    const kept = this.redactions.get(r[ID]);
+    if (kept !== undefined) {
+      if (r[MESSAGE] !== '[redacted]' || r[EXTRA] !== null || r[SALT] !== null) return undefined;
+      this.report.redacted.push(r[ID]);
+      return kept;
+    }
+    return r[SALT] === null ? undefined : leafOfRow(r, r[SALT]);
+  }
+
+  /** Names what happened at the first row `k` that does not match its tag. */
+  private classify(b: ChainRow, rows: Row[], leaves: (string | undefined)[], tag: (i: number) => string, k: number): Problem {
+    const day = this.d.day;
+    const batch = b.batch;
+    if (rows.length < b.events && (k >= rows.length || (leaves[k] !== undefined && tagOf(leaves[k]!) === tag(k + 1)))) {
+      return { kind: 'missing', day, batch, after: rows[k - 1]?.[ID] ?? null, before: rows[k]?.[ID] ?? null };
+    }
+    const row = rows[k]!;
+    const id = row[ID];
+    if (rows.length > b.events) {
+      const original = rows.find((r) => r !== row && r.every((v, i) => i === ID || v === row[i]));
+      return original && row[SALT] !== null ? { kind: 'duplicated', day, batch, id, of: original[ID] } : { kind: 'inserted', day, batch, id };
+    }
+    // Same count: content moved to another id shows as the leaf that id had.
+    const salt = row[SALT];
+    if (salt !== null) {
+      for (let j = 0; j < rows.length; j++) {
+        if (j !== k && tagOf(leafOfRow(row, salt, rows[j]![ID])) === tag(j)) return { kind: 'reordered', day, batch, id, holds: rows[j]![ID] };
+      }
+    }
+    return { kind: 'altered', day, batch, id };
+  }
+}
+
+/** One line per problem kind, naming the event, batch or day. */
+export function describeProblem(p: Problem): string {
+  switch (p.kind) {
+    case 'altered':
+      return `event ${p.id} (${p.day}, batch ${p.batch}) was altered: it does not match its leaf hash`;
+    case 'missing':
+      return `an event is missing from ${p.day} batch ${p.batch}${p.after !== null ? ` after event ${p.after}` : ''}${p.before !== null ? ` before event ${p.before}` : ''}`;
+    case 'reordered':
+      return `rows reordered in ${p.day} batch ${p.batch}: event ${p.id} holds what was stored as event ${p.holds}`;
+    case 'duplicated':
+      return `event ${p.id} (${p.day}, batch ${p.batch}) duplicates event ${p.of}`;
+    case 'inserted':
+      return `event ${p.id} (${p.day}) is not in batch ${p.batch}: it was inserted afterwards`;
+    case 'batch-rewritten':
+      return `batch ${p.batch} of ${p.day} was rewritten: ${p.why}`;
+    case 'batch-missing':
+      return `batch ${p.batch} of ${p.day} is missing`;
+    case 'chain-broken':
+      return `the chain of ${p.day} does not continue from ${p.previousDay ?? 'the start'}: a day before it is missing or was rewritten`;
+    case 'truncated':
+      return `${p.day} ends at batch ${p.batch}, but ${p.why}: its newest batches were removed`;
+    case 'rows-after-head':
+      return `event ${p.id} (${p.day}) is after the day's last head: it was added outside the chain`;
+    case 'missing-day':
+      return `day ${p.day} is missing: its files are gone and retention left no tombstone`;
+    case 'unlisted-day':
+      return `day ${p.day} holds events but is not in the manifest (data/integrity.sqlite)`;
+    case 'manifest-recreated':
+      return `the manifest (data/integrity.sqlite) was deleted and made anew at ${new Date(p.atMs).toISOString()}: removed days can no longer be told from missing ones`;
+  }
+}
