@@ -22,6 +22,7 @@ import { groupRoutes } from './http/routes/groups.ts';
 import { staticRoutes } from './http/static.ts';
 import { alertRoutes } from './http/routes/alerts.ts';
 import { searchRoutes } from './http/routes/searches.ts';
+import { searchOverviewRoutes } from './http/routes/search-overview.ts';
 import { createMailer } from './alerts/email.ts';
 import { AlertEngine } from './alerts/run.ts';
 import { closeAllTails, tailRoutes, TAIL_CLIENT_MESSAGE_MAX } from './http/routes/tail.ts';
@@ -106,10 +107,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     hub = own.hub;
   }
   await app.register(tailRoutes, { store: deps.store, hub, log: deps.log, now: deps.now });
-  await app.register(systemRoutes, { store: deps.store });
+  await app.register(systemRoutes, { store: deps.store, now: deps.now });
   await app.register(groupRoutes, { store: deps.store, now: deps.now });
   const alerts = deps.alerts ?? new AlertEngine({ store: deps.store, log: deps.log, now: deps.now, publicUrl: deps.config.publicUrl, mailer: createMailer({ smtpUrl: deps.config.smtpUrl, from: deps.config.mailFrom }) });
   await app.register(searchRoutes, { store: deps.store, publicUrl: deps.config.publicUrl, now: deps.now });
+  await app.register(searchOverviewRoutes, { store: deps.store, publicUrl: deps.config.publicUrl, now: deps.now });
   await app.register(alertRoutes, { store: deps.store, engine: alerts, publicUrl: deps.config.publicUrl, now: deps.now });
   await scoped('admin', (scope) => scope.register(drainAdminRoutes, { store: deps.store, publicUrl: deps.config.publicUrl, now: deps.now }));
   // The UI's files and SPA fallback: the sign-in page must load for anonymous browsers.

@@ -358,3 +358,50 @@ export interface FacetsResponse {
   sampled: boolean;
   reached_time_limit?: boolean;
 }
+
+// The saved-searches screen (issue 12): GET /api/v1/searches/overview.json, one request for the list.
+
+/** `failing`: the last run failed (bad query, deleted group) or its last notification did not get through. */
+export type AlertState = 'ok' | 'fired' | 'failing' | 'disabled';
+
+export interface AlertOverview extends Alert {
+  state: AlertState;
+  /** The alert's newest scheduled run in the last 25 h, or null. (`last_run_at` is when its current window began.) */
+  last_run: { ran_at: string; matched: number | null; fired: boolean; error: string | null } | null;
+  /** Why the state is `failing`: the run's error, or `email: <the server's answer>` / `webhook: …`. */
+  failure: string | null;
+}
+
+export interface SearchOverview extends SavedSearch {
+  alerts: AlertOverview[];
+  /**
+   * Matches per UTC hour, oldest first: 24 hours starting at the response's `sparkline_start`, the
+   * last one the hour in progress. Null where not known (yet): an hour is counted once and
+   * remembered, within a time budget per request, so a reload fills in what one request could not.
+   */
+  sparkline: (number | null)[];
+  /** `alert_runs`: from the run history of an alert that runs at least hourly; `counted`: counted in the store. */
+  sparkline_source: 'alert_runs' | 'counted';
+}
+
+export interface SearchesOverviewResponse {
+  /** Unix seconds of the first sparkline hour. */
+  sparkline_start: number;
+  searches: SearchOverview[];
+}
+
+// The systems screen (issue 12): GET /api/v1/systems.json?include=activity.
+
+/** Where a system's lines come from: the HTTPS drain it is named after, or syslog from an address. */
+export type SystemSource = { type: 'drain'; drain_id: number; name: string } | { type: 'syslog'; address: string | null };
+
+export interface SystemActivity extends System {
+  source: SystemSource;
+  /**
+   * Events per UTC hour, oldest first: 24 hours starting at `volume_start` (Unix seconds), the
+   * last one the hour in progress. Null for an hour not read yet (a time budget per request; a
+   * reload fills it in).
+   */
+  volume: (number | null)[];
+  volume_start: number;
+}

@@ -230,8 +230,37 @@ export class Alerts {
   }
 
   private withDeliveries(r: RunDbRow): RunRow {
-    const deliveries = this.db.prepare('SELECT channel, status, attempts, next_ms, detail FROM alert_deliveries WHERE run_id = ? ORDER BY channel').all(r.id) as DeliveryRow[];
-    return { ...r, late: r.late === 1, fired: r.fired === 1, deliveries };
+    return { ...r, late: r.late === 1, fired: r.fired === 1, deliveries: this.deliveries(r.id) };
+  }
+
+  deliveries(runId: number): DeliveryRow[] {
+    return this.db.prepare('SELECT channel, status, attempts, next_ms, detail FROM alert_deliveries WHERE run_id = ? ORDER BY channel').all(runId) as DeliveryRow[];
+  }
+
+  /**
+   * The first run id at or after `ms`, of all alerts. Runs are written in time order, so ran_ms
+   * grows with the id: a bisection of the rowid (a few point reads) instead of scanning the
+   * table, which holds up to RUNS_KEPT_PER_ALERT runs per alert and has no index on ran_ms.
+   */
+  firstRunIdSince(ms: number): number {
+    const bounds = this.db.prepare('SELECT min(id) AS lo, max(id) AS hi FROM alert_runs').get() as { lo: number | null; hi: number | null };
+    if (bounds.lo === null || bounds.hi === null) return 1;
+    const at = this.db.prepare('SELECT id, ran_ms FROM alert_runs WHERE id >= ? ORDER BY id LIMIT 1');
+    let lo = bounds.lo;
+    let hi = bounds.hi + 1;
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi) / 2);
+      const row = at.get(mid) as { id: number; ran_ms: number };
+      if (row.ran_ms < ms) lo = row.id + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Scheduled runs with id >= fromId, oldest first, without their deliveries. */
+  scheduledRunsFrom(fromId: number): Omit<RunRow, 'deliveries'>[] {
+    const rows = this.db.prepare("SELECT * FROM alert_runs WHERE id >= ? AND kind = 'scheduled' ORDER BY id").all(fromId) as RunDbRow[];
+    return rows.map((r) => ({ ...r, late: r.late === 1, fired: r.fired === 1 }));
   }
 
   /** Pending deliveries due at nowMs, oldest first. */

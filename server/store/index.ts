@@ -16,6 +16,7 @@ import { FtsIndexer } from './indexer.ts';
 import { Partitions } from './partitions.ts';
 import { Searcher, type Filter } from './search.ts';
 import { Systems } from './systems.ts';
+import { HourlyVolume } from './volume.ts';
 import { Alerts } from './alerts.ts';
 import { Windows } from './count.ts';
 import { Searches } from './searches.ts';
@@ -25,6 +26,8 @@ export interface Store {
   append(submissions: readonly Submission[]): SubmissionResult[];
   readonly searcher: Searcher;
   readonly systems: Systems;
+  /** Events per system per hour, from the per-minute counts (the systems screen). */
+  readonly volume: HourlyVolume;
   readonly drains: Drains;
   readonly users: Users;
   readonly sessions: Sessions;
@@ -66,6 +69,7 @@ export function openStore(dataDir: string): Store {
     },
     searcher,
     systems,
+    volume: new HourlyVolume(partitions),
     drains: new Drains(meta),
     users: new Users(meta),
     sessions: new Sessions(meta),

@@ -23,8 +23,9 @@ export interface AlertRouteOptions {
   now: () => number;
 }
 
-export function alertView(a: AlertRow, store: Store, publicUrl: string): Alert {
-  const s = store.searches.find(a.search_id);
+/** `search`: the alert's saved search when the caller has it (a list of 500 needs no lookups). */
+export function alertView(a: AlertRow, store: Store, publicUrl: string, search?: { name: string; query: string }): Alert {
+  const s = search ?? store.searches.find(a.search_id);
   return {
     id: a.id,
     search_id: a.search_id,
