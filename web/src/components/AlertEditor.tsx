@@ -166,7 +166,7 @@ export function SecretOnce({ secret }: { secret: string }) {
         <code className="secret" aria-label="Webhook secret">
           {secret}
         </code>
-        <CopyButton text={secret} what="webhook secret" />
+        <CopyButton text={secret} what="secret" />
       </div>
     </div>
   );

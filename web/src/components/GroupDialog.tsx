@@ -50,10 +50,10 @@ export function GroupDialog({ group, systems, onClose, onSaved }: { group?: Grou
         <fieldset className="segmented">
           <legend>Members</legend>
           <label>
-            <input type="radio" name="mode" checked={mode === 'wildcard'} onChange={() => setMode('wildcard')} /> Systems whose name matches
+            <input type="radio" name="mode" checked={mode === 'wildcard'} onChange={() => setMode('wildcard')} /> By wildcard
           </label>
           <label>
-            <input type="radio" name="mode" checked={mode === 'list'} onChange={() => setMode('list')} /> These systems
+            <input type="radio" name="mode" checked={mode === 'list'} onChange={() => setMode('list')} /> Pick systems
           </label>
         </fieldset>
         {mode === 'wildcard' ? (

@@ -44,7 +44,7 @@ export function TokensPanel() {
             <code className="secret" aria-label="New API token">
               {created.token}
             </code>
-            <CopyButton text={created.token} what="API token" />
+            <CopyButton text={created.token} what="token" />
           </div>
           <code className="hint">export DRIFTWOOD_URL={window.location.origin} DRIFTWOOD_TOKEN=…</code>
         </div>
@@ -89,7 +89,7 @@ export function TokensPanel() {
         </table>
       )}
       {tokens.data?.length === 0 && <p className="empty-state">No tokens. One per script or machine makes revoking one easy.</p>}
-      <form onSubmit={submit} className="inline-form" aria-label="New API token">
+      <form onSubmit={submit} className="inline-form" aria-label="Create an API token">
         <label>
           Token name
           <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={100} placeholder="laptop cli" />

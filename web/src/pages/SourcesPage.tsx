@@ -93,7 +93,7 @@ function DrainPanel({ drain, address }: { drain: Drain; address: ServerAddress }
         <code className="url" aria-label="Drain URL">
           {drain.url}
         </code>
-        <CopyButton text={drain.url} what="drain URL" />
+        <CopyButton text={drain.url} what="the URL" />
       </div>
       <p className="hint">
         The URL is the credential: whoever has it can send lines as <strong>{drain.name}</strong>. Revoke the drain below if it leaks. Heroku syslog drains may instead send to <code>{address.host}:{address.syslogPort ?? DEFAULT_SYSLOG_PORT}</code> with the token <code>{drain.token}</code> as the host name.

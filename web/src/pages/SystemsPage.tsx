@@ -4,9 +4,10 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useDeferredValue, useMemo, useRef, useState } from 'react';
 import { Link } from 'wouter';
-import type { Group, System } from '../../../shared/api.ts';
+import type { Group, System, SystemActivity, SystemSource } from '../../../shared/api.ts';
 import { del } from '../api/client.ts';
 import { GroupDialog } from '../components/GroupDialog.tsx';
+import { Sparkline } from '../components/Sparkline.tsx';
 import { useAction, useApi } from '../hooks/useApi.ts';
 import { ago } from '../lib/ago.ts';
 import { fullTime, useZone } from '../lib/time-format.ts';
@@ -22,7 +23,7 @@ type SortKey = 'name' | 'last_seen';
 export function SystemsPage() {
   const { session } = useSession();
   const admin = session.user.role === 'admin';
-  const systems = useApi<System[]>('/api/v1/systems.json');
+  const systems = useApi<SystemActivity[]>('/api/v1/systems.json?include=activity');
   const groups = useApi<Group[]>('/api/v1/groups.json');
   const [editing, setEditing] = useState<Group | 'new'>();
   const remove = useAction();
@@ -113,14 +114,18 @@ function memberNames(g: Group, systems: System[] | undefined): string {
   return g.system_ids.map((id) => byId.get(id) ?? `#${id}`).join(', ');
 }
 
-function SystemsTable({ systems, groups }: { systems: System[]; groups: Group[] }) {
+function sourceWords(src: SystemSource): string {
+  return src.type === 'drain' ? `drain ${src.name}` : `syslog ${src.address ?? ''}`;
+}
+
+function SystemsTable({ systems, groups }: { systems: SystemActivity[]; groups: Group[] }) {
   const zone = useZone();
   const [filter, setFilter] = useState('');
   const [sort, setSort] = useState<SortKey>('last_seen');
   const deferred = useDeferredValue(filter.trim().toLowerCase());
-  const now = Date.now();
+  const now = useMemo(() => Date.now(), [systems]);
   const rows = useMemo(() => {
-    const list = deferred ? systems.filter((s) => s.name.toLowerCase().includes(deferred) || (s.ip ?? '').includes(deferred)) : [...systems];
+    const list = deferred ? systems.filter((s) => s.name.toLowerCase().includes(deferred) || sourceWords(s.source).includes(deferred)) : [...systems];
     return sort === 'name' ? list.sort((a, b) => a.name.localeCompare(b.name)) : list.sort((a, b) => b.last_seen_at.localeCompare(a.last_seen_at));
   }, [systems, deferred, sort]);
   const groupsOf = useMemo(() => {
@@ -155,7 +160,7 @@ function SystemsTable({ systems, groups }: { systems: System[]; groups: Group[] 
   return (
     <>
       <div className="table-tools">
-        <input type="search" aria-label="Filter systems" placeholder="Filter by name or address" value={filter} onChange={(e) => setFilter(e.target.value)} />
+        <input type="search" aria-label="Filter systems" placeholder="Filter by name, drain or address" value={filter} onChange={(e) => setFilter(e.target.value)} />
         <span className="muted">
           {rows.length.toLocaleString()} of {systems.length.toLocaleString()} systems
           {quiet > 0 && <> · <span className="warn">{quiet.toLocaleString()} quiet for over an hour</span></>}
@@ -166,9 +171,9 @@ function SystemsTable({ systems, groups }: { systems: System[]; groups: Group[] 
           <thead>
             <tr>
               {th('name', 'Name')}
-              <th>Address</th>
+              <th>Source</th>
               {th('last_seen', 'Last seen')}
-              <th>First seen</th>
+              <th title="Events per hour, UTC hours">Last 24 h</th>
               <th>Groups</th>
             </tr>
           </thead>
@@ -180,16 +185,18 @@ function SystemsTable({ systems, groups }: { systems: System[]; groups: Group[] 
               return (
                 <tr key={s.id} className={silentMs > QUIET_AFTER_MS ? 'quiet' : undefined} style={{ height: ROW_HEIGHT }} aria-rowindex={v.index + 2}>
                   <td className="name-cell">
-                    <Link href={viewHref({ q: '', systemId: String(s.id) })} title="Open the viewer on this system">
+                    <Link href={viewHref({ q: '', systemId: String(s.id) })} title={`Open the viewer on this system (first seen ${fullTime(s.first_seen_at, zone)})`}>
                       {s.name}
                     </Link>
                   </td>
-                  <td className="mono small">{s.ip ?? '—'}</td>
+                  <td className="small" title={s.source.type === 'drain' ? 'HTTPS drain' : 'syslog sender address'}>
+                    <span className="muted">{s.source.type}</span> <span className="mono">{s.source.type === 'drain' ? s.source.name : (s.source.address ?? '—')}</span>
+                  </td>
                   <td title={fullTime(s.last_seen_at, zone)} className="nowrap">
                     {silentMs > QUIET_AFTER_MS && <span className="badge st-quiet">quiet</span>} {ago(s.last_seen_at, now)}
                   </td>
-                  <td title={fullTime(s.first_seen_at, zone)} className="nowrap muted">
-                    {ago(s.first_seen_at, now)}
+                  <td>
+                    <Sparkline values={s.volume} label={`Events from ${s.name} in the last 24 hours`} width={110} height={18} />
                   </td>
                   <td className="muted clip">{groupsOf.get(s.id)?.join(', ') ?? ''}</td>
                 </tr>
