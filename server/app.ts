@@ -23,6 +23,7 @@ import { staticRoutes } from './http/static.ts';
 import { alertRoutes } from './http/routes/alerts.ts';
 import { searchRoutes } from './http/routes/searches.ts';
 import { searchOverviewRoutes } from './http/routes/search-overview.ts';
+import { serverInfoRoutes } from './http/routes/server-info.ts';
 import { createMailer } from './alerts/email.ts';
 import { AlertEngine } from './alerts/run.ts';
 import { closeAllTails, tailRoutes, TAIL_CLIENT_MESSAGE_MAX } from './http/routes/tail.ts';
@@ -44,6 +45,8 @@ export interface AppDeps {
   hub?: TailHub;
   /** Alert runs and deliveries (main.ts); without one, buildApp makes one that no scheduler drives. */
   alerts?: AlertEngine;
+  /** The ports the syslog listeners are bound to (main.ts): what the settings screen shows. */
+  listening?: { syslogPort?: number; syslogTlsPort?: number };
 }
 
 const API_BODY_LIMIT_BYTES = 256 * 1024; // JSON API bodies are small; drains have their own limit
@@ -113,6 +116,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(searchRoutes, { store: deps.store, publicUrl: deps.config.publicUrl, now: deps.now });
   await app.register(searchOverviewRoutes, { store: deps.store, publicUrl: deps.config.publicUrl, now: deps.now });
   await app.register(alertRoutes, { store: deps.store, engine: alerts, publicUrl: deps.config.publicUrl, now: deps.now });
+  await app.register(serverInfoRoutes, { config: deps.config, store: deps.store, metrics: deps.metrics, listening: deps.listening });
   await scoped('admin', (scope) => scope.register(drainAdminRoutes, { store: deps.store, publicUrl: deps.config.publicUrl, now: deps.now }));
   // The UI's files and SPA fallback: the sign-in page must load for anonymous browsers.
   await scoped('public', (scope) => scope.register(staticRoutes, { root: deps.webRoot }));

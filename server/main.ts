@@ -105,7 +105,7 @@ export async function startServer(config: Readonly<Config>, log: Logger, options
     const https = config.httpTlsCert && config.httpTlsKey ? { cert: readFileSync(config.httpTlsCert), key: readFileSync(config.httpTlsKey) } : undefined;
     // First run: only someone who can read the server's output may create the first admin.
     const setupCode = store.users.count() === 0 ? newSetupCode() : undefined;
-    const app = await buildApp({ config, store, pipeline, metrics, log, audit, now, webRoot: WEB_ROOT, https, setupCode, hub: tail.hub, alerts });
+    const app = await buildApp({ config, store, pipeline, metrics, log, audit, now, webRoot: WEB_ROOT, https, setupCode, hub: tail.hub, alerts, listening: { syslogPort, syslogTlsPort } });
     await step('started HTTP', () => app.listen({ host: config.httpHost, port: config.httpPort }));
     stops.push({ name: 'HTTP', stop: () => app.close() });
     const httpPort = (app.server.address() as { port: number }).port;

@@ -69,6 +69,14 @@ export interface Drain {
   created_at: string;
 }
 
+/** GET /api/v1/drains/:id.json (admin): the sources screen polls it until `first_event` is there. */
+export interface DrainStatus extends Drain {
+  /** The first event received through this drain, or null while none has arrived. */
+  first_event: Event | null;
+  /** When the newest one arrived (to the second), or null. */
+  last_event_at: string | null;
+}
+
 export interface ApiError {
   message: string;
 }
@@ -404,4 +412,31 @@ export interface SystemActivity extends System {
    */
   volume: (number | null)[];
   volume_start: number;
+}
+
+/**
+ * GET /api/v1/server.json: the settings screen's read-only view of the server. Members get the
+ * same without `data_dir` (a path on the server's disk is for those who run it).
+ */
+export interface ServerInfo {
+  version: string;
+  /** DRIFTWOOD_PUBLIC_URL: the address emails and drain URLs use. */
+  public_url: string;
+  retention_days: number;
+  /** DRIFTWOOD_MAX_DISK_MB, or null when only the retention days apply. */
+  max_disk_mb: number | null;
+  /** The store's files: day files, their indexes and the meta database. */
+  disk_used_bytes: number;
+  /** The oldest day kept (YYYY-MM-DD, UTC), or null when no event is stored. */
+  oldest_day: string | null;
+  /** Lines committed per second over the last minute, every transport. */
+  ingest_rate: number;
+  /** The syslog listeners' ports (UDP and TCP share one); null when off. */
+  syslog_port: number | null;
+  syslog_tls_port: number | null;
+  /** Whether the web server itself speaks HTTPS (else a proxy in front may). */
+  https: boolean;
+  smtp_configured: boolean;
+  /** Admins only. */
+  data_dir?: string;
 }

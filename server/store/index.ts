@@ -1,6 +1,6 @@
 // The store: the one owner of SQLite files under the data directory. Ingest calls append();
 // routes call the read functions. Nothing outside server/store/ sees SQL.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiTokens, Sessions, Users } from './auth.ts';
 import { openDb, type Db } from './db.ts';
@@ -45,6 +45,8 @@ export interface Store {
   facets(req: FacetsRequest): FacetsResult;
   /** Compiles a parsed query against the current systems and groups, optionally only for some systems. */
   compile(ast: QueryNode, systemIds?: readonly number[]): Filter;
+  /** Bytes of every file in the data directory's store: the day files, their indexes, the meta database. */
+  bytesOnDisk(): number;
   close(): void;
 }
 
@@ -83,6 +85,11 @@ export function openStore(dataDir: string): Store {
     facets: (req) => facets(searcher, systems, req),
     compile: (ast, systemIds) =>
       compileQuery(ast, { systems: systems.list(), groupSystemIds: (name) => groups.systemIdsMatching(name) }, { systemIds, shareOf: (ids) => traffic.shareOf(ids) }),
+    bytesOnDisk: () => {
+      const metaPath = join(dataDir, 'driftwood.sqlite');
+      const meta = ['', '-wal', '-shm'].reduce((n, suffix) => n + (existsSync(metaPath + suffix) ? statSync(metaPath + suffix).size : 0), 0);
+      return meta + partitions.bytesOnDisk();
+    },
     close() {
       void windows.close(); // the counting thread, if alerts started one
       systems.flushLastSeen(true);

@@ -1,0 +1,4 @@
+// The server's version, from package.json (the bundle's import.meta.url points at this source file).
+import { readFileSync } from 'node:fs';
+
+export const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
