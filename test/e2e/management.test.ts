@@ -210,7 +210,7 @@ test('a drain created on /sources shows its URL, waits, and turns green with the
   const status = page.getByRole('status', { name: 'First event' });
   expect(await status.textContent()).toContain('Waiting for the first event');
   // The Heroku command carries the URL as the API gave it.
-  expect(await page.getByRole('tabpanel').textContent()).toContain(`heroku drains:add ${url} -a shop-api`);
+  expect(await page.getByRole('region', { name: 'Drain shop-api' }).getByRole('tabpanel').textContent()).toContain(`heroku drains:add ${url} -a shop-api`);
   await screenshot(page, 'sources-waiting-light');
 
   await sendToDrain(url, ['first line from shop-api']);
@@ -219,7 +219,7 @@ test('a drain created on /sources shows its URL, waits, and turns green with the
   await screenshot(page, 'sources-received-light');
   // The syslog instructions carry this server's host and syslog port.
   await page.getByRole('tab', { name: 'rsyslog' }).click();
-  expect(await page.getByRole('tabpanel', { name: 'rsyslog' }).textContent()).toContain('target="127.0.0.1" port="');
+  expect(await page.getByRole('tabpanel', { name: 'rsyslog' }).textContent()).toContain(`target="127.0.0.1" port="${server.syslogPort}"`);
   expect(problems).toEqual([]);
   await context.close();
 
@@ -238,7 +238,7 @@ test('a member sees no users, drains or group controls, and a forged request fro
   expect(problems).toEqual([]);
   // The page's own session and CSRF token, used to ask for what the UI does not offer.
   const forged = await page.evaluate(async () => {
-    const session = await (await fetch('/api/v1/session')).json();
+    const session = (await (await fetch('/api/v1/session')).json()) as { csrf_token: string };
     const res = await fetch('/api/v1/users.json', { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': session.csrf_token }, body: JSON.stringify({ email: 'intruder@example.com', password: 'a long enough password 1', role: 'admin' }) });
     return { status: res.status, body: await res.json() };
   });

@@ -1,9 +1,9 @@
-// "Waiting for the first event…": polls every 2 s until a line from this drain is stored, then
-// turns green and shows it. A drain's lines are stored under a system named after the drain.
+// "Waiting for the first event…": polls the drain (GET /api/v1/drains/:id.json) every 2 s until
+// its first line is stored, then turns green and shows that line.
 import { useEffect, useState } from 'react';
-import type { Drain, SearchResponse } from '../../../shared/api.ts';
+import type { Drain, DrainStatus } from '../../../shared/api.ts';
 import type { Event } from '../../../shared/event.ts';
-import { ApiError, get, withQuery } from '../api/client.ts';
+import { get } from '../api/client.ts';
 
 const POLL_MS = 2000;
 
@@ -15,12 +15,11 @@ export function FirstEvent({ drain }: { drain: Drain }) {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const poll = async () => {
       try {
-        // The oldest line of the drain's system (min_id=0 reads forward); none yet: no such system (404).
-        const r = await get<SearchResponse>(withQuery('/api/v1/events/search.json', { system_id: drain.name, min_id: '0', limit: '1' }));
-        if (r.events[0]) return setEvent(r.events[0]);
+        const status = await get<DrainStatus>(`/api/v1/drains/${drain.id}.json`);
+        if (status.first_event) return setEvent(status.first_event);
         setError('');
       } catch (e) {
-        if (!(e instanceof ApiError && e.status === 404)) setError((e as Error).message);
+        setError((e as Error).message);
       }
       if (!stopped) timer = setTimeout(() => void poll(), POLL_MS);
     };
@@ -29,11 +28,15 @@ export function FirstEvent({ drain }: { drain: Drain }) {
       stopped = true;
       clearTimeout(timer);
     };
-  }, [drain.name]);
+  }, [drain.id]);
   if (event)
     return (
       <div className="first-event received" role="status" aria-label="First event">
-        <span className="dot" aria-hidden="true" /> Receiving — first line: <code className="clip">{event.program ? `${event.program}: ` : ''}{event.message}</code>
+        <span className="dot" aria-hidden="true" /> Receiving — first line:{' '}
+        <code className="clip">
+          {event.program ? `${event.program}: ` : ''}
+          {event.message}
+        </code>
       </div>
     );
   return (

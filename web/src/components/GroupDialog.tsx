@@ -50,10 +50,10 @@ export function GroupDialog({ group, systems, onClose, onSaved }: { group?: Grou
         <fieldset className="segmented">
           <legend>Members</legend>
           <label>
-            <input type="radio" name="mode" checked={mode === 'wildcard'} onChange={() => setMode('wildcard')} /> By wildcard
+            <input type="radio" name="mode" checked={mode === 'wildcard'} onChange={() => setMode('wildcard')} /> By pattern
           </label>
           <label>
-            <input type="radio" name="mode" checked={mode === 'list'} onChange={() => setMode('list')} /> Pick systems
+            <input type="radio" name="mode" checked={mode === 'list'} onChange={() => setMode('list')} /> From a list
           </label>
         </fieldset>
         {mode === 'wildcard' ? (

@@ -4,7 +4,7 @@
 // with revoke (admins: members see the syslog part only, as the server allows).
 import { useState, type FormEvent } from 'react';
 import { Link } from 'wouter';
-import type { Drain } from '../../../shared/api.ts';
+import type { Drain, ServerInfo } from '../../../shared/api.ts';
 import { del, post } from '../api/client.ts';
 import { CodeBlock, CopyButton } from '../components/CopyButton.tsx';
 import { FirstEvent } from '../components/FirstEvent.tsx';
@@ -15,11 +15,13 @@ import { fullTime, useZone } from '../lib/time-format.ts';
 import { viewHref } from '../lib/view-params.ts';
 import { useSession } from '../session.tsx';
 
-/** DESIGN 1 defaults, for when the server does not say. */
+/** DESIGN 1 default, until the server has said. */
 const DEFAULT_SYSLOG_PORT = 5514;
 
-function serverAddress(): ServerAddress {
-  return { host: window.location.hostname, syslogPort: DEFAULT_SYSLOG_PORT, tlsPort: null };
+/** Senders reach the host of the public URL (the one drain URLs carry); this page's host until known. */
+function serverAddress(info: ServerInfo | undefined): ServerAddress {
+  if (!info) return { host: window.location.hostname, syslogPort: DEFAULT_SYSLOG_PORT, tlsPort: null };
+  return { host: new URL(info.public_url).hostname, syslogPort: info.syslog_port, tlsPort: info.syslog_tls_port };
 }
 
 function Snippets({ snippets }: { snippets: Snippet[] }) {
@@ -110,7 +112,8 @@ export function SourcesPage() {
   const drains = useApi<Drain[]>(admin ? '/api/v1/drains.json' : undefined);
   const [selected, setSelected] = useState<Drain>();
   const revoke = useAction();
-  const address = serverAddress();
+  const info = useApi<ServerInfo>('/api/v1/server.json');
+  const address = serverAddress(info.data);
   const now = Date.now();
 
   const remove = async (d: Drain) => {
