@@ -47,7 +47,7 @@ function requestOf(f: Form, searchId: number): AlertRequest {
   };
 }
 
-export function AlertEditor({ searchId, alert, defaultEmail = '', onSaved, onCancel }: { searchId: number; alert?: Alert; defaultEmail?: string; onSaved(a: Alert | AlertWithSecret): void; onCancel?(): void }) {
+export function AlertEditor({ searchId, alert, defaultEmail = '', onSaved, onTested, onCancel }: { searchId: number; alert?: Alert; defaultEmail?: string; onSaved(a: Alert | AlertWithSecret): void; onTested?(): void; onCancel?(): void }) {
   const [form, setForm] = useState<Form>(() => formOf(alert, defaultEmail));
   const [saved, setSaved] = useState(false);
   const [test, setTest] = useState<AlertRun>();
@@ -69,7 +69,9 @@ export function AlertEditor({ searchId, alert, defaultEmail = '', onSaved, onCan
   const runTest = async () => {
     if (!alert) return;
     setTest(undefined);
-    setTest(await sendTest.run(() => post<AlertRun>(`/api/v1/alerts/${alert.id}/test.json`)));
+    const run = await sendTest.run(() => post<AlertRun>(`/api/v1/alerts/${alert.id}/test.json`));
+    setTest(run);
+    if (run) onTested?.();
   };
   const id = (name: string) => `alert-${alert?.id ?? 'new'}-${name}`;
   return (
@@ -149,7 +151,7 @@ export function AlertEditor({ searchId, alert, defaultEmail = '', onSaved, onCan
       )}
       {test && (
         <div className="test-result" role="status" aria-label="Test result">
-          <strong>Test sent</strong> with {test.matched ?? 0} {test.matched === 1 ? 'event' : 'events'}: <DeliveryList deliveries={test.deliveries} />
+          <strong>Test sent</strong> {test.matched ? `with the latest ${test.matched === 1 ? 'matching event' : `${test.matched} matching events`}` : '(nothing matches yet, so it carries no event)'}: <DeliveryList deliveries={test.deliveries} />
         </div>
       )}
     </form>

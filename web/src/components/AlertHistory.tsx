@@ -51,7 +51,6 @@ export function AlertHistory({ runs, query }: { runs: AlertRun[]; query: string 
               <tr key={r.id} className={r.error ? 'row-failed' : r.fired ? 'row-fired' : undefined}>
                 <td title={fullTime(r.ran_at, zone)} className="nowrap">
                   {ago(r.ran_at, now)}
-                  {r.kind === 'test' && <span className="badge"> test</span>}
                 </td>
                 <td className="nowrap">
                   <Link href={windowHref} title="Open these events in the viewer">
@@ -60,7 +59,7 @@ export function AlertHistory({ runs, query }: { runs: AlertRun[]; query: string 
                   {r.late && <span className="warn" title={r.note ?? undefined}> late</span>}
                 </td>
                 <td className="num">{r.matched === null ? '—' : r.matched.toLocaleString()}</td>
-                <td>{r.error ? <span className="error">failed: {r.error}</span> : r.fired ? <span className="badge st-fired">fired</span> : <span className="muted">quiet</span>}</td>
+                <td>{r.error ? <span className="error">failed: {r.error}</span> : r.kind === 'test' ? <span className="badge">test</span> : r.fired ? <span className="badge st-fired">fired</span> : <span className="muted">quiet</span>}</td>
                 <td>{r.fired || r.kind === 'test' ? <DeliveryList deliveries={r.deliveries} /> : <span className="muted">—</span>}</td>
               </tr>
             );

@@ -10,13 +10,18 @@ export const FREQUENCIES: [AlertFrequency, string][] = [
 
 const PERIOD: Record<AlertFrequency, string> = { '1m': 'minute', '10m': '10 minutes', '1h': 'hour', '1d': 'day' };
 
-export function frequencyWords(f: AlertFrequency): string {
-  return FREQUENCIES.find(([k]) => k === f)?.[1] ?? f;
+const EVERY: Record<AlertFrequency, string> = { '1m': 'every minute', '10m': 'every 10 min', '1h': 'hourly', '1d': 'daily' };
+
+/** "every minute: ≥ 3 matches", "every 10 min: no match" — one alert in a list. */
+export function alertSummary(a: Pick<Alert, 'frequency' | 'condition'>): string {
+  const c = a.condition;
+  return `${EVERY[a.frequency]}: ${c.type === 'none' ? 'no match' : `≥ ${c.count.toLocaleString()} ${c.count === 1 ? 'match' : 'matches'}`}`;
 }
 
+/** "at least 3 new matches in a minute", "no new match in 10 minutes" — one alert in a sentence. */
 export function conditionWords(c: AlertCondition, f: AlertFrequency): string {
-  if (c.type === 'none') return `no match in a ${PERIOD[f]}`;
-  return `≥ ${c.count.toLocaleString()} ${c.count === 1 ? 'match' : 'matches'} a ${PERIOD[f]}`;
+  if (c.type === 'none') return `no new match in ${f === '10m' ? '' : 'a '}${PERIOD[f]}`;
+  return `at least ${c.count.toLocaleString()} new ${c.count === 1 ? 'match' : 'matches'} in ${f === '10m' ? '' : 'a '}${PERIOD[f]}`;
 }
 
 /** "oncall@example.com, webhook": where an alert goes. */

@@ -7,7 +7,7 @@ import { del, post } from '../api/client.ts';
 import { AlertEditor, SecretOnce } from '../components/AlertEditor.tsx';
 import { AlertHistory } from '../components/AlertHistory.tsx';
 import { useAction, useApi } from '../hooks/useApi.ts';
-import { conditionWords, frequencyWords } from '../lib/alert-words.ts';
+import { conditionWords } from '../lib/alert-words.ts';
 
 /** The history refreshes itself this often, so a run (or a retry) shows up without a reload. */
 const HISTORY_REFRESH_MS = 15_000;
@@ -50,7 +50,7 @@ export function AlertPage({ id }: { id: string }) {
       </p>
       <div className="page-head">
         <h1>
-          Alert: {frequencyWords(a.frequency).toLowerCase()}, {conditionWords(a.condition, a.frequency)}
+          Alert when {conditionWords(a.condition, a.frequency)}
         </h1>
         {!a.enabled && <span className="badge st-disabled">disabled</span>}
       </div>
@@ -59,7 +59,7 @@ export function AlertPage({ id }: { id: string }) {
       </p>
       {secret && <SecretOnce secret={secret} />}
       <section className="card" aria-label="Alert settings">
-        <AlertEditor key={a.id} searchId={a.search_id} alert={a} onSaved={() => void alert.reload().then(history.reload)} />
+        <AlertEditor key={a.id} searchId={a.search_id} alert={a} onSaved={() => void alert.reload().then(history.reload)} onTested={() => void history.reload()} />
       </section>
       <section className="card" aria-label="History">
         <div className="card-head">

@@ -7,7 +7,7 @@ import { del } from '../api/client.ts';
 import { AlertEditor } from '../components/AlertEditor.tsx';
 import { SearchForm } from '../components/SearchForm.tsx';
 import { useAction, useApi } from '../hooks/useApi.ts';
-import { conditionWords, frequencyWords, targetWords } from '../lib/alert-words.ts';
+import { alertSummary, targetWords } from '../lib/alert-words.ts';
 import { viewHref } from '../lib/view-params.ts';
 import { useSession } from '../session.tsx';
 
@@ -54,7 +54,7 @@ export function SearchEditPage({ id }: { id: string }) {
         </Link>
       </div>
       <section className="card" aria-label="Search">
-        <SearchForm key={s.id} search={s} onSaved={() => void search.reload()} />
+        <SearchForm key={s.id} search={s} submitLabel="Save search" onSaved={() => void search.reload()} />
       </section>
 
       <section className="card" aria-label="Alerts">
@@ -76,7 +76,7 @@ export function SearchEditPage({ id }: { id: string }) {
             {alerts.data.map((a) => (
               <li key={a.id}>
                 <Link href={`/alerts/${a.id}`}>
-                  {frequencyWords(a.frequency)}, {conditionWords(a.condition, a.frequency)}
+                  {alertSummary(a)}
                 </Link>{' '}
                 <span className="muted">→ {targetWords(a)}</span> {!a.enabled && <span className="badge st-disabled">disabled</span>}
               </li>

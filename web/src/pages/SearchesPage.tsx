@@ -10,7 +10,7 @@ import { Sparkline } from '../components/Sparkline.tsx';
 import { StarterDialog } from '../components/StarterDialog.tsx';
 import { useApi } from '../hooks/useApi.ts';
 import { ago } from '../lib/ago.ts';
-import { conditionWords, frequencyWords, targetWords } from '../lib/alert-words.ts';
+import { alertSummary, targetWords } from '../lib/alert-words.ts';
 import { fullTime, useZone } from '../lib/time-format.ts';
 import { useSession } from '../session.tsx';
 
@@ -23,7 +23,7 @@ const AlertLine = memo(function AlertLine({ a }: { a: AlertOverview }) {
         {STATE_WORDS[a.state]}
       </span>{' '}
       <Link href={`/alerts/${a.id}`} title={`→ ${targetWords(a)}`}>
-        {frequencyWords(a.frequency).replace('Every ', '').replace(' (05:00)', '')}, {conditionWords(a.condition, a.frequency)}
+        {alertSummary(a)}
       </Link>
       {a.failure && (
         <div className="error small clip" title={a.failure}>
