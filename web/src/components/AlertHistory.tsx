@@ -5,6 +5,7 @@ import type { AlertDelivery, AlertRun } from '../../../shared/api.ts';
 import { ago, fromNow } from '../lib/ago.ts';
 import { fullTime, streamTime, useZone } from '../lib/time-format.ts';
 import { viewHref } from '../lib/view-params.ts';
+import { count } from '../lib/count.ts';
 
 const STATUS_WORDS: Record<AlertDelivery['status'], string> = { sent: 'sent', failed: 'failed', pending: 'retrying', not_configured: 'not configured' };
 
@@ -58,7 +59,7 @@ export function AlertHistory({ runs, query }: { runs: AlertRun[]; query: string 
                   </Link>
                   {r.late && <span className="warn" title={r.note ?? undefined}> late</span>}
                 </td>
-                <td className="num">{r.matched === null ? '—' : r.matched.toLocaleString()}</td>
+                <td className="num">{r.matched === null ? '—' : count(r.matched)}</td>
                 <td>{r.error ? <span className="error">failed: {r.error}</span> : r.kind === 'test' ? <span className="badge">test</span> : r.fired ? <span className="badge st-fired">fired</span> : <span className="muted">quiet</span>}</td>
                 <td>{r.fired || r.kind === 'test' ? <DeliveryList deliveries={r.deliveries} /> : <span className="muted">—</span>}</td>
               </tr>

@@ -6,6 +6,7 @@ import { wildcardToRegExp } from '../../../shared/query/match.ts';
 import { post, put } from '../api/client.ts';
 import { useAction } from '../hooks/useApi.ts';
 import { Dialog } from './Dialog.tsx';
+import { count } from '../lib/count.ts';
 
 /** The preview lists this many names; the count covers them all. */
 const PREVIEW_MAX = 50;
@@ -64,7 +65,7 @@ export function GroupDialog({ group, systems, onClose, onSaved }: { group?: Grou
             </label>
             <div className="preview" role="region" aria-label="Matching systems" aria-live="polite">
               <div className="muted small">
-                {wildcard.trim() ? `${matched.length.toLocaleString()} of ${systems.length.toLocaleString()} systems match now; systems seen later join by themselves.` : '* matches any run of characters: web-*, *-staging'}
+                {wildcard.trim() ? `${count(matched.length)} of ${count(systems.length)} systems match now; systems seen later join by themselves.` : '* matches any run of characters: web-*, *-staging'}
               </div>
               {matched.length > 0 && (
                 <ul className="chips">
@@ -91,7 +92,7 @@ export function GroupDialog({ group, systems, onClose, onSaved }: { group?: Grou
               ))}
               {systems.length === 0 && <li className="muted">No system has sent anything yet.</li>}
             </ul>
-            <div className="muted small">{picked.size.toLocaleString()} selected</div>
+            <div className="muted small">{count(picked.size)} selected</div>
           </div>
         )}
         {action.error && (

@@ -3,6 +3,7 @@
 // emails and drain URLs use.
 import type { ServerInfo } from '../../../shared/api.ts';
 import { useApi } from '../hooks/useApi.ts';
+import { count } from '../lib/count.ts';
 
 function bytes(n: number): string {
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];
@@ -46,7 +47,7 @@ export function ServerPanel() {
           )}
           <dt>Retention</dt>
           <dd>
-            {s.retention_days.toLocaleString()} days{s.max_disk_mb !== null && <>, at most {s.max_disk_mb.toLocaleString()} MB</>}
+            {count(s.retention_days)} days{s.max_disk_mb !== null && <>, at most {count(s.max_disk_mb)} MB</>}
           </dd>
           <dt>Disk used</dt>
           <dd>

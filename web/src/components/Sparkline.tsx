@@ -1,5 +1,7 @@
 // A tiny line of counts (24 hours, 24 points) as inline SVG: a chart library per table row would
 // cost more than the table. Unknown points (null) break the line.
+import { count } from '../lib/count.ts';
+
 export function Sparkline({ values, label, width = 96, height = 20 }: { values: (number | null)[]; label: string; width?: number; height?: number }) {
   const max = Math.max(1, ...values.map((v) => v ?? 0));
   const step = values.length > 1 ? width / (values.length - 1) : width;
@@ -13,8 +15,8 @@ export function Sparkline({ values, label, width = 96, height = 20 }: { values: 
   });
   const total = values.reduce<number>((sum, v) => sum + (v ?? 0), 0);
   return (
-    <svg className="sparkline" width={width} height={height} viewBox={`0 0 ${width} ${height}`} role="img" aria-label={`${label}: ${total.toLocaleString()}`}>
-      <title>{`${label}: ${total.toLocaleString()} (peak ${max.toLocaleString()} an hour)`}</title>
+    <svg className="sparkline" width={width} height={height} viewBox={`0 0 ${width} ${height}`} role="img" aria-label={`${label}: ${count(total)}`}>
+      <title>{`${label}: ${count(total)} (peak ${count(max)} an hour)`}</title>
       <line x1="0" x2={width} y1={height - 2} y2={height - 2} className="sparkline-base" />
       <path d={d} className="sparkline-line" />
     </svg>

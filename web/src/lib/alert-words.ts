@@ -1,5 +1,6 @@
 // How alerts read in the UI: Papertrail's words for frequencies and conditions.
 import type { Alert, AlertCondition, AlertFrequency } from '../../../shared/api.ts';
+import { count } from './count.ts';
 
 export const FREQUENCIES: [AlertFrequency, string][] = [
   ['1m', 'Every minute'],
@@ -15,13 +16,13 @@ const EVERY: Record<AlertFrequency, string> = { '1m': 'every minute', '10m': 'ev
 /** "every minute: ≥ 3 matches", "every 10 min: no match" — one alert in a list. */
 export function alertSummary(a: Pick<Alert, 'frequency' | 'condition'>): string {
   const c = a.condition;
-  return `${EVERY[a.frequency]}: ${c.type === 'none' ? 'no match' : `≥ ${c.count.toLocaleString()} ${c.count === 1 ? 'match' : 'matches'}`}`;
+  return `${EVERY[a.frequency]}: ${c.type === 'none' ? 'no match' : `≥ ${count(c.count)} ${c.count === 1 ? 'match' : 'matches'}`}`;
 }
 
 /** "at least 3 new matches in a minute", "no new match in 10 minutes" — one alert in a sentence. */
 export function conditionWords(c: AlertCondition, f: AlertFrequency): string {
   if (c.type === 'none') return `no new match in ${f === '10m' ? '' : 'a '}${PERIOD[f]}`;
-  return `at least ${c.count.toLocaleString()} new ${c.count === 1 ? 'match' : 'matches'} in ${f === '10m' ? '' : 'a '}${PERIOD[f]}`;
+  return `at least ${count(c.count)} new ${c.count === 1 ? 'match' : 'matches'} in ${f === '10m' ? '' : 'a '}${PERIOD[f]}`;
 }
 
 /** "oncall@example.com, webhook": where an alert goes. */

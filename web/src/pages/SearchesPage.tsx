@@ -1,7 +1,8 @@
 // /searches: every saved search with its query, its alerts (state, last run, where they go) and a
 // sparkline of its matches over the last 24 h — one request for the whole list
-// (GET /api/v1/searches/overview.json). DESIGN 7: each search is a row holding its name.
-import { memo, useDeferredValue, useMemo, useState } from 'react';
+// (GET /api/v1/searches/overview.json). DESIGN 7: each search is a row holding its name. The table
+// draws the rows in view (500 searches show within a frame or two of their data).
+import { memo, useDeferredValue, useMemo, useRef, useState } from 'react';
 import { Link, useLocation } from 'wouter';
 import type { AlertOverview, SearchesOverviewResponse, SearchOverview } from '../../../shared/api.ts';
 import { Dialog } from '../components/Dialog.tsx';
@@ -9,10 +10,12 @@ import { SearchForm } from '../components/SearchForm.tsx';
 import { Sparkline } from '../components/Sparkline.tsx';
 import { StarterDialog } from '../components/StarterDialog.tsx';
 import { useApi } from '../hooks/useApi.ts';
+import { useVirtualRows } from '../hooks/useVirtualRows.ts';
 import { ago } from '../lib/ago.ts';
 import { alertSummary, targetWords } from '../lib/alert-words.ts';
 import { fullTime, useZone } from '../lib/time-format.ts';
 import { useSession } from '../session.tsx';
+import { count } from '../lib/count.ts';
 
 const STATE_WORDS: Record<AlertOverview['state'], string> = { ok: 'ok', fired: 'fired', failing: 'failing', disabled: 'disabled' };
 
@@ -34,9 +37,12 @@ const AlertLine = memo(function AlertLine({ a }: { a: AlertOverview }) {
   );
 });
 
-const SearchRow = memo(function SearchRow({ s, now, zone, groupName }: { s: SearchOverview; now: number; zone: 'local' | 'utc'; groupName: string | undefined }) {
+/** A row's height before it is drawn and measured: a line per alert (or for the group's name). */
+const estimateHeight = (s: SearchOverview, hasGroup: boolean) => 11 + 19 * Math.max(1, s.alerts.length + s.alerts.filter((a) => a.failure).length, hasGroup ? 2 : 1);
+
+const SearchRow = memo(function SearchRow({ s, now, zone, groupName, index, rowRef }: { s: SearchOverview; now: number; zone: 'local' | 'utc'; groupName: string | undefined; index: number; rowRef(el: HTMLTableRowElement | null): void }) {
   return (
-    <tr>
+    <tr ref={rowRef} data-index={index} aria-rowindex={index + 2}>
       <td className="name-cell">
         <Link href={`/searches/${s.id}`} title="Open in the viewer">
           {s.name}
@@ -62,7 +68,7 @@ const SearchRow = memo(function SearchRow({ s, now, zone, groupName }: { s: Sear
           <div key={a.id} title={a.last_run ? fullTime(a.last_run.ran_at, zone) : undefined}>
             {a.last_run ? (
               <>
-                {ago(a.last_run.ran_at, now)} · <span className={a.last_run.fired ? 'fired-text' : undefined}>{a.last_run.matched === null ? 'failed' : a.last_run.matched.toLocaleString()}</span>
+                {ago(a.last_run.ran_at, now)} · <span className={a.last_run.fired ? 'fired-text' : undefined}>{a.last_run.matched === null ? 'failed' : count(a.last_run.matched)}</span>
               </>
             ) : (
               <span className="muted">not yet</span>
@@ -98,15 +104,19 @@ export function SearchesPage() {
     const alerts = searches?.flatMap((s) => s.alerts) ?? [];
     return { alerts: alerts.length, failing: alerts.filter((a) => a.state === 'failing').length, fired: alerts.filter((a) => a.state === 'fired').length };
   }, [searches]);
-  const now = Date.now();
+  // One clock per load, so that the memoized rows draw again only when the data changes.
+  const now = useMemo(() => Date.now(), [overview.data]);
+  const scroller = useRef<HTMLDivElement>(null);
+  const rows = shown ?? [];
+  const { items, padTop, padBottom, measure } = useVirtualRows(rows.length, scroller, (i) => estimateHeight(rows[i]!, rows[i]!.group_id !== null));
 
   return (
-    <div className="page">
+    <div className="page fill-page">
       <div className="page-head">
         <h1>Saved searches &amp; alerts</h1>
         {searches && (
           <span className="muted">
-            {searches.length.toLocaleString()} searches · {counts.alerts.toLocaleString()} alerts
+            {count(searches.length)} searches · {count(counts.alerts)} alerts
             {counts.fired > 0 && <> · <span className="fired-text">{counts.fired} fired</span></>}
             {counts.failing > 0 && <> · <span className="error">{counts.failing} failing</span></>}
           </span>
@@ -135,8 +145,8 @@ export function SearchesPage() {
         </div>
       )}
       {shown && shown.length > 0 && (
-        <div className="table-wrap">
-          <table className="grid searches" aria-label="Saved searches">
+        <div className="table-scroll" ref={scroller}>
+          <table className="grid searches" aria-label="Saved searches" aria-rowcount={shown.length + 1}>
             <thead>
               <tr>
                 <th>Name</th>
@@ -150,9 +160,12 @@ export function SearchesPage() {
               </tr>
             </thead>
             <tbody>
-              {shown.map((s) => (
-                <SearchRow key={s.id} s={s} now={now} zone={zone} groupName={s.group_id === null ? undefined : groupNames.get(s.group_id)} />
-              ))}
+              {padTop > 0 && <tr style={{ height: padTop }} aria-hidden="true" />}
+              {items.map((v) => {
+                const s = rows[v.index]!;
+                return <SearchRow key={s.id} s={s} now={now} zone={zone} groupName={s.group_id === null ? undefined : groupNames.get(s.group_id)} index={v.index} rowRef={measure} />;
+              })}
+              {padBottom > 0 && <tr style={{ height: padBottom }} aria-hidden="true" />}
             </tbody>
           </table>
         </div>

@@ -1,7 +1,6 @@
 // /systems: every sender with when it was last heard from and where it came from (a quiet one
 // stands out), and the groups that name sets of them. A click opens the viewer scoped to it.
 // The systems table draws only the rows in view (2,000 senders stay responsive).
-import { useVirtualizer } from '@tanstack/react-virtual';
 import { useDeferredValue, useMemo, useRef, useState } from 'react';
 import { Link } from 'wouter';
 import type { Group, System, SystemActivity, SystemSource } from '../../../shared/api.ts';
@@ -9,14 +8,18 @@ import { del } from '../api/client.ts';
 import { GroupDialog } from '../components/GroupDialog.tsx';
 import { Sparkline } from '../components/Sparkline.tsx';
 import { useAction, useApi } from '../hooks/useApi.ts';
+import { useVirtualRows } from '../hooks/useVirtualRows.ts';
 import { ago } from '../lib/ago.ts';
 import { fullTime, useZone } from '../lib/time-format.ts';
 import { viewHref } from '../lib/view-params.ts';
 import { useSession } from '../session.tsx';
+import { count } from '../lib/count.ts';
 
 /** A system that sent nothing for this long is marked quiet (but seen in the last week). */
 const QUIET_AFTER_MS = 60 * 60_000;
 const ROW_HEIGHT = 30;
+/** One collator for every comparison (String#localeCompare builds one per call). */
+const NAME_ORDER = new Intl.Collator(undefined, { numeric: true });
 
 type SortKey = 'name' | 'last_seen';
 
@@ -75,7 +78,7 @@ export function SystemsPage() {
                   <Link href={viewHref({ q: '', groupId: String(g.id) })} title="Open the viewer on this group" className="group-name">
                     {g.name}
                   </Link>
-                  <span className="muted small">{g.system_ids.length.toLocaleString()} {g.system_ids.length === 1 ? 'system' : 'systems'}</span>
+                  <span className="muted small">{count(g.system_ids.length)} {g.system_ids.length === 1 ? 'system' : 'systems'}</span>
                   {admin && (
                     <span className="row-actions">
                       <button type="button" className="link" onClick={() => setEditing(g)} aria-label={`Edit group ${g.name}`}>
@@ -126,7 +129,7 @@ function SystemsTable({ systems, groups }: { systems: SystemActivity[]; groups: 
   const now = useMemo(() => Date.now(), [systems]);
   const rows = useMemo(() => {
     const list = deferred ? systems.filter((s) => s.name.toLowerCase().includes(deferred) || sourceWords(s.source).includes(deferred)) : [...systems];
-    return sort === 'name' ? list.sort((a, b) => a.name.localeCompare(b.name)) : list.sort((a, b) => b.last_seen_at.localeCompare(a.last_seen_at));
+    return sort === 'name' ? list.sort((a, b) => NAME_ORDER.compare(a.name, b.name)) : list.sort((a, b) => (a.last_seen_at < b.last_seen_at ? 1 : a.last_seen_at > b.last_seen_at ? -1 : 0));
   }, [systems, deferred, sort]);
   const groupsOf = useMemo(() => {
     const m = new Map<number, string[]>();
@@ -135,10 +138,7 @@ function SystemsTable({ systems, groups }: { systems: SystemActivity[]; groups: 
   }, [groups]);
   const quiet = useMemo(() => systems.filter((s) => now - Date.parse(s.last_seen_at) > QUIET_AFTER_MS).length, [systems, now]);
   const scroller = useRef<HTMLDivElement>(null);
-  const virtual = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 20 });
-  const items = virtual.getVirtualItems();
-  const padTop = items[0]?.start ?? 0;
-  const padBottom = virtual.getTotalSize() - (items.at(-1)?.end ?? 0);
+  const { items, padTop, padBottom } = useVirtualRows(rows.length, scroller, () => ROW_HEIGHT);
 
   if (systems.length === 0) {
     return (
@@ -162,8 +162,8 @@ function SystemsTable({ systems, groups }: { systems: SystemActivity[]; groups: 
       <div className="table-tools">
         <input type="search" aria-label="Filter systems" placeholder="Filter by name, drain or address" value={filter} onChange={(e) => setFilter(e.target.value)} />
         <span className="muted">
-          {rows.length.toLocaleString()} of {systems.length.toLocaleString()} systems
-          {quiet > 0 && <> · <span className="warn">{quiet.toLocaleString()} quiet for over an hour</span></>}
+          {count(rows.length)} of {count(systems.length)} systems
+          {quiet > 0 && <> · <span className="warn">{count(quiet)} quiet for over an hour</span></>}
         </span>
       </div>
       <div className="table-scroll" ref={scroller}>
