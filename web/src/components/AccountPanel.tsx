@@ -4,6 +4,7 @@ import { useState, type FormEvent } from 'react';
 import { del, post } from '../api/client.ts';
 import { useAction } from '../hooks/useApi.ts';
 import { useSession } from '../session.tsx';
+import { ErrorText } from './ErrorText.tsx';
 
 export function AccountPanel() {
   const { session, signOut } = useSession();
@@ -41,11 +42,7 @@ export function AccountPanel() {
           <input id="pw-new" type="password" value={next} onChange={(e) => setNext(e.target.value)} required minLength={12} autoComplete="new-password" className="medium" />
           <p className="hint">12 characters or more; your other sessions are signed out.</p>
         </div>
-        {change.error && (
-          <p role="alert" className="error span-2">
-            {change.error}
-          </p>
-        )}
+        <ErrorText message={change.error} className="span-2" />
         <div className="actions start span-2">
           <button type="submit" disabled={change.busy}>
             Change password

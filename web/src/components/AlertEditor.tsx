@@ -9,6 +9,7 @@ import { FREQUENCIES } from '../lib/alert-words.ts';
 import { localZoneName } from '../lib/time-format.ts';
 import { DeliveryList } from './AlertHistory.tsx';
 import { CopyButton } from './CopyButton.tsx';
+import { ErrorText } from './ErrorText.tsx';
 
 interface Form {
   frequency: AlertFrequency;
@@ -123,11 +124,7 @@ export function AlertEditor({ searchId, alert, defaultEmail = '', onSaved, onTes
           <input type="checkbox" checked={form.enabled} onChange={(e) => set('enabled', e.target.checked)} /> Enabled
         </label>
       </div>
-      {save.error && (
-        <p role="alert" className="error">
-          {save.error}
-        </p>
-      )}
+      <ErrorText message={save.error} />
       <div className="actions start">
         <button type="submit" className="primary" disabled={save.busy}>
           Save
@@ -144,11 +141,7 @@ export function AlertEditor({ searchId, alert, defaultEmail = '', onSaved, onTes
         )}
         {saved && !save.busy && <span className="ok-text" role="status">Saved</span>}
       </div>
-      {sendTest.error && (
-        <p role="alert" className="error">
-          Test not sent: {sendTest.error}
-        </p>
-      )}
+      <ErrorText message={sendTest.error} prefix="Test not sent: " />
       {test && (
         <div className="test-result" role="status" aria-label="Test result">
           <strong>Test sent</strong> {test.matched ? `with the latest ${test.matched === 1 ? 'matching event' : `${test.matched} matching events`}` : '(nothing matches yet, so it carries no event)'}: <DeliveryList deliveries={test.deliveries} />

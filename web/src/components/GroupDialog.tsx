@@ -7,6 +7,7 @@ import { post, put } from '../api/client.ts';
 import { useAction } from '../hooks/useApi.ts';
 import { Dialog } from './Dialog.tsx';
 import { count } from '../lib/count.ts';
+import { ErrorText } from './ErrorText.tsx';
 
 /** The preview lists this many names; the count covers them all. */
 const PREVIEW_MAX = 50;
@@ -95,11 +96,7 @@ export function GroupDialog({ group, systems, onClose, onSaved }: { group?: Grou
             <div className="muted small">{count(picked.size)} selected</div>
           </div>
         )}
-        {action.error && (
-          <p role="alert" className="error">
-            {action.error}
-          </p>
-        )}
+        <ErrorText message={action.error} />
         <div className="actions">
           <button type="button" className="secondary" onClick={onClose}>
             Cancel

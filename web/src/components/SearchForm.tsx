@@ -5,6 +5,7 @@ import type { Group, SavedSearch, SavedSearchRequest } from '../../../shared/api
 import { parse } from '../../../shared/query/parse.ts';
 import { post, put } from '../api/client.ts';
 import { useAction, useApi } from '../hooks/useApi.ts';
+import { ErrorText } from './ErrorText.tsx';
 
 export function SearchForm({ search, onSaved, onCancel, submitLabel = 'Save' }: { search?: SavedSearch; onSaved(s: SavedSearch): void; onCancel?(): void; submitLabel?: string }) {
   const groups = useApi<Group[]>('/api/v1/groups.json');
@@ -40,11 +41,7 @@ export function SearchForm({ search, onSaved, onCancel, submitLabel = 'Save' }: 
           </option>
         ))}
       </select>
-      {action.error && (
-        <p role="alert" className="error span-2">
-          {action.error}
-        </p>
-      )}
+      <ErrorText message={action.error} className="span-2" />
       <div className="actions start span-2">
         <button type="submit" className="primary" disabled={action.busy || !!syntax}>
           {submitLabel}

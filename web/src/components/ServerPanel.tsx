@@ -4,6 +4,7 @@
 import type { ServerInfo } from '../../../shared/api.ts';
 import { useApi } from '../hooks/useApi.ts';
 import { count } from '../lib/count.ts';
+import { ErrorText } from './ErrorText.tsx';
 
 function bytes(n: number): string {
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];
@@ -24,11 +25,7 @@ export function ServerPanel() {
         <h2>Server</h2>
         <span className="muted small">set by environment variables at start (driftwood serve --help)</span>
       </div>
-      {info.error && (
-        <p role="alert" className="error">
-          {info.error}
-        </p>
-      )}
+      <ErrorText message={info.error} />
       {s && (
         <dl className="facts">
           <dt>Version</dt>

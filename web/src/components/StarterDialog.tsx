@@ -6,6 +6,7 @@ import type { StarterResponse } from '../../../shared/api.ts';
 import { post } from '../api/client.ts';
 import { useAction } from '../hooks/useApi.ts';
 import { Dialog } from './Dialog.tsx';
+import { ErrorText } from './ErrorText.tsx';
 
 const ALERT_WORDS: Record<StarterResponse['items'][number]['alert'], string> = { created: 'alert created', recipient_added: 'recipient added', unchanged: 'already there' };
 
@@ -49,11 +50,7 @@ export function StarterDialog({ defaultEmail, onClose, onDone }: { defaultEmail:
             Email
             <input type="email" value={email} onChange={(e) => setEmail(e.target.value)} required autoFocus />
           </label>
-          {action.error && (
-            <p role="alert" className="error">
-              {action.error}
-            </p>
-          )}
+          <ErrorText message={action.error} />
           <div className="actions">
             <button type="button" className="secondary" onClick={onClose}>
               Cancel

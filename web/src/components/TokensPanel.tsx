@@ -7,6 +7,7 @@ import { useAction, useApi } from '../hooks/useApi.ts';
 import { ago } from '../lib/ago.ts';
 import { fullTime, useZone } from '../lib/time-format.ts';
 import { CopyButton } from './CopyButton.tsx';
+import { ErrorText } from './ErrorText.tsx';
 
 export function TokensPanel() {
   const zone = useZone();
@@ -49,11 +50,7 @@ export function TokensPanel() {
           <code className="hint">export DRIFTWOOD_URL={window.location.origin} DRIFTWOOD_TOKEN=…</code>
         </div>
       )}
-      {tokens.error && (
-        <p role="alert" className="error">
-          {tokens.error}
-        </p>
-      )}
+      <ErrorText message={tokens.error} />
       {tokens.data && tokens.data.length > 0 && (
         <table className="grid" aria-label="Your API tokens">
           <thead>
@@ -97,11 +94,7 @@ export function TokensPanel() {
         <button type="submit" disabled={action.busy}>
           Create token
         </button>
-        {action.error && (
-          <p role="alert" className="error">
-            {action.error}
-          </p>
-        )}
+        <ErrorText message={action.error} />
       </form>
     </section>
   );

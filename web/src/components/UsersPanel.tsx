@@ -8,6 +8,7 @@ import { useAction, useApi } from '../hooks/useApi.ts';
 import { ago } from '../lib/ago.ts';
 import { fullTime, useZone } from '../lib/time-format.ts';
 import { useSession } from '../session.tsx';
+import { ErrorText } from './ErrorText.tsx';
 
 export function UsersPanel() {
   const { session, signOut } = useSession();
@@ -45,16 +46,8 @@ export function UsersPanel() {
         <h2>Users</h2>
         <span className="muted small">admins manage users, drains and groups; members search, tail, save searches and alerts</span>
       </div>
-      {users.error && (
-        <p role="alert" className="error">
-          {users.error}
-        </p>
-      )}
-      {action.error && (
-        <p role="alert" className="error">
-          {action.error}
-        </p>
-      )}
+      <ErrorText message={users.error} />
+      <ErrorText message={action.error} />
       {users.data && (
         <table className="grid" aria-label="Users">
           <thead>

@@ -8,6 +8,7 @@ import { AlertEditor, SecretOnce } from '../components/AlertEditor.tsx';
 import { AlertHistory } from '../components/AlertHistory.tsx';
 import { useAction, useApi } from '../hooks/useApi.ts';
 import { conditionWords } from '../lib/alert-words.ts';
+import { ErrorText } from '../components/ErrorText.tsx';
 
 /** The history refreshes itself this often, so a run (or a retry) shows up without a reload. */
 const HISTORY_REFRESH_MS = 15_000;
@@ -66,11 +67,7 @@ export function AlertPage({ id }: { id: string }) {
           <h2>History</h2>
           <span className="muted small">newest first; refreshed every {HISTORY_REFRESH_MS / 1000} s</span>
         </div>
-        {history.error && (
-          <p role="alert" className="error">
-            {history.error}
-          </p>
-        )}
+        <ErrorText message={history.error} />
         {history.data && <AlertHistory runs={history.data.runs} query={a.search.query} />}
       </section>
       <section className="card danger" aria-label="More">
@@ -82,11 +79,7 @@ export function AlertPage({ id }: { id: string }) {
         <button type="button" className="danger" onClick={() => void remove()} disabled={action.busy}>
           Delete alert
         </button>
-        {action.error && (
-          <p role="alert" className="error">
-            {action.error}
-          </p>
-        )}
+        <ErrorText message={action.error} />
       </section>
     </div>
   );

@@ -10,6 +10,7 @@ import { useAction, useApi } from '../hooks/useApi.ts';
 import { alertSummary, targetWords } from '../lib/alert-words.ts';
 import { viewHref } from '../lib/view-params.ts';
 import { useSession } from '../session.tsx';
+import { ErrorText } from '../components/ErrorText.tsx';
 
 export function SearchEditPage({ id }: { id: string }) {
   const { session } = useSession();
@@ -66,11 +67,7 @@ export function SearchEditPage({ id }: { id: string }) {
             </button>
           )}
         </div>
-        {alerts.error && (
-          <p role="alert" className="error">
-            {alerts.error}
-          </p>
-        )}
+        <ErrorText message={alerts.error} />
         {alerts.data && alerts.data.length > 0 && (
           <ul className="plain-list">
             {alerts.data.map((a) => (
@@ -97,11 +94,7 @@ export function SearchEditPage({ id }: { id: string }) {
           Delete search
         </button>
         <span className="muted"> Its alerts and their history go with it.</span>
-        {remove.error && (
-          <p role="alert" className="error">
-            {remove.error}
-          </p>
-        )}
+        <ErrorText message={remove.error} />
       </section>
     </div>
   );

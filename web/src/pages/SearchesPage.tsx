@@ -16,6 +16,7 @@ import { alertSummary, targetWords } from '../lib/alert-words.ts';
 import { fullTime, useZone } from '../lib/time-format.ts';
 import { useSession } from '../session.tsx';
 import { count } from '../lib/count.ts';
+import { ErrorText } from '../components/ErrorText.tsx';
 
 const STATE_WORDS: Record<AlertOverview['state'], string> = { ok: 'ok', fired: 'fired', failing: 'failing', disabled: 'disabled' };
 
@@ -131,11 +132,7 @@ export function SearchesPage() {
           </button>
         </div>
       </div>
-      {overview.error && (
-        <p role="alert" className="error">
-          Cannot load the saved searches: {overview.error}
-        </p>
-      )}
+      <ErrorText message={overview.error} prefix="Cannot load the saved searches: " />
       {!searches && !overview.error && <p className="muted">Loading…</p>}
       {searches?.length === 0 && (
         <div className="empty-state">

@@ -14,6 +14,7 @@ import { drainSnippets, syslogSnippets, type ServerAddress, type Snippet } from 
 import { fullTime, useZone } from '../lib/time-format.ts';
 import { viewHref } from '../lib/view-params.ts';
 import { useSession } from '../session.tsx';
+import { ErrorText } from '../components/ErrorText.tsx';
 
 /** DESIGN 1 default, until the server has said. */
 const DEFAULT_SYSLOG_PORT = 5514;
@@ -75,11 +76,7 @@ function CreateDrain({ onCreated }: { onCreated(d: Drain): void }) {
       <button type="button" className="secondary" onClick={() => setOpen(false)}>
         Cancel
       </button>
-      {action.error && (
-        <p role="alert" className="error">
-          {action.error}
-        </p>
-      )}
+      <ErrorText message={action.error} />
     </form>
   );
 }
@@ -136,16 +133,8 @@ export function SourcesPage() {
           {admin && <CreateDrain onCreated={(d) => { setSelected(d); void drains.reload(); }} />}
         </div>
         {!admin && <p className="muted">An admin creates drains (each has its own secret URL). Syslog senders need none: see below.</p>}
-        {drains.error && (
-          <p role="alert" className="error">
-            {drains.error}
-          </p>
-        )}
-        {revoke.error && (
-          <p role="alert" className="error">
-            {revoke.error}
-          </p>
-        )}
+        <ErrorText message={drains.error} />
+        <ErrorText message={revoke.error} />
         {drains.data?.length === 0 && !selected && <p className="empty-state">No drains yet. Create one per app or service: its lines are stored under the drain's name.</p>}
         {drains.data && drains.data.length > 0 && (
           <table className="grid" aria-label="Drains">

@@ -14,6 +14,7 @@ import { fullTime, useZone } from '../lib/time-format.ts';
 import { viewHref } from '../lib/view-params.ts';
 import { useSession } from '../session.tsx';
 import { count } from '../lib/count.ts';
+import { ErrorText } from '../components/ErrorText.tsx';
 
 /** A system that sent nothing for this long is marked quiet (but seen in the last week). */
 const QUIET_AFTER_MS = 60 * 60_000;
@@ -43,11 +44,7 @@ export function SystemsPage() {
       </div>
       <div className="two-col">
         <section aria-label="Systems" className="col-main">
-          {systems.error && (
-            <p role="alert" className="error">
-              Cannot load the systems: {systems.error}
-            </p>
-          )}
+          <ErrorText message={systems.error} prefix="Cannot load the systems: " />
           {systems.data && <SystemsTable systems={systems.data} groups={groups.data ?? []} />}
           {!systems.data && !systems.error && <p className="muted">Loading…</p>}
         </section>
@@ -60,16 +57,8 @@ export function SystemsPage() {
               </button>
             )}
           </div>
-          {groups.error && (
-            <p role="alert" className="error">
-              {groups.error}
-            </p>
-          )}
-          {remove.error && (
-            <p role="alert" className="error">
-              {remove.error}
-            </p>
-          )}
+          <ErrorText message={groups.error} />
+          <ErrorText message={remove.error} />
           {groups.data?.length === 0 && <p className="empty-state">No groups. A group names a set of systems — by list or by a wildcard such as <code>web-*</code> — to search them together.</p>}
           <ul className="group-list">
             {groups.data?.map((g) => (
