@@ -3,13 +3,11 @@
 // 500 more without alerts (their sparklines counted in the store) over N events in the last 24 h.
 //   npx tsx bench/overview.ts [events=1000000] [repetitions=10]
 // The data directory is built once into .bench/overview-N (delete it to rebuild).
-import { spawn } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
-import { Agent, request } from 'node:http';
-import net from 'node:net';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../server/store/index.ts';
+import { quantile, serveBench } from './serve.ts';
 import type { RunCommit } from '../server/store/alerts.ts';
 import type { NewEvent } from '../server/store/types.ts';
 import { herokuMessage, resetSeed } from './heroku-lines.ts';
@@ -21,7 +19,7 @@ const DIR = join(process.cwd(), '.bench', `overview-${N}`);
 const NOW = Date.now();
 const DAY_MS = 86_400_000;
 const WORDS = ['error', 'timeout', 'H12', 'payment', 'session', 'cache', 'login', 'status=500', 'GET', 'POST'];
-const q = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
+const FILL_REQUESTS = 40; // requests made to fill in the sparklines before the steady-state timing
 
 function build(): void {
   rmSync(DIR, { recursive: true, force: true });
@@ -63,44 +61,20 @@ const store = openStore(DIR);
 const token = store.apiTokens.create(store.users.find('bench@example.test')!.id, 'bench', Date.now()).secret;
 store.close();
 
-const port = await new Promise<number>((resolve) => {
-  const s = net.createServer().listen(0, '127.0.0.1', () => {
-    const p = (s.address() as net.AddressInfo).port;
-    s.close(() => resolve(p));
-  });
-});
-const server = spawn(process.execPath, [new URL('../bin/driftwood.js', import.meta.url).pathname, 'serve'], {
-  env: { ...process.env, DRIFTWOOD_DATA_DIR: DIR, DRIFTWOOD_HTTP_HOST: '127.0.0.1', DRIFTWOOD_HTTP_PORT: String(port), DRIFTWOOD_SYSLOG_PORT: '0' },
-  stdio: ['ignore', 'pipe', 'ignore'],
-});
-await new Promise<void>((resolve) => server.stdout!.on('data', (d: Buffer) => d.toString().includes('running at') && resolve()));
-const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+const server = await serveBench(DIR, token);
 async function get(): Promise<{ ms: number; nulls: number; bytes: number }> {
-  const t = performance.now();
-  const text = await new Promise<string>((resolve, reject) => {
-    request({ host: '127.0.0.1', port, path: '/api/v1/searches/overview.json', agent, headers: { authorization: `Bearer ${token}` } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => (body += d));
-      res.on('end', () => resolve(body));
-    })
-      .on('error', reject)
-      .end();
-  });
-  const ms = performance.now() - t;
+  const { ms, text } = await server.get('/api/v1/searches/overview.json');
   const body = JSON.parse(text) as { searches: { sparkline: (number | null)[] }[] };
   return { ms, nulls: body.searches.reduce((n, s) => n + s.sparkline.filter((c) => c === null).length, 0), bytes: text.length };
 }
 const first = await get();
 const fill: number[] = [first.ms];
 let last = first;
-while (last.nulls > 0 && fill.length < 200) fill.push((last = await get()).ms);
+while (last.nulls > 0 && fill.length < FILL_REQUESTS) fill.push((last = await get()).ms);
 const warm: number[] = [];
 for (let r = 0; r < REPS; r++) warm.push((await get()).ms);
-agent.destroy();
-server.kill('SIGTERM');
-await new Promise((r) => server.once('exit', r));
+await server.stop();
 console.log(`machine: ${cpus().length} × ${cpus()[0]!.model}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}; ${N} events in 24 h; ${SEARCHES} searches with a 1-minute alert (${SEARCHES * 1440} runs), ${SEARCHES} without`);
 console.log(`first request (cold: reads 25 h of runs): ${first.ms.toFixed(0)} ms, ${first.nulls} of ${2 * SEARCHES * 24} sparkline hours still unknown, ${(first.bytes / 1024).toFixed(0)} KiB`);
-console.log(`requests until every hour is counted: ${fill.length} (max ${Math.max(...fill).toFixed(0)} ms each)`);
-console.log(`then: p50 ${q(warm, 0.5).toFixed(0)} ms, p95 ${q(warm, 0.95).toFixed(0)} ms over ${REPS} requests`);
+console.log(`after ${fill.length} requests (max ${Math.max(...fill).toFixed(0)} ms each): ${last.nulls} hours unknown`);
+console.log(`then: p50 ${quantile(warm, 0.5).toFixed(0)} ms, p95 ${quantile(warm, 0.95).toFixed(0)} ms over ${REPS} requests`);

@@ -60,6 +60,11 @@ export interface Group {
   system_ids: number[];
 }
 
+/** GET /api/v1/groups/preview.json?system_wildcard=web-*: the systems a wildcard group would hold, by name. */
+export interface GroupPreviewResponse {
+  systems: System[];
+}
+
 export interface Drain {
   id: number;
   name: string;

@@ -1,28 +1,33 @@
 // The saved-searches screen in one request (issue 12): each search with its alerts' states and a
 // sparkline of its matches per hour over the last 24 h. A search with an alert that runs at least
 // hourly takes its sparkline from the alert's run history (those counts are already made); the
-// others are counted hour by hour within a budget, and every count is remembered: event ids only
-// grow, so an hour is counted once and the hour in progress only for its new events.
+// hours that gives no count for are counted in the store. Both are remembered between requests
+// and go on within a time budget per request: runs are read newest first, and counted hours stay
+// counted (event ids only grow, so an hour is counted once and the hour in progress only for its
+// new events). What one request could not do is null, and the next request goes on.
 import type { AlertState } from '../../shared/api.ts';
-import type { AlertRow, DeliveryRow, RunRow } from '../store/alerts.ts';
+import type { AlertRow, DeliveryRow, RunHoursRow, RunRow } from '../store/alerts.ts';
 import { IDS_PER_MS, idFloorForTime } from '../store/ids.ts';
 import type { Store } from '../store/index.ts';
 import type { SavedSearchRow } from '../store/searches.ts';
 import { firstOfLastHours } from '../store/volume.ts';
-import { compileQuery } from './query.ts';
+import { compileQuery, type Compiled } from './query.ts';
 
 export const SPARKLINE_HOURS = 24;
 const HOUR_MS = 3_600_000;
 /** Runs read back: the sparkline's 24 h plus the hour before, where a daily alert's last run is. */
 const RUNS_HORIZON_MS = (SPARKLINE_HOURS + 1) * HOUR_MS;
 /**
- * Counting per request for the searches without an hourly alert: the screen must answer in
- * ~300 ms with 500 searches. What is not counted in time is null and counted by the next request.
+ * Work per request beyond listing: the screen must answer in ~300 ms with 500 searches. A day of
+ * 500 minute alerts is 720,000 run rows to sum once after a start, and counting a busy search's
+ * hour can take seconds: both go on in later requests.
  */
-const COUNT_BUDGET_MS = 100;
+const WORK_BUDGET_MS = 100;
+const RUNS_CHUNK_IDS = 20_000; // run ids summed per query when reading back: the budget is checked between
 /** Counted in 10-minute windows: the budget is checked between them (one window may overrun it). */
 const COUNT_WINDOW_IDS = 600_000 * IDS_PER_MS;
-const TALLIES_MAX = 100_000; // (query, hour) counts kept: 24 per search, far above any search count
+const TALLIES_MAX = 100_000; // queries whose counts are kept: far above any number of saved searches
+const COMPILED_TTL_MS = 60_000; // a query compiles against the systems and groups as they are now
 
 type Run = Omit<RunRow, 'deliveries'>;
 
@@ -39,17 +44,24 @@ export interface SearchOverviewRow {
   alerts: AlertOverview[];
   /** Matches per hour, oldest first; null where not known. */
   sparkline: (number | null)[];
-  /** Where the hours came from: an alert's runs (hours before the alert existed are counted), or counting. */
+  /** Where the hours came from: an alert's runs (the hours they do not cover are counted), or counting. */
   source: 'alert_runs' | 'counted';
 }
 
-/** One alert's runs as hourly sums, for the query (and group) they ran with. */
+/** One query's runs of one alert, as hourly sums. */
 interface RunHours {
-  queryKey: string;
-  /** The earliest window start read: hours before it were not covered by this alert's runs. */
+  /** The earliest window start read: hours before it are not covered (yet). */
   coveredFromMs: number;
   lastRanMs: number;
   hours: Map<number, number>;
+}
+
+interface AlertRuns {
+  lastId: number;
+  lastFiredId: number | null;
+  lastRun?: Run | null;
+  delivered?: { runId: number; rows: DeliveryRow[] };
+  byQuery: Map<string, RunHours>;
 }
 
 const queryKeyOf = (query: string, groupId: number | null) => `${query}\u0000${groupId ?? ''}`;
@@ -65,19 +77,20 @@ function stateOf(alert: AlertRow, lastRun: Run | null, lastDeliveries: DeliveryR
 }
 
 export class SearchOverviews {
-  /** Runs with an id from here on are still to be read; undefined before the first request. */
-  private nextRunId: number | undefined;
-  private readonly lastRun = new Map<number, Run>();
-  private readonly lastFiredRun = new Map<number, number>();
-  private readonly runHours = new Map<number, RunHours>();
-  private readonly tallies = new Map<string, { upTo: number; count: number }>();
+  /** Run ids in [readFrom, readTo) are summed; reading back stops at floorId. */
+  private runs: { readFrom: number; readTo: number; floorId: number } | undefined;
+  private readonly byAlert = new Map<number, AlertRuns>();
+  /** Per query and group: counts per hour, made with one compiled form of the query. */
+  private readonly tallies = new Map<string, { compiledKey: string; hours: Map<number, { upTo: number; count: number }> }>();
+  private readonly compiled = new Map<string, { atMs: number; compiled: Compiled }>();
 
   constructor(private readonly store: Store) {}
 
   /** Every saved search, with `nowMs`'s hour last in each sparkline. */
   list(nowMs: number): { sparklineStartMs: number; searches: SearchOverviewRow[] } {
+    const deadline = performance.now() + WORK_BUDGET_MS;
     const startMs = firstOfLastHours(nowMs, SPARKLINE_HOURS);
-    this.readNewRuns(nowMs);
+    this.readRuns(nowMs, deadline);
     const alertsBySearch = new Map<number, AlertRow[]>();
     for (const a of this.store.alerts.list()) alertsBySearch.set(a.search_id, [...(alertsBySearch.get(a.search_id) ?? []), a]);
     const rows = this.store.searches.list().map((search): SearchOverviewRow => {
@@ -85,83 +98,114 @@ export class SearchOverviews {
       const fromRuns = this.sparklineFromRuns(search, alerts, startMs);
       return { search, alerts, sparkline: fromRuns ?? new Array<number | null>(SPARKLINE_HOURS).fill(null), source: fromRuns ? 'alert_runs' : 'counted' };
     });
-    this.count(rows, startMs, performance.now() + COUNT_BUDGET_MS);
+    this.count(rows, startMs, nowMs, deadline);
     return { sparklineStartMs: startMs, searches: rows };
   }
 
   private alertOverview(alert: AlertRow): AlertOverview {
-    const lastRun = this.lastRun.get(alert.id) ?? null;
-    const fired = this.lastFiredRun.get(alert.id);
-    return { alert, lastRun, ...stateOf(alert, lastRun, fired === undefined ? [] : this.store.alerts.deliveries(fired)) };
+    const runs = this.byAlert.get(alert.id);
+    if (!runs) return { alert, lastRun: null, ...stateOf(alert, null, []) };
+    // Run rows never change once written: read each alert's newest once. Deliveries change until
+    // none is pending any more.
+    if (runs.lastRun?.id !== runs.lastId) runs.lastRun = this.store.alerts.run(runs.lastId) ?? null;
+    if (runs.lastFiredId !== null && (runs.delivered?.runId !== runs.lastFiredId || runs.delivered.rows.some((d) => d.status === 'pending'))) {
+      runs.delivered = { runId: runs.lastFiredId, rows: this.store.alerts.deliveries(runs.lastFiredId) };
+    }
+    return { alert, lastRun: runs.lastRun, ...stateOf(alert, runs.lastRun, runs.delivered?.rows ?? []) };
   }
 
-  /** Reads the scheduled runs written since the last request (the last 25 h on the first one). */
-  private readNewRuns(nowMs: number): void {
-    const from = this.nextRunId ?? this.store.alerts.firstRunIdSince(nowMs - RUNS_HORIZON_MS);
-    for (const run of this.store.alerts.scheduledRunsFrom(from)) {
-      this.nextRunId = run.id + 1;
-      this.lastRun.set(run.alert_id, run);
-      if (run.fired) this.lastFiredRun.set(run.alert_id, run.id);
-      if (run.matched === null) continue; // failed: the next run counts the same events
-      const queryKey = queryKeyOf(run.query, run.group_id);
-      let h = this.runHours.get(run.alert_id);
-      if (!h || h.queryKey !== queryKey) this.runHours.set(run.alert_id, (h = { queryKey, coveredFromMs: run.since_ms, lastRanMs: run.ran_ms, hours: new Map() }));
-      // A run's matches go to the hour that holds the middle of its window: exact for hourly runs.
-      const hour = Math.floor((run.since_ms + run.ran_ms) / 2 / HOUR_MS) * HOUR_MS;
-      h.hours.set(hour, (h.hours.get(hour) ?? 0) + run.matched);
-      h.lastRanMs = run.ran_ms;
+  /** Sums the runs written since the last request, then reads further back while time remains. */
+  private readRuns(nowMs: number, deadline: number): void {
+    const { hi } = this.store.alerts.runIdBounds();
+    if (!this.runs) this.runs = { readFrom: hi + 1, readTo: hi + 1, floorId: this.store.alerts.firstRunIdSince(nowMs - RUNS_HORIZON_MS) };
+    const r = this.runs;
+    if (hi + 1 > r.readTo) {
+      this.add(this.store.alerts.runHours(r.readTo, hi + 1));
+      r.readTo = hi + 1;
     }
-    this.nextRunId ??= from;
+    while (r.readFrom > r.floorId && performance.now() < deadline) {
+      const from = Math.max(r.floorId, r.readFrom - RUNS_CHUNK_IDS);
+      this.add(this.store.alerts.runHours(from, r.readFrom));
+      r.readFrom = from;
+    }
     const oldest = nowMs - RUNS_HORIZON_MS;
-    for (const h of this.runHours.values()) for (const hour of h.hours.keys()) if (hour < oldest) h.hours.delete(hour);
+    for (const a of this.byAlert.values()) for (const q of a.byQuery.values()) for (const hour of q.hours.keys()) if (hour < oldest) q.hours.delete(hour);
+  }
+
+  private add(rows: RunHoursRow[]): void {
+    for (const row of rows) {
+      let a = this.byAlert.get(row.alert_id);
+      if (!a) this.byAlert.set(row.alert_id, (a = { lastId: 0, lastFiredId: null, byQuery: new Map() }));
+      a.lastId = Math.max(a.lastId, row.last_id);
+      if (row.last_fired_id !== null) a.lastFiredId = Math.max(a.lastFiredId ?? 0, row.last_fired_id);
+      const key = queryKeyOf(row.query, row.group_id);
+      let q = a.byQuery.get(key);
+      if (!q) a.byQuery.set(key, (q = { coveredFromMs: Infinity, lastRanMs: 0, hours: new Map() }));
+      q.coveredFromMs = Math.min(q.coveredFromMs, row.since_ms);
+      q.lastRanMs = Math.max(q.lastRanMs, row.last_ran_ms);
+      // A run's matches go to the hour that holds the middle of its window: exact for hourly runs,
+      // within half a window for others. (So the first hour taken from runs may also hold matches
+      // of the counted hour before it: a sparkline, not a ledger.)
+      const hour = row.hour * HOUR_MS;
+      q.hours.set(hour, (q.hours.get(hour) ?? 0) + row.matched);
+    }
   }
 
   /** From the alert (hourly or more often, same query) whose runs cover the most; undefined if none. */
   private sparklineFromRuns(search: SavedSearchRow, alerts: AlertOverview[], startMs: number): (number | null)[] | undefined {
     const key = queryKeyOf(search.query, search.group_id);
-    const candidates = alerts
+    const best = alerts
       .filter((a) => a.alert.frequency !== '1d')
-      .map((a) => this.runHours.get(a.alert.id))
-      .filter((h): h is RunHours => h?.queryKey === key)
-      .sort((a, b) => a.coveredFromMs - b.coveredFromMs);
-    const best = candidates[0];
+      .map((a) => this.byAlert.get(a.alert.id)?.byQuery.get(key))
+      .filter((h): h is RunHours => h !== undefined)
+      .sort((a, b) => a.coveredFromMs - b.coveredFromMs)[0];
     if (!best) return undefined;
     return Array.from({ length: SPARKLINE_HOURS }, (_, i) => {
       const hour = startMs + i * HOUR_MS;
-      // Known from its covering runs: after the alert's first window began, before its last run.
-      return hour >= Math.floor(best.coveredFromMs / HOUR_MS) * HOUR_MS && hour < best.lastRanMs ? (best.hours.get(hour) ?? 0) : null;
+      // Known from its covering runs: whole hours after the first window began, up to the last run.
+      return hour >= best.coveredFromMs && hour < best.lastRanMs ? (best.hours.get(hour) ?? 0) : null;
     });
   }
 
   /**
-   * Fills the hours the runs did not give (all of them for a search without an hourly alert) by
-   * counting, newest hour first across searches, until `deadline`.
+   * Fills the hours the runs did not give (all of them for a search without an hourly alert):
+   * from earlier counts, then by counting, newest hour first across searches, until `deadline`.
+   * A query is compiled only when something is left to count.
    */
-  private count(rows: SearchOverviewRow[], startMs: number, deadline: number): void {
-    rows = rows.filter((r) => r.sparkline.includes(null));
-    const compiled = rows.map((r) => compileQuery(this.store, r.search.query, r.search.group_id));
+  private count(rows: SearchOverviewRow[], startMs: number, nowMs: number, deadline: number): void {
     const highestId = this.store.windows.highestId();
     for (let i = SPARKLINE_HOURS - 1; i >= 0; i--) {
-      rows.forEach((row, k) => {
-        const c = compiled[k]!;
-        if ('filter' in c && row.sparkline[i] === null) row.sparkline[i] = this.countHour(c.key, c.filter, startMs + i * HOUR_MS, highestId, deadline);
-      });
+      const hourMs = startMs + i * HOUR_MS;
+      const end = Math.min(idFloorForTime(hourMs + HOUR_MS) - 1, highestId);
+      for (const row of rows) {
+        if (row.sparkline[i] !== null) continue;
+        const key = queryKeyOf(row.search.query, row.search.group_id);
+        let tallies = this.tallies.get(key);
+        let tally = tallies?.hours.get(hourMs);
+        if ((!tally || tally.upTo < end) && performance.now() < deadline) {
+          const compiled = this.compile(key, row.search, nowMs);
+          if (!('filter' in compiled)) continue; // a bad query or a deleted group: its alert says why
+          // Counts made with another compiled form (systems or groups changed) start again.
+          if (!tallies || tallies.compiledKey !== compiled.key) this.tallies.set(key, (tallies = { compiledKey: compiled.key, hours: new Map() }));
+          tally = tallies.hours.get(hourMs) ?? { upTo: idFloorForTime(hourMs) - 1, count: 0 };
+          tallies.hours.set(hourMs, tally);
+          while (tally.upTo < end && performance.now() < deadline) {
+            const through = Math.min(end, tally.upTo + COUNT_WINDOW_IDS);
+            tally.count += this.store.windows.count(compiled.filter, tally.upTo, through).count;
+            tally.upTo = through;
+          }
+        }
+        if (tally && tally.upTo >= end) row.sparkline[i] = tally.count;
+      }
     }
-    for (const key of this.tallies.keys()) if (Number(key.slice(key.lastIndexOf('|') + 1)) < startMs) this.tallies.delete(key);
+    for (const t of this.tallies.values()) for (const hour of t.hours.keys()) if (hour < startMs) t.hours.delete(hour);
     if (this.tallies.size > TALLIES_MAX) this.tallies.clear();
   }
 
-  /** Matches in one hour up to the newest event, continuing what earlier requests counted; null if the deadline came first. */
-  private countHour(key: string, filter: Parameters<Store['windows']['count']>[0], hourMs: number, highestId: number, deadline: number): number | null {
-    const tallyKey = `${key}|${hourMs}`;
-    const tally = this.tallies.get(tallyKey) ?? { upTo: idFloorForTime(hourMs) - 1, count: 0 };
-    const end = Math.min(idFloorForTime(hourMs + HOUR_MS) - 1, highestId);
-    while (tally.upTo < end && performance.now() < deadline) {
-      const through = Math.min(end, tally.upTo + COUNT_WINDOW_IDS);
-      tally.count += this.store.windows.count(filter, tally.upTo, through).count;
-      tally.upTo = through;
-    }
-    this.tallies.set(tallyKey, tally);
-    return tally.upTo >= end ? tally.count : null;
+  private compile(key: string, search: SavedSearchRow, nowMs: number): Compiled {
+    let c = this.compiled.get(key);
+    if (!c || c.atMs + COMPILED_TTL_MS < nowMs) this.compiled.set(key, (c = { atMs: nowMs, compiled: compileQuery(this.store, search.query, search.group_id) }));
+    if (this.compiled.size > TALLIES_MAX) this.compiled.clear();
+    return c.compiled;
   }
 }

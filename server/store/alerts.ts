@@ -58,6 +58,18 @@ export interface RunRow extends RunRecord {
   deliveries: DeliveryRow[];
 }
 
+export interface RunHoursRow {
+  alert_id: number;
+  query: string;
+  group_id: number | null;
+  hour: number;
+  matched: number;
+  since_ms: number;
+  last_ran_ms: number;
+  last_id: number;
+  last_fired_id: number | null;
+}
+
 export interface RunCommit {
   run: RunRecord;
   deliveries: DeliveryRow[];
@@ -237,14 +249,21 @@ export class Alerts {
     return this.db.prepare('SELECT channel, status, attempts, next_ms, detail FROM alert_deliveries WHERE run_id = ? ORDER BY channel').all(runId) as DeliveryRow[];
   }
 
+  /** The lowest and highest run ids (0, 0 when there is none). */
+  runIdBounds(): { lo: number; hi: number } {
+    // Two subqueries: min() and max() in one SELECT would scan the table instead of seeking.
+    const b = this.db.prepare('SELECT (SELECT min(id) FROM alert_runs) AS lo, (SELECT max(id) FROM alert_runs) AS hi').get() as { lo: number | null; hi: number | null };
+    return { lo: b.lo ?? 0, hi: b.hi ?? 0 };
+  }
+
   /**
    * The first run id at or after `ms`, of all alerts. Runs are written in time order, so ran_ms
    * grows with the id: a bisection of the rowid (a few point reads) instead of scanning the
    * table, which holds up to RUNS_KEPT_PER_ALERT runs per alert and has no index on ran_ms.
    */
   firstRunIdSince(ms: number): number {
-    const bounds = this.db.prepare('SELECT min(id) AS lo, max(id) AS hi FROM alert_runs').get() as { lo: number | null; hi: number | null };
-    if (bounds.lo === null || bounds.hi === null) return 1;
+    const bounds = this.runIdBounds();
+    if (bounds.hi === 0) return 1;
     const at = this.db.prepare('SELECT id, ran_ms FROM alert_runs WHERE id >= ? ORDER BY id LIMIT 1');
     let lo = bounds.lo;
     let hi = bounds.hi + 1;
@@ -257,10 +276,20 @@ export class Alerts {
     return lo;
   }
 
-  /** Scheduled runs with id >= fromId, oldest first, without their deliveries. */
-  scheduledRunsFrom(fromId: number): Omit<RunRow, 'deliveries'>[] {
-    const rows = this.db.prepare("SELECT * FROM alert_runs WHERE id >= ? AND kind = 'scheduled' ORDER BY id").all(fromId) as RunDbRow[];
-    return rows.map((r) => ({ ...r, late: r.late === 1, fired: r.fired === 1 }));
+  /**
+   * The scheduled runs with fromId <= id < toId summed per alert, query and hour of the middle of
+   * their window (`hour` in Unix hours): matches (failed runs count none), the earliest window
+   * start, the latest run time, the newest run id and the newest fired run id. SQLite sums them:
+   * a day of 500 minute alerts is 720,000 rows.
+   */
+  runHours(fromId: number, toId: number): RunHoursRow[] {
+    return this.db
+      .prepare(
+        `SELECT alert_id, query, group_id, (since_ms + ran_ms) / ${2 * 3_600_000} AS hour, coalesce(sum(matched), 0) AS matched, min(since_ms) AS since_ms,
+                max(ran_ms) AS last_ran_ms, max(id) AS last_id, max(CASE WHEN fired THEN id END) AS last_fired_id
+         FROM alert_runs WHERE id >= ? AND id < ? AND kind = 'scheduled' GROUP BY 1, 2, 3, 4`,
+      )
+      .all(fromId, toId) as RunHoursRow[];
   }
 
   /** Pending deliveries due at nowMs, oldest first. */

@@ -2,6 +2,7 @@
 import { wildcardToRegExp } from '../../shared/query/match.ts';
 import type { Db } from './db.ts';
 import type { Systems } from './systems.ts';
+import type { SystemRow } from './types.ts';
 
 export interface GroupRow {
   id: number;
@@ -22,9 +23,15 @@ export class Groups {
     private readonly systems: Systems,
   ) {}
 
+  /** The systems whose name matches a group wildcard such as `web-*` (case-insensitive), by name. */
+  systemsMatching(wildcard: string): SystemRow[] {
+    const re = wildcardToRegExp(wildcard);
+    return this.systems.list().filter((s) => re.test(s.name.toLowerCase()));
+  }
+
   private withMembers(g: GroupDbRow): GroupRow {
     const ids = g.system_wildcard
-      ? this.systems.list().filter((s) => wildcardToRegExp(g.system_wildcard!).test(s.name.toLowerCase())).map((s) => s.id)
+      ? this.systemsMatching(g.system_wildcard).map((s) => s.id)
       : (this.db.prepare('SELECT system_id FROM group_systems WHERE group_id = ? ORDER BY system_id').pluck().all(g.id) as number[]);
     return { ...g, system_ids: ids };
   }

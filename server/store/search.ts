@@ -145,6 +145,15 @@ export class Searcher {
     };
   }
 
+  /** A system's first and newest event received at or after `sinceMs` (a drain's, since it was made). */
+  systemEnds(systemId: number, sinceMs: number, now: () => number): { first: Event; newest: Event } | undefined {
+    const filter: Filter = { where: 'e.system_id = ?', params: [systemId], bySystem: true };
+    const deadlineMs = now() + 5000;
+    const end = (direction: 'oldest' | 'newest') => this.page({ filter, minId: idFloorForTime(sinceMs) - 1, direction, limit: 1, deadlineMs, now }).events[0];
+    const first = end('oldest');
+    return first && { first, newest: end('newest') ?? first };
+  }
+
   byId(id: number): Event | undefined {
     const db = this.partitions.reader(dayOf(timeOfId(id)));
     const row = db?.prepare('SELECT * FROM events WHERE id = ?').get(id) as EventRow | undefined;

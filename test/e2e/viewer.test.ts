@@ -12,7 +12,7 @@ import { requirePrograms } from '../helpers/programs.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 
 // Functions passed to page.evaluate run in the page: its globals, typed loosely (no DOM lib here).
-declare const document: { querySelector(s: string): { textContent: string | null } | null; documentElement: { scrollWidth: number; clientWidth: number } };
+declare const document: { querySelector(s: string): { textContent: string | null } | null; documentElement: { scrollWidth: number; clientWidth: number }; activeElement: { getAttribute(n: string): string | null } | null };
 declare const window: unknown;
 declare function getComputedStyle(el: unknown): { fontWeight: string; color: string };
 
@@ -214,6 +214,71 @@ test('save search creates it (checked through the API) and offers an alert', asy
   const { body } = await api.get<SavedSearch[]>('/api/v1/searches.json');
   const saved = body.find((s) => s.name === 'Router 5xx');
   expect(saved).toMatchObject({ name: 'Router 5xx', query: 'program:app/router status>=500' });
+  await context.close();
+});
+
+test('keyboard: / focuses the search, j/k move between events, Enter expands, Esc closes, ? lists the shortcuts', async () => {
+  await drain(Array.from({ length: 5 }, (_, i) => ({ message: `keycheck ${i}` })));
+  const { context, page } = await openViewer('/events?q=keycheck');
+  await row(page, 'keycheck 4').waitFor();
+  await page.keyboard.press('/');
+  expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Search');
+  await page.keyboard.press('Escape');
+  await page.getByRole('searchbox', { name: 'Search' }).blur();
+  await page.keyboard.press('k');
+  await page.keyboard.press('k');
+  expect(await stream(page).locator('[aria-selected="true"]').textContent()).toContain('keycheck 3');
+  await page.keyboard.press('j');
+  expect(await stream(page).locator('[aria-selected="true"]').textContent()).toContain('keycheck 4');
+  await page.keyboard.press('Enter');
+  await page.getByRole('region', { name: 'Event details' }).waitFor();
+  await page.keyboard.press('Escape');
+  await expect.poll(() => page.getByRole('region', { name: 'Event details' }).count()).toBe(0);
+  await page.keyboard.press('?');
+  await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
+  await screenshot(page, 'viewer-shortcuts');
+  await context.close();
+});
+
+test('seek to a time shows the events up to that moment with the live tail off; Resume goes live again', async () => {
+  await drain([{ message: 'seekcheck early' }]);
+  const between = new Date(Date.now() + 2000).toISOString().replace(/\.\d+Z$/, 'Z');
+  await new Promise((r) => setTimeout(r, 4100));
+  await drain([{ message: 'seekcheck late' }]);
+  const { context, page } = await openViewer('/events?q=seekcheck');
+  await row(page, 'seekcheck late').waitFor();
+  await page.getByLabel('Seek to time').fill(between);
+  await page.getByLabel('Seek to time').press('Enter');
+  await page.getByRole('button', { name: 'Resume' }).waitFor();
+  await row(page, 'seekcheck early').waitFor();
+  expect(await row(page, 'seekcheck late').count()).toBe(0);
+  expect(new URL(page.url()).searchParams.get('max_time')).toMatch(/^\d+$/);
+  await page.getByLabel('Seek to time').fill('not a time at all');
+  await page.getByLabel('Seek to time').press('Enter');
+  await expect.poll(() => page.getByRole('alert').textContent()).toContain('is not a time');
+  await page.getByRole('button', { name: 'Resume' }).click();
+  await page.getByRole('button', { name: 'Pause' }).waitFor();
+  await row(page, 'seekcheck late').waitFor();
+  await context.close();
+});
+
+test('dragging across the velocity graph narrows the search to that time range', async () => {
+  const { context, page } = await openViewer('/events');
+  const graph = page.getByRole('img', { name: /Velocity/ });
+  await graph.waitFor();
+  const over = graph.locator('.u-over');
+  const box = (await over.boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.9, box.y + box.height / 2, { steps: 5 });
+  await page.mouse.up();
+  await expect.poll(() => new URL(page.url()).searchParams.get('min_time')).toMatch(/^\d+$/);
+  const url = new URL(page.url());
+  const [min, max] = [Number(url.searchParams.get('min_time')), Number(url.searchParams.get('max_time'))];
+  // Live shows the last hour: 40 % of it is about 24 minutes.
+  expect(max - min).toBeGreaterThan(20 * 60);
+  expect(max - min).toBeLessThan(28 * 60);
+  await page.getByRole('button', { name: 'Resume' }).waitFor();
   await context.close();
 });
 

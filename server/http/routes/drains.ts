@@ -6,9 +6,6 @@ import type { Drain, DrainStatus } from '../../../shared/api.ts';
 import { appError } from '../../errors.ts';
 import type { Store } from '../../store/index.ts';
 import type { DrainRow } from '../../store/types.ts';
-import { idFloorForTime } from '../../store/ids.ts';
-
-const FIRST_EVENT_BUDGET_MS = 2000; // each end is an indexed seek per day file since the drain was made
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
@@ -33,19 +30,9 @@ export async function drainAdminRoutes(app: FastifyInstance, opts: { store: Stor
     // sent by syslog before the drain existed does not count.
     const system = store.systems.find(drain.name);
     if (!system) return { ...drainView(drain, opts.publicUrl), first_event: null, last_event_at: null };
-    const sinceMs = Math.max(Date.parse(drain.created_at), Date.parse(system.first_seen_at));
-    const end = (direction: 'oldest' | 'newest') =>
-      store.searcher.page({
-        filter: store.compile({ type: 'matchAll', start: 0, end: 0 }, [system.id]),
-        minId: idFloorForTime(sinceMs) - 1, // received at or after sinceMs
-        direction,
-        limit: 1,
-        deadlineMs: now() + FIRST_EVENT_BUDGET_MS,
-        now,
-      }).events[0] ?? null;
-    const first = end('oldest');
+    const ends = store.searcher.systemEnds(system.id, Math.max(Date.parse(drain.created_at), Date.parse(system.first_seen_at)), now);
     // The newest event rather than the system's last_seen_at, which is written at most once a second.
-    return { ...drainView(drain, opts.publicUrl), first_event: first, last_event_at: first && (end('newest') ?? first).received_at };
+    return { ...drainView(drain, opts.publicUrl), first_event: ends?.first ?? null, last_event_at: ends?.newest.received_at ?? null };
   });
   app.get('/api/v1/drains.json', async (): Promise<Drain[]> => opts.store.drains.list().map((d) => drainView(d, opts.publicUrl)));
   app.post<{ Body: { name?: unknown; drain?: { name?: unknown } } }>('/api/v1/drains.json', async (request, reply): Promise<Drain> => {

@@ -1,0 +1,213 @@
+// bench/ui: the event viewer in headless Chromium against a real `driftwood serve` (the bundle
+// `npm start` runs), on unique Heroku-like lines.
+//   npx tsx bench/ui.ts [tailSeconds=60] [rate=2000] [runs=1]
+// 1. Live tail: a drain sends `rate` lines/s in 100-line bodies for `tailSeconds` while the viewer
+//    follows. Reports ack → on screen (p50/p99: from the drain's 204 to the batch's last line
+//    mounted in the page), the longest main-thread task (PerformanceObserver "longtask") and the
+//    JS heap at the end.
+// 2. A search with 20,000 matches, scrolled from the newest to the oldest (scroll back pages):
+//    longest task while scrolling, and the first render of a 1,000-event page after its response.
+// Also: the initial JS of the page, gzipped. Baseline in the same run: an empty page's longest
+// task and heap (what the browser itself costs here).
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { chromium, type Page } from 'playwright-core';
+import { hashPassword } from '../server/security/passwords.ts';
+import { openStore } from '../server/store/index.ts';
+import { herokuMessage, octetFrame, resetSeed } from './heroku-lines.ts';
+
+const TAIL_SECONDS = Number(process.argv[2] ?? 60);
+const RATE = Number(process.argv[3] ?? 2000);
+const RUNS = Number(process.argv[4] ?? 1);
+const LINES_PER_BODY = 100;
+const SCROLL_LINES = 20_000;
+const ROOT = new URL('../', import.meta.url).pathname;
+const BIN = join(ROOT, 'server/dist/main.js');
+const pct = (xs: number[], p: number) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))]! : NaN);
+const median = (xs: number[]) => pct(xs, 50);
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+async function startServer(dataDir: string, port: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--enable-source-maps', '--max-semi-space-size=4', '--heap-growing-percent=100', BIN, 'serve'], {
+    env: { ...process.env, DRIFTWOOD_DATA_DIR: dataDir, DRIFTWOOD_HTTP_HOST: '127.0.0.1', DRIFTWOOD_HTTP_PORT: String(port), DRIFTWOOD_SYSLOG_PORT: '0' },
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  await new Promise<void>((resolve) => child.stdout!.on('data', (d: Buffer) => d.toString().includes('running at') && resolve()));
+  return child;
+}
+
+/** In the page before any script: long tasks, and when rows carrying a batch marker mount. */
+const INSTRUMENT = `
+  window.__longtasks = [];
+  new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__longtasks.push(e.duration); }).observe({ type: 'longtask', buffered: true });
+  window.__seen = {};
+  window.__firstRowAt = undefined;
+  new MutationObserver((records) => {
+    const now = Date.now();
+    for (const r of records) for (const n of r.addedNodes) {
+      if (!(n instanceof HTMLElement) || !n.dataset.eventId) continue;
+      if (window.__firstRowAt === undefined) window.__firstRowAt = performance.now();
+      const m = /ack_batch=(\\d+)/.exec(n.textContent || '');
+      if (m && !(m[1] in window.__seen)) window.__seen[m[1]] = now;
+    }
+  }).observe(document, { childList: true, subtree: true });
+`;
+
+async function heapMb(page: Page): Promise<number> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  await cdp.send('HeapProfiler.collectGarbage');
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  return (metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? NaN) / 1e6;
+}
+
+// Functions passed to page.evaluate run in the page: its globals, typed loosely (no DOM lib here).
+declare const window: unknown;
+declare const performance: { getEntriesByType(t: string): { name: string; responseEnd: number }[] };
+
+const longest = (page: Page) => page.evaluate(() => Math.max(0, ...((window as unknown as { __longtasks: number[] }).__longtasks)));
+
+async function postBody(url: string, lines: string[]): Promise<number> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/logplex-1', 'logplex-msg-count': String(lines.length) }, body: lines.map(octetFrame).join('') });
+  if (res.status !== 204) throw new Error(`drain: ${res.status}`);
+  return Date.now();
+}
+
+async function once(run: number) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'driftwood-bench-ui-'));
+  const email = 'bench@example.com';
+  const password = 'bench password 1234';
+  const store = openStore(dataDir);
+  store.users.create(email, 'admin', await hashPassword(password), Date.now());
+  const drainToken = store.drains.create('bench-app', Date.now()).token;
+  store.close();
+  const port = await freePort();
+  const server = await startServer(dataDir, port);
+  const base = `http://127.0.0.1:${port}`;
+  const drainUrl = `${base}/drains/${drainToken}`;
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  try {
+    const context = await browser.newContext({ baseURL: base, viewport: { width: 1280, height: 800 } });
+    await context.addInitScript(INSTRUMENT);
+    await context.request.post('/api/v1/session', { data: { email, password } });
+
+    // Baseline: an empty page in the same browser.
+    const blank = await context.newPage();
+    await blank.goto(`${base}/healthz`);
+    await blank.waitForTimeout(1000);
+    const baseline = { longestMs: await longest(blank), heapMb: await heapMb(blank) };
+    await blank.close();
+
+    // 1. Live tail at RATE lines/s.
+    const page = await context.newPage();
+    await page.goto('/events');
+    await page.getByRole('button', { name: 'Pause' }).waitFor();
+    await page.waitForTimeout(1000);
+    resetSeed(run + 1);
+    const acks = new Map<number, number>();
+    const started = Date.now();
+    let batch = 0;
+    const inflight: Promise<void>[] = [];
+    while (Date.now() - started < TAIL_SECONDS * 1000) {
+      const due = started + (batch * LINES_PER_BODY * 1000) / RATE;
+      const wait = due - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const b = batch++;
+      const lines = Array.from({ length: LINES_PER_BODY }, (_, i) => `${herokuMessage(b * LINES_PER_BODY + i)}${i === LINES_PER_BODY - 1 ? ` ack_batch=${b}` : ''}`);
+      inflight.push(postBody(drainUrl, lines).then((t) => void acks.set(b, t)));
+      if (inflight.length > 16) await inflight.shift();
+    }
+    await Promise.all(inflight);
+    await page.waitForTimeout(2000);
+    const seen = await page.evaluate(() => (window as unknown as { __seen: Record<string, number> }).__seen);
+    // A batch is on screen when its last line or a later batch's mounts: the list follows the
+    // bottom, so batches that arrive in one flush scroll past within the same frame.
+    const onScreen = new Map<number, number>();
+    let earliest = Infinity;
+    for (let b = batch - 1; b >= 0; b--) {
+      if (seen[b] !== undefined) earliest = Math.min(earliest, seen[b]!);
+      onScreen.set(b, earliest);
+    }
+    const latencies = [...acks].map(([b, ack]) => Math.max(0, onScreen.get(b)! - ack));
+    const missing = latencies.filter((l) => l === Infinity).length;
+    const tail = {
+      sentLines: batch * LINES_PER_BODY,
+      sentPerSecond: Math.round((batch * LINES_PER_BODY) / TAIL_SECONDS),
+      p50Ms: pct(latencies, 50),
+      p99Ms: pct(latencies, 99),
+      notSeenBatches: missing,
+      longestTaskMs: await longest(page),
+      heapMb: await heapMb(page),
+      loaded: (await page.locator('.statusbar').textContent())?.match(/([\d,]+) loaded/)?.[1],
+    };
+    await page.close();
+
+    // 2. A 20,000-match search scrolled from the newest to the oldest.
+    const marker = `scrollbench${run}`;
+    for (let i = 0; i < SCROLL_LINES; i += 500) {
+      await postBody(drainUrl, Array.from({ length: 500 }, (_, j) => `${herokuMessage(1e7 + i + j)} ${marker}`));
+    }
+    const scroll = await context.newPage();
+    await scroll.goto(`/events?q=${marker}`);
+    await scroll.locator('[data-event-id]').first().waitFor();
+    const firstRender = await scroll.evaluate(() => {
+      const res = performance.getEntriesByType('resource').find((e) => e.name.includes('/api/v1/events/search.json'))!;
+      return (window as unknown as { __firstRowAt: number }).__firstRowAt - res.responseEnd;
+    });
+    await scroll.evaluate(() => ((window as unknown as { __longtasks: number[] }).__longtasks = []));
+    const log = scroll.getByRole('log', { name: 'Events' });
+    const scrollStarted = Date.now();
+    for (let i = 0; i < 400; i++) {
+      await log.evaluate((el) => el.scrollBy({ top: -4000 }));
+      await scroll.waitForTimeout(30);
+      if ((await scroll.locator('.stream-edge', { hasText: 'Beginning of the results' }).count()) > 0) break;
+    }
+    const reached = (await scroll.locator('.stream-edge', { hasText: 'Beginning of the results' }).count()) > 0;
+    const scrollResult = { reachedFirst: reached, seconds: (Date.now() - scrollStarted) / 1000, longestTaskMs: await longest(scroll), firstRenderMs: firstRender, heapMb: await heapMb(scroll) };
+    return { baseline, tail, scroll: scrollResult };
+  } finally {
+    await browser.close();
+    server.kill('SIGTERM');
+    await new Promise((r) => server.once('exit', r));
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'server/build.ts')], { stdio: 'inherit' });
+execFileSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', join(ROOT, 'web'), '--logLevel', 'error'], { stdio: 'inherit' });
+const assets = join(ROOT, 'web/dist/assets');
+const jsGzipKb = readdirSync(assets).filter((f) => f.endsWith('.js')).reduce((n, f) => n + gzipSync(readFileSync(join(assets, f))).length, 0) / 1024;
+console.log(`machine: ${cpus().length} × ${cpus()[0]?.model}; chromium ${execFileSync('/usr/bin/chromium', ['--version']).toString().trim()}`);
+console.log(`initial JS: ${jsGzipKb.toFixed(1)} KB gzipped`);
+const results = [];
+for (let r = 0; r < RUNS; r++) {
+  const res = await once(r);
+  console.log(JSON.stringify(res));
+  results.push(res);
+}
+if (RUNS > 1) {
+  console.log(
+    JSON.stringify({
+      median: {
+        p50Ms: median(results.map((r) => r.tail.p50Ms)),
+        p99Ms: median(results.map((r) => r.tail.p99Ms)),
+        tailLongestTaskMs: median(results.map((r) => r.tail.longestTaskMs)),
+        tailHeapMb: median(results.map((r) => r.tail.heapMb)),
+        scrollLongestTaskMs: median(results.map((r) => r.scroll.longestTaskMs)),
+        firstRenderMs: median(results.map((r) => r.scroll.firstRenderMs)),
+      },
+    }),
+  );
+}
