@@ -6,8 +6,15 @@ import type { SessionInfo, SetupStatus } from '../../shared/api.ts';
 import { ApiError, del, get, onSignedOut, setCsrfToken } from './api/client.ts';
 import { Layout } from './components/Layout.tsx';
 import { EventsPage } from './pages/EventsPage.tsx';
-import { NotYet } from './pages/NotYet.tsx';
+import { AlertPage } from './pages/AlertPage.tsx';
+import { NotFound } from './pages/NotFound.tsx';
+import { SavedSearchPage } from './pages/SavedSearchPage.tsx';
+import { SearchEditPage } from './pages/SearchEditPage.tsx';
+import { SearchesPage } from './pages/SearchesPage.tsx';
+import { SettingsPage } from './pages/SettingsPage.tsx';
 import { SignIn } from './pages/SignIn.tsx';
+import { SourcesPage } from './pages/SourcesPage.tsx';
+import { SystemsPage } from './pages/SystemsPage.tsx';
 import { SessionContext } from './session.tsx';
 
 type Gate = { kind: 'loading' } | { kind: 'setup' } | { kind: 'sign-in' } | { kind: 'signed-in'; session: SessionInfo } | { kind: 'error'; message: string };
@@ -57,13 +64,15 @@ export function App() {
           <Route path="/" component={() => <Redirect to="/events" replace />} />
           <Route path="/setup" component={() => <Redirect to="/events" replace />} />
           <Route path="/events" component={EventsPage} />
-          <Route path="/searches" nest component={() => <NotYet title="Saved searches and alerts" />} />
-          <Route path="/alerts" nest component={() => <NotYet title="Alerts" />} />
-          <Route path="/systems" component={() => <NotYet title="Systems and groups" />} />
-          <Route path="/sources" component={() => <NotYet title="Log sources" />} />
-          <Route path="/settings" component={() => <NotYet title="Settings" />} />
+          <Route path="/searches" component={SearchesPage} />
+          <Route path="/searches/:id/edit">{({ id }) => <SearchEditPage key={id} id={id} />}</Route>
+          <Route path="/searches/:id">{({ id }) => <SavedSearchPage key={id} id={id} />}</Route>
+          <Route path="/alerts/:id">{({ id }) => <AlertPage key={id} id={id} />}</Route>
+          <Route path="/systems" component={SystemsPage} />
+          <Route path="/sources" component={SourcesPage} />
+          <Route path="/settings" component={SettingsPage} />
           <Route>
-            <NotYet title="Page not found" />
+            <NotFound />
           </Route>
         </Switch>
       </Layout>
