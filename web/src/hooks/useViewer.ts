@@ -2,6 +2,7 @@
 // forward pages, skipped ranges fetched again — all applied to one tail buffer (lib/tail-buffer.ts,
 // where the rules live). Components read `buffer` and call the actions; nothing here draws.
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { flushSync } from 'react-dom';
 import type { SearchResponse } from '../../../shared/api.ts';
 import type { Event } from '../../../shared/event.ts';
 import { get, withQuery } from '../api/client.ts';
@@ -118,8 +119,12 @@ export function useViewer(view: ViewParams): Viewer {
           first = resetBuffer(page.events, { hasOlder: !page.reached_beginning, hasNewer: !live }, bufferRef.current);
           setPartial(Boolean(page.reached_time_limit));
         }
-        apply(() => first);
-        setLoading(undefined);
+        // The first page is drawn in this task, not in time slices between the graph's and the
+        // facets' responses: it is what the reader waits for.
+        flushSync(() => {
+          apply(() => first);
+          setLoading(undefined);
+        });
         if (!live || abort.signal.aborted) return;
         const lastId = first.events.at(-1)?.id;
         tail = openTail(
