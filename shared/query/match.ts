@@ -115,11 +115,19 @@ const TOKEN_CHAR = /[\p{L}\p{N}\p{Co}]/u;
  */
 export function containsAtWordStart(haystack: string, needle: string): boolean {
   if (needle === '') return true;
+  return wordStartIndexOf(haystack, needle, 0) !== -1;
+}
+
+/**
+ * The first offset >= `from` where `needle` occurs in `haystack` starting at a word (both
+ * lower-cased; -1 if none): the rule above, also used to mark the matches in the web UI.
+ */
+export function wordStartIndexOf(haystack: string, needle: string, from: number): number {
   const anchored = TOKEN_CHAR.test(needle[0]!);
-  for (let at = haystack.indexOf(needle); at !== -1; at = haystack.indexOf(needle, at + 1)) {
-    if (!anchored || at === 0 || !TOKEN_CHAR.test(haystack[at - 1]!)) return true;
+  for (let at = haystack.indexOf(needle, from); at !== -1; at = haystack.indexOf(needle, at + 1)) {
+    if (!anchored || at === 0 || !TOKEN_CHAR.test(haystack[at - 1]!)) return at;
   }
-  return false;
+  return -1;
 }
 
 function substring(needle: string): Test {

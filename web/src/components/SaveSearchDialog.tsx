@@ -4,20 +4,18 @@ import { useState, type FormEvent } from 'react';
 import { Link } from 'wouter';
 import type { SavedSearch } from '../../../shared/api.ts';
 import { post } from '../api/client.ts';
+import { useAction } from '../hooks/useApi.ts';
 import { Dialog } from './Dialog.tsx';
+import { ErrorText } from './ErrorText.tsx';
 
 export function SaveSearchDialog({ query, groupId, onClose }: { query: string; groupId?: string; onClose(): void }) {
   const [name, setName] = useState('');
   const [saved, setSaved] = useState<SavedSearch>();
-  const [error, setError] = useState('');
+  const action = useAction();
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setError('');
-    try {
-      setSaved(await post<SavedSearch>('/api/v1/searches.json', { name: name.trim(), query, group_id: groupId ?? null }));
-    } catch (err) {
-      setError((err as Error).message);
-    }
+    const created = await action.run(() => post<SavedSearch>('/api/v1/searches.json', { name: name.trim(), query, group_id: groupId ?? null }));
+    if (created) setSaved(created);
   };
   return (
     <Dialog title="Save search" onClose={onClose}>
@@ -45,16 +43,12 @@ export function SaveSearchDialog({ query, groupId, onClose }: { query: string; g
             <span className="muted small">Query</span>
             <pre className="mono query-preview">{query || '(every event)'}</pre>
           </div>
-          {error && (
-            <p role="alert" className="error">
-              {error}
-            </p>
-          )}
+          <ErrorText message={action.error} />
           <div className="actions">
             <button type="button" className="secondary" onClick={onClose}>
               Cancel
             </button>
-            <button type="submit" className="primary">
+            <button type="submit" className="primary" disabled={action.busy}>
               Save
             </button>
           </div>

@@ -2,13 +2,13 @@
 // phrases and `message:` values of the query (DESIGN 5: from a word start, case-insensitive) and
 // its regular expressions. Negated parts match nothing to mark. Computed once per query.
 import type { QueryNode } from '../../../shared/query/ast.ts';
+import { wordStartIndexOf } from '../../../shared/query/match.ts';
 
 export interface Highlighter {
   /** [start, end) ranges in `text`, sorted, not overlapping. */
   ranges(text: string): [number, number][];
 }
 
-const TOKEN_CHAR = /[\p{L}\p{N}\p{Co}]/u; // as shared/query/match.ts: FTS5 unicode61's word characters
 const MAX_RANGES = 200; // a line full of `a`s need not become thousands of marks
 
 export function highlighter(ast: QueryNode | undefined): Highlighter {
@@ -50,9 +50,8 @@ export function highlighter(ast: QueryNode | undefined): Highlighter {
       const lower = text.toLowerCase();
       const found: [number, number][] = [];
       for (const needle of needles) {
-        const anchored = TOKEN_CHAR.test(needle[0]!);
-        for (let at = lower.indexOf(needle); at !== -1 && found.length < MAX_RANGES; at = lower.indexOf(needle, at + 1)) {
-          if (!anchored || at === 0 || !TOKEN_CHAR.test(lower[at - 1]!)) found.push([at, at + needle.length]);
+        for (let at = wordStartIndexOf(lower, needle, 0); at !== -1 && found.length < MAX_RANGES; at = wordStartIndexOf(lower, needle, at + 1)) {
+          found.push([at, at + needle.length]);
         }
       }
       for (const re of regexes) {

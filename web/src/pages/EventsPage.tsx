@@ -87,11 +87,10 @@ export function EventsPage() {
 
   useKeyBindings({
     '/': () => searchInput.current?.focus(),
-    Escape: (e) => {
+    Escape: () => {
       if (document.activeElement === searchInput.current) return;
       if (expandedId) setExpandedId(undefined);
       else if (selectedId) setSelectedId(undefined);
-      void e;
     },
     j: () => {
       const i = indexOf(selectedId);
