@@ -2,6 +2,7 @@
 // (shared/query/match.ts) apply the very same rules to text, wildcards, fields and regexes.
 import type Database from 'better-sqlite3';
 import { containsAtWordStart, numericValue, wildcardToRegExp } from '../../shared/query/match.ts';
+import { withoutEscapes } from '../../shared/escapes.ts';
 import { logfmtField } from '../parse/logfmt.ts';
 
 const CACHE_MAX = 256;
@@ -30,16 +31,20 @@ export function fieldOf(message: string, extra: string | null, name: string): st
 
 export function registerFunctions(db: Database.Database): void {
   const opts = { deterministic: true, directOnly: true };
+  // Text is matched as a reader sees it, without terminal escape sequences (shared/escapes.ts).
+  const lower = (text: unknown): string => withoutEscapes(String(text ?? '')).toLowerCase();
   // dw_text(program, message, needle): a bare term in the program or message (needle lower-cased).
   db.function('dw_text', opts, (program: unknown, message: unknown, needle: unknown) =>
-    containsAtWordStart(String(program).toLowerCase(), String(needle)) || containsAtWordStart(String(message).toLowerCase(), String(needle)) ? 1 : 0,
+    containsAtWordStart(lower(program), String(needle)) || containsAtWordStart(lower(message), String(needle)) ? 1 : 0,
   );
-  db.function('dw_contains', opts, (text: unknown, needle: unknown) => (containsAtWordStart(String(text ?? '').toLowerCase(), String(needle)) ? 1 : 0));
+  db.function('dw_contains', opts, (text: unknown, needle: unknown) => (containsAtWordStart(lower(text), String(needle)) ? 1 : 0));
+  // dw_plain(text): what the full-text index is given (store/indexer.ts), so its tokens are the words shown.
+  db.function('dw_plain', opts, (text: unknown) => withoutEscapes(String(text ?? '')));
   db.function('dw_wild', opts, (value: unknown, pattern: unknown) =>
     cached(wildcards, String(pattern), () => wildcardToRegExp(String(pattern))).test(String(value ?? '').toLowerCase()) ? 1 : 0,
   );
   db.function('dw_regex', opts, (message: unknown, source: unknown) =>
-    cached(regexes, String(source), () => new RegExp(String(source), 'i')).test(String(message)) ? 1 : 0,
+    cached(regexes, String(source), () => new RegExp(String(source), 'i')).test(withoutEscapes(String(message))) ? 1 : 0,
   );
   // dw_num(message, extra, field): the field's number, NULL when absent, empty or not a number.
   db.function('dw_num', opts, (message: unknown, extra: unknown, field: unknown) => {

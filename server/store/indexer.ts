@@ -36,8 +36,9 @@ export class FtsIndexer {
       s = {
         behind: db.prepare('SELECT EXISTS (SELECT 1 FROM events WHERE id > (SELECT indexed_through FROM fts_progress)) AS behind').pluck(),
         // Whatever is above the mark, whoever committed it: the server, the CLI, rows left by a crash.
+        // The message as shown, without escape sequences (dw_plain), so `ESC[36mInvoice` holds `invoice`.
         insert: db.prepare(
-          'INSERT INTO events_fts (rowid, program, message) SELECT id, program, message FROM events WHERE id > (SELECT indexed_through FROM fts_progress) ORDER BY id LIMIT ?',
+          'INSERT INTO events_fts (rowid, program, message) SELECT id, program, dw_plain(message) FROM events WHERE id > (SELECT indexed_through FROM fts_progress) ORDER BY id LIMIT ?',
         ),
         // The same rows: the transaction reads one snapshot of the day file throughout.
         mark: db.prepare(

@@ -78,7 +78,7 @@ function redactDay(db: Db, fts: 'main' | 'fts' | undefined, ids: number[], why: 
   const record = db.prepare('INSERT INTO redactions (id, leaf, reason, redacted_by, at_ms) VALUES (?, ?, ?, ?, ?)');
   const blank = db.prepare(`UPDATE events SET message = '${REDACTED}', extra = NULL, salt = NULL WHERE id = ?`);
   const indexedThrough = fts ? (db.prepare(`SELECT indexed_through FROM ${fts}.fts_progress`).pluck().get() as number) : 0;
-  const unindex = fts && db.prepare(`INSERT INTO ${fts}.events_fts (events_fts, rowid, program, message) VALUES ('delete', ?, ?, ?)`);
+  const unindex = fts && db.prepare(`INSERT INTO ${fts}.events_fts (events_fts, rowid, program, message) VALUES ('delete', ?, ?, dw_plain(?))`);
   const reindex = fts && db.prepare(`INSERT INTO ${fts}.events_fts (rowid, program, message) VALUES (?, ?, '${REDACTED}')`);
   let changed = false;
   // BEGIN IMMEDIATE takes the write lock of every attached file: the indexer cannot interleave.

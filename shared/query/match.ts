@@ -3,6 +3,7 @@
 
 import { FACILITIES, SEVERITIES, severityCode, facilityCode, type Event } from '../event.ts';
 import type { Attr, QueryNode, SeverityCompare, SeverityOp } from './ast.ts';
+import { withoutEscapes } from '../escapes.ts';
 
 export interface MatchContext {
   /** Whether the event's system belongs to the group; gets the `group:` value as written (may hold `*`). */
@@ -89,7 +90,7 @@ class View {
   private cache: Partial<Record<'source_name' | 'program' | 'message' | 'hostname', string>> = {};
   constructor(readonly event: Event) {}
   lower(key: 'source_name' | 'program' | 'message' | 'hostname'): string {
-    return (this.cache[key] ??= String(this.event[key] ?? '').toLowerCase());
+    return (this.cache[key] ??= withoutEscapes(String(this.event[key] ?? '')).toLowerCase());
   }
 }
 
@@ -175,7 +176,7 @@ function compile(node: QueryNode, ctx: MatchContext): Test {
       };
     case 'regex': {
       const re = new RegExp(node.source, 'i'); // no `g`: a stateful lastIndex would skip matches
-      return (v) => re.test(String(v.event.message ?? ''));
+      return (v) => re.test(withoutEscapes(String(v.event.message ?? '')));
     }
   }
 }

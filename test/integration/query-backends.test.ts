@@ -13,9 +13,12 @@ import { tmpDir } from '../helpers/tmp.ts';
 
 const at = { start: 0, end: 0 };
 const WORDS = ['error', 'Error:', 'TypeError', 'timeout', 'status=502', 'status=200', 'GET', '/api/v1/users', '10.1.2.3', 'at=error',
-  'code=H12', 'ünïcode', 'ops@example.com', 'service=30000ms', 'service=12ms', 'bytes=0', 'WARNING', '"quoted text"', 'db', 'héllo'];
+  'code=H12', 'ünïcode', 'ops@example.com', 'service=30000ms', 'service=12ms', 'bytes=0', 'WARNING', '"quoted text"', 'db', 'héllo',
+  // Colours (Rails, `heroku local`): matched as shown, the escape codes left out (shared/escapes.ts).
+  '\u001b[36mInvoice\u001b[0m', '\u001b[1;31mERROR\u001b[0m:', 'paid\u001b]0;title\u0007'];
 const FRAGMENTS = ['err', 'error', 'rror', 'status=50', 'status=5', '10.1.2', '10.1', 'api/v1', '/api', 'h12', 'code=h', 'ünï',
-  'ops@example', 'timeout db', 'db', 'typeerror', 'quoted text', '"quoted', 'web', 'web-1', 'router', 'app/web', '=502', 'hé', 'get /api'];
+  'ops@example', 'timeout db', 'db', 'typeerror', 'quoted text', '"quoted', 'web', 'web-1', 'router', 'app/web', '=502', 'hé', 'get /api',
+  'invoice', 'invoice paid', 'error: paid', '36minvoice', 'title'];
 const SYSTEMS = ['web-1', 'web-2', 'worker-1', 'db-primary'];
 const PROGRAMS = ['app/web.1', 'heroku/router', 'nginx', 'postgres', ''];
 
@@ -122,4 +125,11 @@ test('hand-picked queries agree and find what a user expects', () => {
   expect(count('~"rror"')).toBeGreaterThan(0);
   expect(count('status>=500')).toBeGreaterThan(0);
   expect(count('-error')).toBe(400 - count('error'));
+  // A word right after a colour code is a word: `ESC[36mInvoice` is found by `Invoice`, a phrase
+  // reads across the codes, and the codes themselves are not text.
+  expect(count('Invoice')).toBeGreaterThan(0);
+  expect(count('"invoice paid"')).toBeGreaterThan(0);
+  expect(count('~"invoice\\s+paid"')).toBeGreaterThan(0);
+  expect(count('36minvoice')).toBe(0);
+  expect(count('title')).toBe(0);
 });

@@ -3,6 +3,7 @@
 // node with a style — never as an HTML string. 16-colour codes map to the theme's palette (CSS
 // variables, legible on light and dark); 256-colour and 24-bit codes keep their exact RGB.
 import Anser from 'anser';
+import { withoutEscapes } from '../../../shared/escapes.ts';
 
 export interface AnsiSegment {
   text: string;
@@ -19,8 +20,6 @@ export interface AnsiSegment {
 const BASIC = ['0, 0, 0', '187, 0, 0', '0, 187, 0', '187, 187, 0', '0, 0, 187', '187, 0, 187', '0, 187, 187', '255,255,255', '85, 85, 85', '255, 85, 85', '0, 255, 0', '255, 255, 85', '85, 85, 255', '255, 85, 255', '85, 255, 255', '255, 255, 255'];
 
 const ESC = '\u001b';
-// What anser leaves: OSC (titles, hyperlinks), other CSI sequences, lone ESCs. Dropped, not shown.
-const LEFTOVER_ESCAPES = /\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b\[[0-?]*[ -/]*[@-~]|\u001b[@-_]?/g;
 // Other C0 controls (but tab) shown as their visible Unicode pictures (U+2400 block).
 const CONTROLS = /[\u0000-\u0008\u000a-\u001a\u001c-\u001f\u007f]/g;
 
@@ -44,7 +43,8 @@ export function ansiSegments(text: string): AnsiSegment[] {
   const parts = Anser.ansiToJson(text, { json: true, remove_empty: true, use_classes: false });
   const out: AnsiSegment[] = [];
   for (const p of parts) {
-    const clean = visibleControls(p.content.replace(LEFTOVER_ESCAPES, ''));
+    // anser leaves OSC (titles, hyperlinks), other CSI sequences and lone ESCs: dropped, not shown.
+    const clean = visibleControls(withoutEscapes(p.content));
     if (clean === '') continue;
     const seg: AnsiSegment = { text: clean };
     // anser has already swapped the colours of inverse video (SGR 7).
