@@ -12,8 +12,10 @@ import { NOT_RUN_DIR_ENV } from './helpers/programs.ts';
 export function setup(): () => void {
   const root = fileURLToPath(new URL('../', import.meta.url));
   execFileSync(process.execPath, ['--import', 'tsx', 'server/build.ts'], { cwd: root, stdio: 'inherit' });
-  // The web UI the browser tests load, as `npm start` builds it (a few seconds).
-  execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', 'web', '--logLevel', 'error'], { cwd: root, stdio: 'inherit' });
+  // The web UI the browser tests load, as `npm start` builds it (a few seconds). vitest sets
+  // NODE_ENV=test, with which Vite would build React's development bundle (jsxDEV, 1.5x the code,
+  // effects run twice): the tests would see a different UI than users get.
+  execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', 'web', '--logLevel', 'error'], { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
   // Test workers are started after this, with this process's environment.
   const notRun = mkdtempSync(join(tmpdir(), 'driftwood-not-run-'));
   process.env[NOT_RUN_DIR_ENV] = notRun;

@@ -185,6 +185,10 @@ test('a line carrying HTML shows as text and runs nothing; ANSI colours show as 
   const tc = ansi.locator('span.ansi', { hasText: 'truecolour' });
   expect(await tc.evaluate((el) => getComputedStyle(el).color)).toBe('rgb(0, 160, 255)');
   await screenshot(page, 'viewer-ansi-and-html');
+  // A word right after a colour code is found by a plain search, and marked.
+  await page.goto('/events?q=truecolour');
+  await row(page, 'ansicheck').waitFor();
+  expect(await row(page, 'ansicheck').locator('mark').allTextContents()).toEqual(['truecolour']);
   expect(problems).toEqual([]);
   await context.close();
 });

@@ -13,11 +13,13 @@ export function facetTerm(field: string, value: string): string {
   return attrTerm(field, value);
 }
 
-export function Facets({ view, refreshKey, onNarrow }: { view: ViewParams; refreshKey: number; onNarrow(term: string, exclude: boolean): void }) {
+/** `ready`: the stream's first page is on screen; the counts are fetched after it, not in its way. */
+export function Facets({ view, refreshKey, ready, onNarrow }: { view: ViewParams; refreshKey: number; ready: boolean; onNarrow(term: string, exclude: boolean): void }) {
   const [data, setData] = useState<FacetsResponse>();
   const [error, setError] = useState('');
   const key = JSON.stringify([scopeParams(view), view.minTime, view.maxTime, refreshKey]);
   useEffect(() => {
+    if (!ready) return;
     const abort = new AbortController();
     setError('');
     get<FacetsResponse>(withQuery('/api/v1/events/facets.json', { ...scopeParams(view), min_time: view.minTime, max_time: view.maxTime, top: 8 }), abort.signal)
@@ -25,7 +27,7 @@ export function Facets({ view, refreshKey, onNarrow }: { view: ViewParams; refre
       .catch((e: Error) => !abort.signal.aborted && setError(e.message));
     return () => abort.abort();
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [key]);
+  }, [key, ready]);
 
   return (
     <section className="facets" aria-label="Facets">

@@ -29,6 +29,8 @@ export interface VelocityProps {
   markerIso: string | undefined;
   utc: boolean;
   onRange(minTime: number, maxTime: number): void;
+  /** The stream's first page is on screen: the bars are fetched after it, not in its way. */
+  ready: boolean;
 }
 
 /** Empty buckets draw no bar at all (uPlot draws a hairline for 0). */
@@ -42,7 +44,7 @@ function axisTime(t: number, incr: number, utc: boolean): string {
   return incr >= 86_400 ? `${pad(mo + 1)}-${pad(da)}` : `${pad(h)}:${pad(mi)}`;
 }
 
-export function Velocity({ view, live, onLive, markerIso, utc, onRange }: VelocityProps) {
+export function Velocity({ view, live, onLive, markerIso, utc, onRange, ready }: VelocityProps) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const series = useRef<Series>({ t: [], counts: [], step: 60 });
@@ -61,6 +63,7 @@ export function Velocity({ view, live, onLive, markerIso, utc, onRange }: Veloci
 
   // Fetch the bars for this query and range.
   useEffect(() => {
+    if (!ready) return;
     const abort = new AbortController();
     const maxS = view.maxTime ?? Math.ceil(Date.now() / 1000);
     const minS = view.minTime ?? maxS - LIVE_RANGE_S;
@@ -79,7 +82,7 @@ export function Velocity({ view, live, onLive, markerIso, utc, onRange }: Veloci
       .catch((e: Error) => !abort.signal.aborted && setError(e.message));
     return () => abort.abort();
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [key]);
+  }, [key, ready]);
 
   // Live: count arriving events into their bars, starting new bars as minutes pass.
   useEffect(() => {

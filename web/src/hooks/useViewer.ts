@@ -30,6 +30,8 @@ export interface Viewer {
   /** Live and following the bottom (not paused). */
   following: boolean;
   loading: 'first' | 'older' | 'newer' | undefined;
+  /** This view's first page is on screen (or failed): what else the page shows may load now. */
+  shown: boolean;
   /** The search failed (a syntax error, a network error): the server's message. */
   error: string | undefined;
   /** Set when a page came back cut short by the server's time budget. */
@@ -52,6 +54,7 @@ export function useViewer(view: ViewParams): Viewer {
   const [partial, setPartial] = useState(false);
   const [tailStatus, setTailStatus] = useState<TailStatus>('off');
   const [generation, setGeneration] = useState(0);
+  const [shownKey, setShownKey] = useState<string>();
   const bufferRef = useRef(buffer);
   bufferRef.current = buffer;
   const followingRef = useRef(following);
@@ -124,6 +127,7 @@ export function useViewer(view: ViewParams): Viewer {
         flushSync(() => {
           apply(() => first);
           setLoading(undefined);
+          setShownKey(key);
         });
         if (!live || abort.signal.aborted) return;
         const lastId = first.events.at(-1)?.id;
@@ -155,6 +159,7 @@ export function useViewer(view: ViewParams): Viewer {
         if (abort.signal.aborted) return;
         setError((e as Error).message);
         setLoading(undefined);
+        setShownKey(key);
       }
     })();
     return () => {
@@ -204,6 +209,7 @@ export function useViewer(view: ViewParams): Viewer {
     live,
     following: live && following,
     loading,
+    shown: shownKey === key,
     error,
     partial,
     tailStatus,

@@ -168,7 +168,7 @@ export function EventsPage() {
         {viewer.partial && <span className="warn">The search took too long and shows partial results</span>}
         <span className="muted small right">{events.length.toLocaleString()} loaded</span>
       </div>
-      <Velocity view={view} live={viewer.live} onLive={viewer.onLive} markerIso={topTime} utc={zone === 'utc'} onRange={(minTime, maxTime) => go({ minTime, maxTime })} />
+      <Velocity view={view} live={viewer.live} onLive={viewer.onLive} markerIso={topTime} utc={zone === 'utc'} onRange={(minTime, maxTime) => go({ minTime, maxTime })} ready={viewer.shown} />
       <div className={`viewer-body${facetsOpen ? ' with-side' : ''}${expanded ? ' with-details' : ''}`}>
         <div className="stream-wrap">
           {viewer.loading === 'first' && events.length === 0 && <div className="empty">Searching…</div>}
@@ -212,7 +212,7 @@ export function EventsPage() {
             onOpenEvent={(id) => navigate(viewHref({ q: view.q, systemId: view.systemId, groupId: view.groupId, centeredOnId: id }))}
           />
         ) : (
-          facetsOpen && <Facets view={view} refreshKey={facetsTick} onNarrow={addToQuery} />
+          facetsOpen && <Facets view={view} refreshKey={facetsTick} ready={viewer.shown} onNarrow={addToQuery} />
         )}
       </div>
       {dialog === 'save' && <SaveSearchDialog query={view.q} groupId={view.groupId} onClose={() => setDialog(undefined)} />}
