@@ -137,9 +137,38 @@ for (const [name, path] of cases) {
   }
   rows.push(`| ${name} | ${q(times, 0.5).toFixed(1)} | ${q(times, 0.95).toFixed(1)} | ${hits >= 0 ? hits : 'buckets'} |`);
 }
+// Per-request overhead (auth, routing, JSON): the rare word over HTTP, less the same search in
+// process and less a bare node:http server's round trip (same client, same run).
+const rareHttp: number[] = [];
+for (let r = 0; r < REPS * 5; r++) rareHttp.push((await get(search(RARE_WORD))).ms);
 agent.destroy();
 server.kill('SIGTERM');
 await new Promise((r) => server.once('exit', r));
+const barePort = await freePort();
+const bare = spawn(process.execPath, ['-e', `require('node:http').createServer((q, r) => { r.setHeader('content-type', 'application/json'); r.end('{"events":[]}'); }).listen(${barePort}, '127.0.0.1', () => console.log('up'))`], { stdio: ['ignore', 'pipe', 'inherit'] });
+await new Promise<void>((resolve) => bare.stdout!.once('data', () => resolve()));
+const bareAgent = new Agent({ keepAlive: true, maxSockets: 1 });
+const bareTimes: number[] = [];
+for (let r = 0; r < REPS * 5 + 20; r++) {
+  const t = performance.now();
+  await new Promise<void>((resolve, reject) => request({ host: '127.0.0.1', port: barePort, path: '/', agent: bareAgent }, (res) => res.resume().on('end', resolve)).on('error', reject).end());
+  if (r >= 20) bareTimes.push(performance.now() - t);
+}
+bareAgent.destroy();
+bare.kill();
+const inProcess: number[] = [];
+{
+  const store = openStore(DIR);
+  const parsed = parse(RARE_WORD);
+  if (!parsed.ok) throw new Error(parsed.error.message);
+  for (let r = 0; r < REPS * 5 + 20; r++) {
+    const t = performance.now();
+    store.searcher.page({ filter: store.compile(parsed.ast), direction: 'newest', limit: 100, deadlineMs: Infinity, now: Date.now });
+    if (r >= 20) inProcess.push(performance.now() - t);
+  }
+  store.close();
+}
+const overhead = q(rareHttp, 0.5) - q(inProcess, 0.5) - q(bareTimes, 0.5);
 
 // Alert-style count over the last hour, through the store function alert runs use.
 const store = openStore(DIR);
@@ -170,3 +199,6 @@ console.log(`machine: ${cpus().length} × ${cpus()[0]!.model}, ${(totalmem() / 2
 console.log('| query | p50 ms | p95 ms | events |\n| --- | --- | --- | --- |');
 for (const r of rows) console.log(r);
 console.log(`\n\`${rg} -c ${RARE_WORD}\` over the raw ${N}-line file: median ${q(rgTimes, 0.5).toFixed(0)} ms`);
+console.log(
+  `per-request overhead (rare word p50 over HTTP ${q(rareHttp, 0.5).toFixed(2)} ms − in process ${q(inProcess, 0.5).toFixed(2)} ms − bare node:http round trip ${q(bareTimes, 0.5).toFixed(2)} ms): ${overhead.toFixed(2)} ms`,
+);

@@ -4,7 +4,11 @@
 // server runs, and the next request must see it. Every lookup is one indexed row.
 import { createHash, randomBytes } from 'node:crypto';
 import type { ApiToken } from '../../shared/api.ts';
-import type { Db } from './db.ts';
+import { StatementCache, type Db } from './db.ts';
+
+// The statements every request runs (its session or token, and touching it) are prepared once:
+// preparing them cost more than running them (docs/BENCHMARKS.md, "Per-request overhead").
+const hot = new StatementCache(8);
 
 export type Role = 'admin' | 'member';
 
@@ -187,14 +191,14 @@ export class Sessions {
   }
 
   find(sessionId: string): SessionRecord | undefined {
-    const row = this.db
-      .prepare(`SELECT s.created_ms, s.last_seen_ms, ${USER_COLUMNS} FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = ?`)
+    const row = hot
+      .get(this.db, `SELECT s.created_ms, s.last_seen_ms, ${USER_COLUMNS} FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = ?`)
       .get(sha256Hex(sessionId)) as Record<string, unknown> | undefined;
     return row ? { user: joinedUser(row), createdMs: row.created_ms as number, lastSeenMs: row.last_seen_ms as number } : undefined;
   }
 
   touch(sessionId: string, nowMs: number): void {
-    this.db.prepare('UPDATE sessions SET last_seen_ms = ? WHERE id_hash = ? AND last_seen_ms <= ?').run(nowMs, sha256Hex(sessionId), nowMs - TOUCH_INTERVAL_MS);
+    hot.get(this.db, 'UPDATE sessions SET last_seen_ms = ? WHERE id_hash = ? AND last_seen_ms <= ?').run(nowMs, sha256Hex(sessionId), nowMs - TOUCH_INTERVAL_MS);
   }
 
   remove(sessionId: string): boolean {
@@ -246,8 +250,8 @@ export class ApiTokens {
 
   /** The token presented by a client, revoked or not (a revoked one is reported, then refused). */
   resolve(secret: string): TokenRecord | undefined {
-    const row = this.db
-      .prepare(`SELECT t.*, ${USER_COLUMNS} FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?`)
+    const row = hot
+      .get(this.db, `SELECT t.*, ${USER_COLUMNS} FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?`)
       .get(sha256Hex(secret)) as (TokenDbRow & Record<string, unknown>) | undefined;
     return row ? { token: toToken(row), user: joinedUser(row), revokedMs: row.revoked_ms } : undefined;
   }
@@ -255,7 +259,7 @@ export class ApiTokens {
   touch(token: ApiTokenRow, nowMs: number): void {
     const last = token.last_used_at === null ? -Infinity : Date.parse(token.last_used_at);
     if (nowMs - last < TOUCH_INTERVAL_MS) return;
-    this.db.prepare('UPDATE api_tokens SET last_used_ms = ? WHERE id = ?').run(nowMs, token.id);
+    hot.get(this.db, 'UPDATE api_tokens SET last_used_ms = ? WHERE id = ?').run(nowMs, token.id);
   }
 
   /** Revokes at once: the next request with this token is refused. False when not active. */

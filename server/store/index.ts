@@ -94,7 +94,7 @@ export function openStore(dataDir: string): Store {
       return undefined;
     },
     compile: (ast, systemIds) =>
-      compileQuery(ast, { systems: systems.list(), groupSystemIds: (name) => groups.systemIdsMatching(name) }, { systemIds, shareOf: (ids) => traffic.shareOf(ids) }),
+      compileQuery(ast, { systems: systems.names(), groupSystemIds: (name) => groups.systemIdsMatching(name) }, { systemIds, shareOf: (ids) => traffic.shareOf(ids) }),
     bytesOnDisk: () => {
       const metaPath = join(dataDir, 'driftwood.sqlite');
       const meta = ['', '-wal', '-shm'].reduce((n, suffix) => n + (existsSync(metaPath + suffix) ? statSync(metaPath + suffix).size : 0), 0);

@@ -11,6 +11,7 @@ import { openDb, openReadOnly, type Db } from './db.ts';
 import { Manifest } from './manifest.ts';
 
 const DAY_FILE = /^(\d{4}-\d{2}-\d{2})\.sqlite$/;
+const TRUSTED_AFTER_MS = 1000; // see days()
 const READERS_MAX = 64; // open read handles kept; older days are reopened on demand
 
 const DAY_MS = 86_400_000;
@@ -38,6 +39,7 @@ export class Partitions {
   private readonly withoutIndex = new WeakSet<Db>();
 
   private manifestHandle: Manifest | undefined;
+  private listing: { mtimeMs: number; atMs: number; days: string[] } | undefined;
 
   /** `readOnly`: connections for a reading thread (the alert counter), which never migrates or writes. */
   constructor(
@@ -67,14 +69,25 @@ export class Partitions {
     return db && dayHead(db, day);
   }
 
-  /** Days that have a file, newest first. */
+  /**
+   * Days that have a file, newest first. Every search asks; the directory is listed again only
+   * when its modification time moved (another thread or process creates day files). A listing
+   * is trusted only if it was made over a second after that time, so that a file created in the
+   * same tick of a coarse file-system clock cannot hide behind an unchanged mtime.
+   */
   days(): string[] {
-    if (!existsSync(this.dir)) return [];
-    return readdirSync(this.dir)
+    const dir = statSync(this.dir, { throwIfNoEntry: false });
+    if (!dir) return [];
+    const listed = this.listing;
+    if (listed && listed.mtimeMs === dir.mtimeMs && listed.atMs - dir.mtimeMs > TRUSTED_AFTER_MS) return [...listed.days];
+    const atMs = Date.now();
+    const days = readdirSync(this.dir)
       .map((f) => DAY_FILE.exec(f)?.[1])
       .filter((d): d is string => d !== undefined)
       .sort()
       .reverse();
+    this.listing = { mtimeMs: dir.mtimeMs, atMs, days };
+    return [...days]; // callers may reorder their copy
   }
 
   pathOf(day: string): string {
