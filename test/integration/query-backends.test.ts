@@ -15,10 +15,13 @@ const at = { start: 0, end: 0 };
 const WORDS = ['error', 'Error:', 'TypeError', 'timeout', 'status=502', 'status=200', 'GET', '/api/v1/users', '10.1.2.3', 'at=error',
   'code=H12', 'ünïcode', 'ops@example.com', 'service=30000ms', 'service=12ms', 'bytes=0', 'WARNING', '"quoted text"', 'db', 'héllo',
   // Colours (Rails, `heroku local`): matched as shown, the escape codes left out (shared/escapes.ts).
-  '\u001b[36mInvoice\u001b[0m', '\u001b[1;31mERROR\u001b[0m:', 'paid\u001b]0;title\u0007'];
+  '\u001b[36mInvoice\u001b[0m', '\u001b[1;31mERROR\u001b[0m:', 'paid\u001b]0;title\u0007',
+  // The Kelvin sign, which JavaScript lower-cases to an ASCII k (store/compile.ts mayContain), and
+  // LIKE's wildcards. (U+0130 İ is left out: FTS5's unicode61 folds it unlike JavaScript's i̇.)
+  '\u212Aelvin', '50%_off', 'back\\slash'];
 const FRAGMENTS = ['err', 'error', 'rror', 'status=50', 'status=5', '10.1.2', '10.1', 'api/v1', '/api', 'h12', 'code=h', 'ünï',
   'ops@example', 'timeout db', 'db', 'typeerror', 'quoted text', '"quoted', 'web', 'web-1', 'router', 'app/web', '=502', 'hé', 'get /api',
-  'invoice', 'invoice paid', 'error: paid', '36minvoice', 'title'];
+  'invoice', 'invoice paid', 'error: paid', '36minvoice', 'title', 'kelvin', '50%', '%_o', '_off', 'back\\s', 'k'];
 const SYSTEMS = ['web-1', 'web-2', 'worker-1', 'db-primary'];
 const PROGRAMS = ['app/web.1', 'heroku/router', 'nginx', 'postgres', ''];
 
