@@ -161,6 +161,9 @@ test('a permalink opens its event highlighted in its context, with details and a
   await details.waitFor();
   expect(await details.getByRole('link', { name: 'Permalink' }).getAttribute('href')).toBe(`/events?centered_on_id=${target.id}`);
   await details.locator('.context li.current').waitFor();
+  // The line as RFC 5424, to copy or replay.
+  await details.getByText('Line', { exact: true }).click();
+  expect(await details.locator('details.raw pre').first().textContent()).toMatch(new RegExp(`^<\\d+>1 \\S+ \\S+ \\S+ - - - ${target.message}$`));
   await screenshot(page, 'viewer-permalink-details');
   await context.close();
 });

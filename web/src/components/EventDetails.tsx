@@ -8,6 +8,8 @@ import { get, withQuery } from '../api/client.ts';
 import type { Highlighter } from '../lib/highlight.ts';
 import { fullTime, streamTime } from '../lib/time-format.ts';
 import { quoteValue, viewHref } from '../lib/view-params.ts';
+import { syslogLine } from '../lib/syslog-line.ts';
+import { CopyButton } from './CopyButton.tsx';
 import { Message } from './Message.tsx';
 
 /** Longer messages are shown cut until "Show all": one huge line must not stall the page. */
@@ -146,6 +148,13 @@ export function EventDetails({ event: e, highlighter, zone, onClose, onAddTerm, 
           ))}
         </ol>
       )}
+      <details className="raw">
+        <summary>Line</summary>
+        <p className="muted small">
+          As RFC 5424, rebuilt from the stored fields (the bytes as received are not kept; a line that could not be parsed is kept whole). <CopyButton text={syslogLine(e)} what="line" />
+        </p>
+        <pre>{syslogLine(e)}</pre>
+      </details>
       <details className="raw">
         <summary>JSON</summary>
         <pre>{JSON.stringify(e, null, 2)}</pre>
