@@ -1,0 +1,32 @@
+-- Events per minute, system, program and value bucket of a few common logfmt keys, written in the
+-- same transaction as the events (store/field-counts.ts). A count or histogram of `status>=500`
+-- (a conjunction of one key's comparisons, program:, sender:/group: and time) adds these up for
+-- whole minutes instead of parsing every message. Only numeric values are counted: a comparison
+-- is false for any other (DESIGN 5). A bucket holds the values that agree in their first `digits`
+-- significant digits; `low`/`high` are the least and greatest counted, so a comparison decides a
+-- row when both ends fall on the same side, and reads that minute's events when they do not.
+CREATE TABLE field_counts (
+  key TEXT NOT NULL,
+  minute INTEGER NOT NULL,       -- Unix minutes of received_at (of the id, as minute_counts)
+  system_id INTEGER NOT NULL,
+  program TEXT NOT NULL,
+  bucket REAL NOT NULL,
+  count INTEGER NOT NULL,
+  low REAL NOT NULL,
+  high REAL NOT NULL,
+  PRIMARY KEY (key, minute, system_id, program, bucket)
+) WITHOUT ROWID;
+-- The keys counted in this file, each with its bucket precision and the id after which its rows
+-- are counted: rows stored before this migration are not (a day file written by an older version
+-- is not re-parsed at open; its earlier minutes are counted from the rows, as before).
+CREATE TABLE field_count_keys (
+  key TEXT PRIMARY KEY,
+  digits INTEGER NOT NULL,
+  since_id INTEGER NOT NULL
+) WITHOUT ROWID;
+-- status (HTTP), level (bunyan/pino numbers) and code: few values, kept exactly for 3 digits.
+-- Heroku router timings and sizes: many values, so buckets of one significant digit (0-9, 10, 20
+-- … 90, 100, 200 …): a threshold such as service>1000ms or bytes<100 decides every bucket.
+INSERT INTO field_count_keys (key, digits, since_id)
+  SELECT k.column1, k.column2, (SELECT coalesce(max(id), 0) FROM events)
+  FROM (VALUES ('status', 3), ('level', 3), ('code', 3), ('service', 1), ('connect', 1), ('bytes', 1)) AS k;
