@@ -8,7 +8,7 @@ import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../workers.ts';
 import type { Event } from '../../shared/event.ts';
 import { StatementCache, type Db, type Statement } from './db.ts';
-import { answerMinutes, MINUTE_IDS } from './field-counts.ts';
+import { answerMinutes, MINUTE_IDS, rowsFilter } from './field-counts.ts';
 import { IDS_PER_MS, timeOfId } from './ids.ts';
 import { dayOf, type Partitions } from './partitions.ts';
 import type { Filter, Searcher } from './search.ts';
@@ -89,7 +89,7 @@ export class WindowCounter {
     let count = 0;
     for (const n of answer.counts.values()) count += n;
     const rest: [number, number][] = [[lo, first * MINUTE_IDS - 1], ...answer.scan.map(([a, b]): [number, number] => [a * MINUTE_IDS - 1, b * MINUTE_IDS - 1]), [end * MINUTE_IDS - 1, hi]];
-    for (const [a, b] of rest) if (b > a) count += this.countRows(db, filter, a, b);
+    for (const [a, b] of rest) if (b > a) count += this.countRows(db, rowsFilter(filter, a, b), a, b);
     return count;
   }
 

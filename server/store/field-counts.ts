@@ -9,6 +9,7 @@ import { numericValue } from '../../shared/query/match.ts';
 import { StatementCache, type Db } from './db.ts';
 import { fieldsNamed } from './functions.ts';
 import { IDS_PER_MS } from './ids.ts';
+import type { Filter } from './search.ts';
 
 export const MINUTE_MS = 60_000;
 export const MINUTE_IDS = MINUTE_MS * IDS_PER_MS;
@@ -137,6 +138,16 @@ function planSql(plan: FieldCountPlan): { sql: string; params: unknown[] } {
           GROUP BY minute ORDER BY minute`,
     params: [...allParams, ...allParams, ...plan.conditions.map((c) => c.value)],
   };
+}
+
+// What the counts leave open is a few minutes, and reading those rows beats seeking them in the
+// full-text index: FTS5 took 15 ms to count a minute's rowid range of `"heroku" AND "router"`
+// where reading that minute's 140 rows took 0.2 ms (200,000 lines a day).
+const ROWS_DIRECTLY_IDS = 5 * MINUTE_IDS;
+
+/** The filter to count the rows of (lo, hi] with, once the field counts answered the minutes around them. */
+export function rowsFilter(filter: Filter, lo: number, hi: number): Filter {
+  return hi - lo <= ROWS_DIRECTLY_IDS && filter.unindexed ? filter.unindexed : filter;
 }
 
 export interface MinuteAnswer {

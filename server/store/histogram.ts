@@ -3,7 +3,7 @@
 // `status>=500` the per-minute field counts (store/field-counts.ts); their buckets are then whole
 // minutes, aligned to the minute. Any other query, and whatever minutes those counts leave open,
 // is counted from the rows hour by hour, within the request's time budget.
-import { answerMinutes } from './field-counts.ts';
+import { answerMinutes, rowsFilter } from './field-counts.ts';
 import { IDS_PER_MS, idFloorForTime } from './ids.ts';
 import { dayOf, dayStartMs, type Partitions } from './partitions.ts';
 import type { Filter } from './search.ts';
@@ -71,7 +71,9 @@ export function histogram(partitions: Partitions, req: HistogramRequest): Histog
     const hi = Math.min(maxMs, dayStartMs(day) + DAY_MS);
     /** Counts the matching rows received in [from, to) into their buckets. */
     const countRows = (from: number, to: number) => {
-      for (const part of splitByIndex(db, req.filter, idFloorForTime(from) - 1, idFloorForTime(to))) {
+      const [afterId, beforeId] = [idFloorForTime(from) - 1, idFloorForTime(to)];
+      const filter = plan ? rowsFilter(req.filter, afterId, beforeId - 1) : req.filter;
+      for (const part of splitByIndex(db, filter, afterId, beforeId)) {
         const statement = statements.get(db, bucketSql(part.filter));
         const rows = statement.all(minMs, width, ...(part.filter.fts === undefined ? [] : [part.filter.fts]), part.lo, part.hi, ...part.filter.params) as { b: number; n: number }[];
         for (const r of rows) if (r.b >= 0 && r.b < req.buckets) counts[r.b]! += r.n;
