@@ -29,6 +29,7 @@ export interface FieldCountPlan {
 }
 
 interface CountedKey {
+  id: number;
   digits: number;
   /** Rows with larger ids are counted. */
   sinceId: number;
@@ -50,9 +51,9 @@ export function countedKeys(db: Db): CountedKeys | undefined {
   if (known) return known;
   // Absence is not remembered: a writer may migrate the file while this reader stays open.
   if (!db.prepare("SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = 'field_count_keys'").get()) return undefined;
-  const rows = db.prepare('SELECT key, digits, since_id FROM field_count_keys').all() as { key: string; digits: number; since_id: number }[];
+  const rows = db.prepare('SELECT id, key, digits, since_id FROM field_count_keys').all() as { id: number; key: string; digits: number; since_id: number }[];
   const counted: CountedKeys = {
-    keys: new Map(rows.map((r) => [r.key, { digits: r.digits, sinceId: r.since_id }])),
+    keys: new Map(rows.map((r) => [r.key, { id: r.id, digits: r.digits, sinceId: r.since_id }])),
     names: new Set(rows.map((r) => r.key)),
     marks: rows.map((r) => `${r.key}=`),
   };
@@ -70,7 +71,7 @@ export function bucketOf(value: number, digits: number): number {
 }
 
 interface TallyRow {
-  key: string;
+  keyId: number;
   minute: number;
   systemId: number;
   program: string;
@@ -96,14 +97,14 @@ export class FieldTally {
       if (value === undefined) continue; // a comparison is false for it: nothing to count
       const minute = Math.floor(id / MINUTE_IDS);
       const bucket = bucketOf(value, counted.digits);
-      const at = `${key} ${minute} ${systemId} ${bucket} ${program}`;
+      const at = `${counted.id} ${minute} ${systemId} ${bucket} ${program}`;
       const row = this.rows.get(at);
       if (row) {
         row.count += sign;
         if (value < row.low) row.low = value;
         if (value > row.high) row.high = value;
       } else {
-        this.rows.set(at, { key, minute, systemId, program, bucket, count: sign, low: value, high: value });
+        this.rows.set(at, { keyId: counted.id, minute, systemId, program, bucket, count: sign, low: value, high: value });
       }
     }
   }
@@ -112,13 +113,24 @@ export class FieldTally {
   write(db: Db): void {
     const upsert = statements.get(
       db,
-      `INSERT INTO field_counts (key, minute, system_id, program, bucket, count, low, high) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (key, minute, system_id, program, bucket)
+      `INSERT INTO field_counts (key_id, minute, system_id, program_id, bucket, count, low, high) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (key_id, minute, system_id, program_id, bucket)
        DO UPDATE SET count = count + excluded.count, low = min(low, excluded.low), high = max(high, excluded.high)`,
     );
-    for (const r of this.rows.values()) upsert.run(r.key, r.minute, r.systemId, r.program, r.bucket, r.count, r.low, r.high);
+    // Looked up in this transaction, not remembered across: a rolled-back one would leave a stale id.
+    const programIds = new Map<string, number>();
+    for (const r of this.rows.values()) {
+      let programId = programIds.get(r.program);
+      if (programId === undefined) programIds.set(r.program, (programId = programIdOf(db, r.program)));
+      upsert.run(r.keyId, r.minute, r.systemId, programId, r.bucket, r.count, r.low, r.high);
+    }
     this.rows.clear();
   }
+}
+
+function programIdOf(db: Db, program: string): number {
+  const known = statements.get(db, 'SELECT id FROM field_count_programs WHERE program = ?').get(program) as { id: number } | undefined;
+  return known?.id ?? Number(statements.get(db, 'INSERT INTO field_count_programs (program) VALUES (?)').run(program).lastInsertRowid);
 }
 
 // A row decides `value OP t` for all its values when both ends satisfy it (each condition is a
@@ -131,10 +143,12 @@ function planSql(plan: FieldCountPlan): { sql: string; params: unknown[] } {
   const none = plan.conditions.map((c) => NONE[c.op]).join(' OR ');
   const allParams = plan.conditions.flatMap((c) => [c.value, c.value]);
   const systems = plan.systemIds ? ` AND ${plan.systemIds.length ? `system_id IN (${plan.systemIds.map(() => '?').join(',')})` : '0'}` : '';
-  const programs = plan.programs.map((values) => ` AND (${values.map(() => 'dw_wild(program, ?)').join(' OR ')})`).join('');
+  const programs = plan.programs
+    .map((values) => ` AND program_id IN (SELECT id FROM field_count_programs WHERE ${values.map(() => 'dw_wild(program, ?)').join(' OR ')})`)
+    .join('');
   return {
     sql: `SELECT minute, sum(CASE WHEN ${all} THEN count ELSE 0 END) AS n, max(NOT (${all}) AND NOT (${none})) AS mixed
-          FROM field_counts WHERE key = ? AND minute >= ? AND minute < ? AND count != 0${systems}${programs}
+          FROM field_counts WHERE key_id = ? AND minute >= ? AND minute < ? AND count != 0${systems}${programs}
           GROUP BY minute ORDER BY minute`,
     params: [...allParams, ...allParams, ...plan.conditions.map((c) => c.value)],
   };
@@ -177,7 +191,7 @@ export function answerMinutes(db: Db, plan: FieldCountPlan, fromMinute: number, 
   const counts = new Map<number, number>();
   if (firstCounted < toMinute) {
     const { sql, params } = planSql(plan);
-    const rows = statements.get(db, sql).all(...params, plan.key, firstCounted, toMinute, ...(plan.systemIds ?? []), ...plan.programs.flat()) as { minute: number; n: number; mixed: number }[];
+    const rows = statements.get(db, sql).all(...params, counted.id, firstCounted, toMinute, ...(plan.systemIds ?? []), ...plan.programs.flat()) as { minute: number; n: number; mixed: number }[];
     for (const r of rows) {
       if (r.mixed) addScan(r.minute, r.minute + 1);
       else if (r.n) counts.set(r.minute, r.n);

@@ -201,7 +201,7 @@ describe('a data directory written before the field counts', () => {
     store.append([{ events: lines(NOON, 150, (i) => (i % 3 === 0 ? 500 : 200)) }]); // 12:00:00-12:02:29
     store.close();
     const file = new Database(join(dir.path, 'events', '2026-05-30.sqlite'));
-    file.exec('DROP TABLE field_counts; DROP TABLE field_count_keys; PRAGMA user_version = 7');
+    file.exec('DROP TABLE field_counts; DROP TABLE field_count_programs; DROP TABLE field_count_keys; PRAGMA user_version = 7');
     file.close();
 
     store = openStore(dir.path);

@@ -6,24 +6,29 @@
 -- significant digits; `low`/`high` are the least and greatest counted, so a comparison decides a
 -- row when both ends fall on the same side, and reads that minute's events when they do not.
 CREATE TABLE field_counts (
-  key TEXT NOT NULL,
+  key_id INTEGER NOT NULL,       -- field_count_keys.id
   minute INTEGER NOT NULL,       -- Unix minutes of received_at (of the id, as minute_counts)
   system_id INTEGER NOT NULL,
-  program TEXT NOT NULL,
+  program_id INTEGER NOT NULL,   -- field_count_programs.id: a number, not the name, on each row
   bucket REAL NOT NULL,
   count INTEGER NOT NULL,
   low REAL NOT NULL,
   high REAL NOT NULL,
-  PRIMARY KEY (key, minute, system_id, program, bucket)
+  PRIMARY KEY (key_id, minute, system_id, program_id, bucket)
 ) WITHOUT ROWID;
+CREATE TABLE field_count_programs (
+  id INTEGER PRIMARY KEY,
+  program TEXT NOT NULL UNIQUE
+);
 -- The keys counted in this file, each with its bucket precision and the id after which its rows
 -- are counted: rows stored before this migration are not (a day file written by an older version
 -- is not re-parsed at open; its earlier minutes are counted from the rows, as before).
 CREATE TABLE field_count_keys (
-  key TEXT PRIMARY KEY,
+  id INTEGER PRIMARY KEY,
+  key TEXT NOT NULL UNIQUE,
   digits INTEGER NOT NULL,
   since_id INTEGER NOT NULL
-) WITHOUT ROWID;
+);
 -- status (HTTP), level (bunyan/pino numbers) and code: few values, kept exactly for 3 digits.
 -- Heroku router timings and sizes: many values, so buckets of one significant digit (0-9, 10, 20
 -- … 90, 100, 200 …): a threshold such as service>1000ms or bytes<100 decides every bucket.
