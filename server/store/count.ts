@@ -85,7 +85,7 @@ export class WindowCounter {
     const first = Math.floor(lo / MINUTE_IDS) + 1; // the first minute whose ids are all above lo
     const end = Math.floor((hi + 1) / MINUTE_IDS); // minutes before this one end by hi
     const answer = filter.fieldCounts && first < end ? answerMinutes(db, filter.fieldCounts, first, end) : undefined;
-    if (!answer) return this.countRows(db, filter, lo, hi);
+    if (!answer) return this.countRows(db, filter.fieldCounts ? rowsFilter(filter, lo, hi) : filter, lo, hi);
     let count = 0;
     for (const n of answer.counts.values()) count += n;
     const rest: [number, number][] = [[lo, first * MINUTE_IDS - 1], ...answer.scan.map(([a, b]): [number, number] => [a * MINUTE_IDS - 1, b * MINUTE_IDS - 1]), [end * MINUTE_IDS - 1, hi]];
