@@ -14,7 +14,7 @@ export interface HistogramRequest {
   filter: Filter;
   /** Restrict to these systems (system_id / group_id); undefined = all. */
   systemIds?: readonly number[];
-  /** True when the query has no condition beyond systems: minute counts answer it. (A filter with a field-count plan is read from those counts.) */
+  /** True when the query has no condition beyond systems: minute counts answer it (else `filter.fieldCounts` may). */
   timeOnly: boolean;
   minMs: number;
   maxMs: number;
@@ -47,7 +47,7 @@ export function histogram(partitions: Partitions, req: HistogramRequest): Histog
   let width = (maxMs - minMs) / req.buckets;
   const plan = req.timeOnly ? undefined : req.filter.fieldCounts;
   const fromMinutes = (req.timeOnly || plan !== undefined) && width >= MINUTE_MS;
-  // Minutes before this one come from minute_counts; the rest of the range is counted row by row.
+  // Minutes before this one come from minute_counts (or field_counts); the rest is counted row by row.
   let wholeMinutesEnd = minMs;
   if (fromMinutes) {
     // Whole-minute buckets that END with the minute holding max_time, so that the newest bucket
