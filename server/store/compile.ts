@@ -3,6 +3,7 @@
 // applies the same rules as the in-memory matcher. Every value is bound, never inlined.
 import type { QueryNode } from '../../shared/query/ast.ts';
 import { containsAtWordStart, facilityValueCodes, severityCompareCodes, severityValueCodes, wildcardToRegExp } from '../../shared/query/match.ts';
+import type { FieldCountPlan } from './field-counts.ts';
 import type { Filter } from './search.ts';
 
 export interface CompileContext {
@@ -205,15 +206,39 @@ function compileAttrSystems(name: 'sender' | 'group', values: string[], ctx: Com
 }
 
 /**
+ * The query as the per-minute field counts answer it (store/field-counts.ts): a conjunction of
+ * comparisons on one field with `program:`, `sender:` and `group:` conditions, which `systems`
+ * (their systems and the API's scope) already holds. Anything else is counted from the rows.
+ */
+function fieldCountPlan(ast: QueryNode, systems: readonly number[] | undefined): FieldCountPlan | undefined {
+  const plan: FieldCountPlan = { key: '', conditions: [], programs: [], systemIds: systems && [...systems] };
+  for (const c of ast.type === 'and' ? ast.children : [ast]) {
+    if (c.type === 'fieldCompare' && (plan.key === '' || plan.key === c.field)) {
+      plan.key = c.field;
+      plan.conditions.push({ op: c.op, value: c.value });
+    } else if (c.type === 'attr' && c.name === 'program') plan.programs.push(c.values.map((v) => v.toLowerCase()));
+    else if (!(c.type === 'attr' && (c.name === 'sender' || c.name === 'group'))) return undefined;
+  }
+  return plan.key === '' ? undefined : plan;
+}
+
+/**
  * AST → Filter. When FTS drives the scan, conditions it decides alone are not re-checked per row;
  * when the query is limited to a few quiet systems, their index drives it and FTS is not used.
  */
 export function compileQuery(ast: QueryNode, ctx: CompileContext, opts?: CompileOptions): Filter {
-  const root = compileNode(ast, ctx);
-  const scope = opts?.systemIds;
-  const scoped = (f: Filter): Filter => (scope === undefined ? f : { ...f, where: `(${f.where}) AND ${isIn('e.system_id', scope)}`, params: [...f.params, ...scope] });
   const fromQuery = querySystems(ast, ctx);
+  const scope = opts?.systemIds;
   const systems = scope && fromQuery ? scope.filter((id) => fromQuery.includes(id)) : (scope ?? fromQuery);
+  const plan = fieldCountPlan(ast, systems);
+  const filter = compileRows(ast, ctx, scope, systems, opts);
+  return plan ? { ...filter, fieldCounts: plan } : filter;
+}
+
+/** The Filter that reads rows: FTS-driven, walking the quiet systems' index, or a scan of ids. */
+function compileRows(ast: QueryNode, ctx: CompileContext, scope: readonly number[] | undefined, systems: readonly number[] | undefined, opts?: CompileOptions): Filter {
+  const root = compileNode(ast, ctx);
+  const scoped = (f: Filter): Filter => (scope === undefined ? f : { ...f, where: `(${f.where}) AND ${isIn('e.system_id', scope)}`, params: [...f.params, ...scope] });
   if (opts && systems !== undefined && opts.shareOf(systems) < SYSTEM_DRIVEN_SHARE) {
     return { bySystem: true, where: `${isIn('e.system_id', systems)} AND ${root.where}`, params: [...systems, ...root.params] };
   }

@@ -8,6 +8,7 @@ import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../workers.ts';
 import type { Event } from '../../shared/event.ts';
 import { StatementCache, type Db, type Statement } from './db.ts';
+import { answerMinutes, MINUTE_IDS, rowsFilter } from './field-counts.ts';
 import { IDS_PER_MS, timeOfId } from './ids.ts';
 import { dayOf, type Partitions } from './partitions.ts';
 import type { Filter, Searcher } from './search.ts';
@@ -70,13 +71,36 @@ export class WindowCounter {
   count(filter: Filter, afterId: number, throughId: number, deadline = Infinity): CountProgress {
     let count = 0;
     for (const { db, lo, hi } of this.slices(afterId, throughId)) {
-      for (const part of splitByIndex(db, filter, lo, hi + 1)) {
-        const head = part.filter.fts === undefined ? [] : [part.filter.fts];
-        count += (this.prepared(db, countSql(part.filter)).get(...head, part.lo, part.hi - 1, ...part.filter.params) as { n: number }).n;
-      }
+      count += this.countSlice(db, filter, lo, hi);
       if (hi < throughId && performance.now() > deadline) return { count, upTo: hi, done: false };
     }
     return { count, upTo: throughId, done: true };
+  }
+
+  /**
+   * The matches in (lo, hi] of one day file: for the whole minutes, from the per-minute field
+   * counts when they answer the query (store/field-counts.ts); the rest from the rows.
+   */
+  private countSlice(db: Db, filter: Filter, lo: number, hi: number): number {
+    const first = Math.floor(lo / MINUTE_IDS) + 1; // the first minute whose ids are all above lo
+    const end = Math.floor((hi + 1) / MINUTE_IDS); // minutes before this one end by hi
+    const answer = filter.fieldCounts && first < end ? answerMinutes(db, filter.fieldCounts, first, end) : undefined;
+    if (!answer) return this.countRows(db, filter.fieldCounts ? rowsFilter(filter, lo, hi) : filter, lo, hi);
+    let count = 0;
+    for (const n of answer.counts.values()) count += n;
+    const rest: [number, number][] = [[lo, first * MINUTE_IDS - 1], ...answer.scan.map(([a, b]): [number, number] => [a * MINUTE_IDS - 1, b * MINUTE_IDS - 1]), [end * MINUTE_IDS - 1, hi]];
+    for (const [a, b] of rest) if (b > a) count += this.countRows(db, rowsFilter(filter, a, b), a, b);
+    return count;
+  }
+
+  /** The matching rows in (lo, hi] of one day file. */
+  private countRows(db: Db, filter: Filter, lo: number, hi: number): number {
+    let count = 0;
+    for (const part of splitByIndex(db, filter, lo, hi + 1)) {
+      const head = part.filter.fts === undefined ? [] : [part.filter.fts];
+      count += (this.prepared(db, countSql(part.filter)).get(...head, part.lo, part.hi - 1, ...part.filter.params) as { n: number }).n;
+    }
+    return count;
   }
 
   /** Matches per system per bucket of `bucketS` seconds (bucket = Unix seconds / bucketS). */
@@ -120,7 +144,7 @@ export class WindowCounter {
   }
 
   /**
-   * The window cut into (lo, hi] pieces, oldest first: per day file, the part of the window that
+   * The window cut into (lo, hi] pieces of about an hour, oldest first: per day file, the part of the window that
    * file holds (ids are allocated per file, so the file's own first and last ids bound it, also
    * for an event received at 23:59:59.999 whose id reaches into the next day).
    */
@@ -136,7 +160,8 @@ export class WindowCounter {
       if (held.lo === null || held.hi === null) continue;
       const to = Math.min(throughId, held.hi);
       for (let lo = Math.max(afterId, held.lo - 1); lo < to; ) {
-        const hi = Math.min(to, lo + SLICE_IDS);
+        // Slices end with a whole minute, so that only the window's ends hold partial minutes.
+        const hi = Math.min(to, Math.floor((lo + SLICE_IDS) / MINUTE_IDS) * MINUTE_IDS - 1);
         yield { db, lo, hi };
         lo = hi;
       }

@@ -4,6 +4,7 @@ import type { Event } from '../../shared/event.ts';
 import { BatchHasher } from './chain.ts';
 import { newToEvent, toRow } from './codec.ts';
 import type { Db, Statement } from './db.ts';
+import { countedKeys, FieldTally } from './field-counts.ts';
 import { nextId, timeOfId } from './ids.ts';
 import { dayOf, type Partitions } from './partitions.ts';
 import type { Systems } from './systems.ts';
@@ -114,6 +115,8 @@ export class EventWriter {
       const s = this.prepared(db);
       const perMinute = new Map<string, number>(); // "minute system" -> count
       const hasher = new BatchHasher(items.length);
+      const counted = countedKeys(db);
+      const fields = counted && new FieldTally(counted);
       // better-sqlite3 is synchronous: nothing else runs inside this transaction.
       db.transaction(() => {
         let last = (s.maxId.get() as { id: number | null }).id ?? 0;
@@ -129,9 +132,11 @@ export class EventWriter {
           s.insertEvent.run(row.id, row.system_id, row.generated_ms, row.source_ip, row.hostname, row.program, row.pri, row.message, row.extra, row.flags, salt);
           const key = `${Math.floor(timeOfId(id) / 60_000)} ${row.system_id}`;
           perMinute.set(key, (perMinute.get(key) ?? 0) + 1);
+          fields?.add(row.id, row.system_id, row.program, row.message, row.extra);
         }
         hasher.seal(s.insertChain, day, (head?.batch ?? 0) + 1, prev);
         for (const [key, count] of perMinute) s.countMinute.run(...key.split(' ').map(Number), count);
+        fields?.write(db);
         for (const { frameId, result } of frames) s.insertFrame.run(frameId, result.ids[0]);
       }).immediate();
       this.committed(day, items.length);

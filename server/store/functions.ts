@@ -3,7 +3,7 @@
 import type Database from 'better-sqlite3';
 import { containsAtWordStart, numericValue, wildcardToRegExp } from '../../shared/query/match.ts';
 import { withoutEscapes } from '../../shared/escapes.ts';
-import { logfmtField } from '../parse/logfmt.ts';
+import { logfmtField, parseLogfmt } from '../parse/logfmt.ts';
 
 const CACHE_MAX = 256;
 const cached = <T>(cache: Map<string, T>, key: string, make: () => T): T => {
@@ -27,6 +27,19 @@ export function fieldOf(message: string, extra: string | null, name: string): st
   // Cheap pre-check: most messages do not mention the field at all.
   if (!message.includes(`${name}=`)) return undefined;
   return logfmtField(message, name);
+}
+
+/**
+ * fieldOf for several names at once, as the writer counts them (store/field-counts.ts): one logfmt
+ * pass over the message, and only when it mentions one of the names (`marks`: each name + "=").
+ */
+export function fieldsNamed(message: string, extra: string | null, names: ReadonlySet<string>, marks: readonly string[]): Record<string, string> {
+  const out = marks.some((m) => message.includes(m)) ? parseLogfmt(message, names) : {};
+  if (extra) {
+    const stored = JSON.parse(extra) as Record<string, string>;
+    for (const name of names) if (Object.hasOwn(stored, name)) out[name] = stored[name]!;
+  }
+  return out;
 }
 
 export function registerFunctions(db: Database.Database): void {

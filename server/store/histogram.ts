@@ -1,7 +1,9 @@
 // Counts of matching events per time bucket (the UI's velocity graph, DESIGN 4 histogram.json).
-// A time-only query reads the per-minute counts kept at insert (its buckets are then whole
-// minutes, aligned to the minute); any other query counts its matches hour by hour, within the
-// request's time budget.
+// A time-only query reads the per-minute counts kept at insert, and a field comparison such as
+// `status>=500` the per-minute field counts (store/field-counts.ts); their buckets are then whole
+// minutes, aligned to the minute. Any other query, and whatever minutes those counts leave open,
+// is counted from the rows hour by hour, within the request's time budget.
+import { answerMinutes, rowsFilter } from './field-counts.ts';
 import { IDS_PER_MS, idFloorForTime } from './ids.ts';
 import { dayOf, dayStartMs, type Partitions } from './partitions.ts';
 import type { Filter } from './search.ts';
@@ -12,7 +14,7 @@ export interface HistogramRequest {
   filter: Filter;
   /** Restrict to these systems (system_id / group_id); undefined = all. */
   systemIds?: readonly number[];
-  /** True when the query has no condition beyond systems: minute counts answer it. */
+  /** True when the query has no condition beyond systems: minute counts answer it (else `filter.fieldCounts` may). */
   timeOnly: boolean;
   minMs: number;
   maxMs: number;
@@ -43,8 +45,9 @@ export function histogram(partitions: Partitions, req: HistogramRequest): Histog
   let { minMs } = req;
   const { maxMs } = req;
   let width = (maxMs - minMs) / req.buckets;
-  const fromMinutes = req.timeOnly && width >= MINUTE_MS;
-  // Minutes before this one come from minute_counts; the rest of the range is counted row by row.
+  const plan = req.timeOnly ? undefined : req.filter.fieldCounts;
+  const fromMinutes = (req.timeOnly || plan !== undefined) && width >= MINUTE_MS;
+  // Minutes before this one come from minute_counts (or field_counts); the rest is counted row by row.
   let wholeMinutesEnd = minMs;
   if (fromMinutes) {
     // Whole-minute buckets that END with the minute holding max_time, so that the newest bucket
@@ -68,28 +71,41 @@ export function histogram(partitions: Partitions, req: HistogramRequest): Histog
     const hi = Math.min(maxMs, dayStartMs(day) + DAY_MS);
     /** Counts the matching rows received in [from, to) into their buckets. */
     const countRows = (from: number, to: number) => {
-      for (const part of splitByIndex(db, req.filter, idFloorForTime(from) - 1, idFloorForTime(to))) {
+      const [afterId, beforeId] = [idFloorForTime(from) - 1, idFloorForTime(to)];
+      const filter = plan ? rowsFilter(req.filter, afterId, beforeId - 1) : req.filter;
+      for (const part of splitByIndex(db, filter, afterId, beforeId)) {
         const statement = statements.get(db, bucketSql(part.filter));
         const rows = statement.all(minMs, width, ...(part.filter.fts === undefined ? [] : [part.filter.fts]), part.lo, part.hi, ...part.filter.params) as { b: number; n: number }[];
         for (const r of rows) if (r.b >= 0 && r.b < req.buckets) counts[r.b]! += r.n;
       }
     };
+    /** [from, to) ranges of ms left to count from the rows, oldest first. */
+    const rowRanges: [number, number][] = [];
     let from = lo;
     if (fromMinutes) {
       const to = Math.min(hi, wholeMinutesEnd);
-      const systems = req.systemIds ? ` AND system_id IN (${req.systemIds.map(() => '?').join(',') || 'NULL'})` : '';
-      const rows = statements
-        .get(db, `SELECT minute, sum(count) AS n FROM minute_counts WHERE minute >= ? AND minute < ?${systems} GROUP BY minute`)
-        .all(lo / MINUTE_MS, to / MINUTE_MS, ...(req.systemIds ?? [])) as { minute: number; n: number }[];
-      for (const r of rows) add(r.minute * MINUTE_MS, r.n);
+      if (plan) {
+        // Minutes the field counts cannot decide (or an older file without them) are read row by row.
+        const answer = to > lo ? answerMinutes(db, plan, lo / MINUTE_MS, to / MINUTE_MS) : undefined;
+        if (answer) {
+          for (const [minute, n] of answer.counts) add(minute * MINUTE_MS, n);
+          rowRanges.push(...answer.scan.map(([a, b]): [number, number] => [a * MINUTE_MS, b * MINUTE_MS]));
+        } else if (to > lo) rowRanges.push([lo, to]);
+      } else {
+        const systems = req.systemIds ? ` AND system_id IN (${req.systemIds.map(() => '?').join(',') || 'NULL'})` : '';
+        const rows = statements
+          .get(db, `SELECT minute, sum(count) AS n FROM minute_counts WHERE minute >= ? AND minute < ?${systems} GROUP BY minute`)
+          .all(lo / MINUTE_MS, to / MINUTE_MS, ...(req.systemIds ?? [])) as { minute: number; n: number }[];
+        for (const r of rows) add(r.minute * MINUTE_MS, r.n);
+      }
       from = Math.max(lo, to); // what is left: the part of max_time's minute before it, at most a minute of rows
     }
-    for (let t = from; t < hi; t += SLICE_MS) {
-      if (req.now() > req.deadlineMs) {
-        timedOut = true;
-        break;
+    rowRanges.push([from, hi]);
+    for (const [a, b] of rowRanges) {
+      for (let t = a; t < b && !timedOut; t += SLICE_MS) {
+        if (req.now() > req.deadlineMs) timedOut = true;
+        else countRows(t, Math.min(b, t + SLICE_MS));
       }
-      countRows(t, Math.min(hi, t + SLICE_MS));
     }
     if (timedOut) break;
   }

@@ -7,6 +7,7 @@
 import { leafHash, tagOf, TAG_BYTES } from '../integrity/hash.ts';
 import type { EventRow } from './codec.ts';
 import { openDb, type Db } from './db.ts';
+import { countedKeys, FieldTally } from './field-counts.ts';
 import { timeOfId } from './ids.ts';
 import { dayOf, hasInlineIndex, type Partitions } from './partitions.ts';
 import { existsSync } from 'node:fs';
@@ -80,6 +81,9 @@ function redactDay(db: Db, fts: 'main' | 'fts' | undefined, ids: number[], why: 
   const indexedThrough = fts ? (db.prepare(`SELECT indexed_through FROM ${fts}.fts_progress`).pluck().get() as number) : 0;
   const unindex = fts && db.prepare(`INSERT INTO ${fts}.events_fts (events_fts, rowid, program, message) VALUES ('delete', ?, ?, dw_plain(?))`);
   const reindex = fts && db.prepare(`INSERT INTO ${fts}.events_fts (rowid, program, message) VALUES (?, ?, '${REDACTED}')`);
+  // The blanked message has no fields: its values leave the per-minute field counts too.
+  const counted = countedKeys(db);
+  const fields = counted && new FieldTally(counted);
   let changed = false;
   // BEGIN IMMEDIATE takes the write lock of every attached file: the indexer cannot interleave.
   db.transaction(() => {
@@ -102,11 +106,13 @@ function redactDay(db: Db, fts: 'main' | 'fts' | undefined, ids: number[], why: 
           reindex.run(id, r.program);
         }
         record.run(id, leaf, why.reason, why.by, why.nowMs);
+        fields?.add(id, r.system_id, r.program, r.message, r.extra, -1);
         blank.run(id);
         result.redacted.push(id);
         changed = true;
       }
     }
+    fields?.write(db);
   }).immediate();
   return changed;
 }

@@ -4,6 +4,7 @@ import type { Event } from '../../shared/event.ts';
 import { toEvent, type EventRow } from './codec.ts';
 import { StatementCache } from './db.ts';
 import { IDS_PER_MS, idFloorForTime, timeOfId } from './ids.ts';
+import type { FieldCountPlan } from './field-counts.ts';
 import { dayOf, dayStartMs, type Partitions } from './partitions.ts';
 import type { Systems } from './systems.ts';
 import { splitByIndex } from './unindexed.ts';
@@ -21,6 +22,8 @@ export interface Filter {
   params: unknown[];
   /** With `fts`: the whole condition without the index, for rows not yet indexed (store/unindexed.ts). */
   unindexed?: Filter;
+  /** The query as the per-minute field counts can answer it (counts and histograms; store/field-counts.ts). */
+  fieldCounts?: FieldCountPlan;
 }
 
 function sliceSql(filter: Filter, order: 'ASC' | 'DESC'): string {

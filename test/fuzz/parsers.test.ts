@@ -4,6 +4,7 @@ import { EVENT_FLAGS } from '../../shared/event.ts';
 import { createFrameSplitter, splitLogplexBody, type FramerOutput } from '../../server/ingest/framing.ts';
 import { parseCisco } from '../../server/parse/cisco.ts';
 import { logfmtField, parseLogfmt } from '../../server/parse/logfmt.ts';
+import { fieldOf, fieldsNamed } from '../../server/store/functions.ts';
 import { inferSeverity } from '../../server/parse/severity.ts';
 import { parsePlainLine, parseSyslog, type SyslogParseOptions } from '../../server/parse/syslog.ts';
 import type { ParsedLine } from '../../server/parse/types.ts';
@@ -269,6 +270,21 @@ it('logfmtField(message, key) is parseLogfmt(message)[key] for any message and k
     fc.property(fc.array(piece, { maxLength: 12 }).map((p) => p.join('')), fc.constantFrom('status', 'a', 'x', 'b', 'y'), (message, key) => {
       const all = parseLogfmt(message);
       expect(logfmtField(message, key)).toBe(Object.hasOwn(all, key) ? all[key] : undefined);
+    }),
+    { numRuns: 3000 },
+  );
+});
+
+it('fieldsNamed (the field counts at insert) reads every named field as fieldOf (the SQL comparisons) does', () => {
+  const piece = fc.oneof(fc.constantFrom('status', 'code', 'status=', 'code=5', '=', '"', '\\"', ' ', 'status="5 0"', 'x=1', '\t'), fc.string({ maxLength: 4 }));
+  const extra = fc.option(fc.dictionary(fc.constantFrom('status', 'code', 'sdid', 'constructor'), fc.string({ maxLength: 3 })), { nil: undefined });
+  const names = new Set(['status', 'code', 'constructor']);
+  const marks = [...names].map((n) => `${n}=`);
+  fc.assert(
+    fc.property(fc.array(piece, { maxLength: 12 }).map((p) => p.join('')), extra, (message, stored) => {
+      const json = stored && Object.keys(stored).length ? JSON.stringify(stored) : null;
+      const got = fieldsNamed(message, json, names, marks);
+      for (const name of names) expect(Object.hasOwn(got, name) ? got[name] : undefined, name).toBe(fieldOf(message, json, name));
     }),
     { numRuns: 3000 },
   );
