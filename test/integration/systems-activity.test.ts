@@ -15,6 +15,10 @@ let systems: SystemActivity[];
 
 beforeAll(async () => {
   server = await startTestServer();
+  // Three hours ago (yesterday's day file early in a UTC day): 5 lines from db-7. Stored first:
+  // ids never go back, so lines appended after newer ones would count as received now.
+  const earlier: NewEvent = { receivedMs: Date.now() - 3 * HOUR_MS, sourceIp: '127.0.0.1', systemName: 'db-7', hostname: 'db-7', program: 'cron', severity: 6, facility: 9, generatedAt: null, message: 'earlier', fields: {}, flags: [] };
+  server.store.append([{ events: Array.from({ length: 5 }, () => earlier) }]);
   api = await apiClientFor(server);
   const drain = server.store.drains.create('shop', Date.now());
   drainId = drain.id;
@@ -22,9 +26,6 @@ beforeAll(async () => {
   expect(res.status).toBe(204);
   await sendUdp(server.syslogPort!, ['<13>1 - db-7 cron - - - nightly backup done']);
   await api.waitFor('nightly', 1);
-  // Three hours ago (yesterday's day file early in a UTC day): 5 lines from db-7.
-  const earlier: NewEvent = { receivedMs: Date.now() - 3 * HOUR_MS, sourceIp: '127.0.0.1', systemName: 'db-7', hostname: 'db-7', program: 'cron', severity: 6, facility: 9, generatedAt: null, message: 'earlier', fields: {}, flags: [] };
-  server.store.append([{ events: Array.from({ length: 5 }, () => earlier) }]);
   const r = await api.get<SystemActivity[]>('/api/v1/systems.json?include=activity');
   expect(r.status).toBe(200);
   systems = r.body;
