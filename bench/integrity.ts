@@ -4,18 +4,23 @@
 // 1. The writer's work per event (the writer thread is the ingest ceiling): EventWriter.write of
 //    unique Heroku lines in 2,000-event batches, as the pipeline flushes them, with the hash chain,
 //    and (BASELINE_DIR) the same code before it; CPU time of this thread, runs interleaved A/B/A/B.
-//    Also the hashing alone (BatchHasher), per event.
 // 2. `verify`: events checked per second of CPU, one thread.
-// 3. Archiving one day (DROP_EVENTS, default 5,000,000, rows made in SQL), then retention dropping
-//    it: seconds.
+// 3. Hashing alone (BatchHasher), per event.
+// 4. Archiving a finished day (DAY_EVENTS, default 10,000,000, rows made in SQL): seconds.
+// 5. Ingest (the writer and index threads fed with freshly parsed unique lines) for INGEST_SECONDS
+//    (default 8) with no archive running and with that day being archived, interleaved
+//    ARCHIVE_RUNS (default 3) times; ARCHIVE_BASELINE_DIR: also the archiving of that checkout.
+// 6. Retention dropping that day: seconds.
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { attribute } from '../server/ingest/attribute.ts';
 import { parseSyslog } from '../server/parse/syslog.ts';
 import { archiveDay, archivePath } from '../server/store/archive.ts';
+import { ThreadedWriter } from '../server/store/writer.ts';
 import { BatchHasher } from '../server/store/chain.ts';
 import { extraFieldsObject, toRow } from '../server/store/codec.ts';
+import { openDb } from '../server/store/db.ts';
 import { openStore } from '../server/store/index.ts';
 import { EventWriter } from '../server/store/events.ts';
 import { enforceRetention } from '../server/store/retention.ts';
@@ -25,7 +30,9 @@ import { herokuMessage, resetSeed } from './heroku-lines.ts';
 
 const EVENTS = Number(process.argv[2] ?? 200_000);
 const RUNS = Number(process.argv[3] ?? 5);
-const DROP_EVENTS = Number(process.env.DROP_EVENTS ?? 5_000_000);
+const DAY_EVENTS = Number(process.env.DAY_EVENTS ?? 10_000_000);
+const INGEST_SECONDS = Number(process.env.INGEST_SECONDS ?? 8);
+const ARCHIVE_RUNS = Number(process.env.ARCHIVE_RUNS ?? 3);
 const BATCH = 2000;
 const START = Date.parse('2026-05-30T08:00:00Z');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -72,6 +79,15 @@ async function writerRun(m: StoreModule): Promise<{ cpuPerK: number; wallPerK: n
 }
 
 const modules = await Promise.all(variants.map((v) => v.load()));
+
+interface ArchiveModule {
+  archiveDay: typeof archiveDay;
+}
+const archiveModules: { name: string; module: ArchiveModule }[] = [{ name: 'archiving', module: { archiveDay } }];
+if (process.env.ARCHIVE_BASELINE_DIR) {
+  const base = process.env.ARCHIVE_BASELINE_DIR;
+  archiveModules.push({ name: `archiving as in ${base}`, module: (await import(join(base, 'server/store/archive.ts'))) as ArchiveModule });
+}
 const cpu: number[][] = variants.map(() => []);
 const wall: number[][] = variants.map(() => []);
 const verifyRates: number[] = [];
@@ -107,30 +123,79 @@ for (let r = 0; r < RUNS; r++) {
   hashOnly.push(((cpuMs() - c0) / EVENTS) * 1000);
 }
 
-// Dropping a day of DROP_EVENTS rows (made in SQL: the cost of unlinking does not depend on their text).
-const dropDir = mkdtempSync(join(tmpdir(), 'dw-drop-'));
-const dropStore = openStore(dropDir);
-const dropDay = '2026-04-01';
-new EventWriter(dropStore.partitions, dropStore.systems).write([{ events: events.slice(0, BATCH).map((e) => ({ ...e, receivedMs: Date.parse(`${dropDay}T00:00:00Z`) })) }]);
-const db = dropStore.partitions.existingWriter(dropDay)!;
-db.exec(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${DROP_EVENTS - BATCH})
+// A finished day of DAY_EVENTS rows (made in SQL: unique messages of a Heroku line's length).
+const dayDir = mkdtempSync(join(tmpdir(), 'dw-day-'));
+const dayStore = openStore(dayDir);
+const bigDay = '2026-04-01';
+new EventWriter(dayStore.partitions, dayStore.systems).write([{ events: events.slice(0, BATCH).map((e) => ({ ...e, receivedMs: Date.parse(`${bigDay}T00:00:00Z`) })) }]);
+const db = dayStore.partitions.existingWriter(bigDay)!;
+db.exec(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${DAY_EVENTS - BATCH})
   INSERT INTO events (id, system_id, generated_ms, source_ip, hostname, program, pri, message, extra, flags, salt)
   SELECT (SELECT max(id) FROM events) + i, 1, NULL, '10.0.0.1', NULL, 'app/web.1', 190, printf('%s %d', '${events[0]!.message.replace(/'/g, "''")}', i), NULL, 0, randomblob(16) FROM n`);
+// Its full-text index is marked complete (the archive does not read it; indexing 10M rows would
+// take minutes and run into the ingest measurements below).
+const dayIndex = openDb(dayStore.partitions.indexPathOf(bigDay), 'fts');
+dayIndex.prepare('UPDATE fts_progress SET indexed_through = ?').run(db.prepare('SELECT max(id) FROM events').pluck().get());
+dayIndex.close();
 // A day weeks old: its handles long closed, its WAL checkpointed into the file (closing does that).
-dropStore.close();
-const reopened = openStore(dropDir);
-// Archiving it (DRIFTWOOD_ARCHIVE_DIR) before retention may delete it.
-const a0 = performance.now();
-await archiveDay(reopened.partitions, (id) => reopened.systems.nameOf(id), dropDay, join(dropDir, 'archives'));
-const archiveS = (performance.now() - a0) / 1000;
-const archiveMb = (statSync(archivePath(join(dropDir, 'archives'), dropDay)).size / 2 ** 20).toFixed(0);
-const fileMb = (reopened.partitions.bytesOnDisk() / 2 ** 20).toFixed(0);
+dayStore.close();
+const store = openStore(dayDir);
+const archives = join(dayDir, 'archives');
+const archiveOf = (m: ArchiveModule) => m.archiveDay(store.partitions, (id) => store.systems.nameOf(id), bigDay, archives);
+
+// 4. Archiving it alone: wall seconds.
+const archiveAlone: number[] = [];
+for (let r = 0; r < ARCHIVE_RUNS; r++) {
+  const a0 = performance.now();
+  await archiveOf(archiveModules[0]!.module);
+  archiveAlone.push((performance.now() - a0) / 1000);
+  console.error(`archive alone ${r + 1}/${ARCHIVE_RUNS}: ${archiveAlone.at(-1)!.toFixed(1)} s`);
+}
+const archiveMb = (statSync(archivePath(archives, bigDay)).size / 2 ** 20).toFixed(0);
+
+// 5. Ingest while it is archived: the server's writer and index threads, fed by this thread as the
+// pipeline feeds them (unique lines parsed here, 2,000-event batches, two in flight), for
+// INGEST_SECONDS with no archive running, then as long with one (each archive variant), interleaved.
+const ingestWriter = await ThreadedWriter.start(dayDir, store.systems);
+let lineNo = EVENTS;
+async function ingestRate(): Promise<number> {
+  const inFlight: Promise<unknown>[] = [];
+  let n = 0;
+  const t0 = performance.now();
+  while (performance.now() - t0 < INGEST_SECONDS * 1000) {
+    const batch = Array.from({ length: BATCH }, () => {
+      const i = lineNo++;
+      return attribute(parseSyslog(Buffer.from(herokuMessage(i)), { now, timeZone: 'UTC', maxMessageBytes: 65536, heroku: true }), { ip: '10.0.0.1', drainName: 'bench' }, START + Math.floor(i / 20));
+    });
+    inFlight.push(ingestWriter.append([{ events: batch }]));
+    if (inFlight.length >= 2) await inFlight.shift();
+    n += BATCH;
+  }
+  await Promise.all(inFlight);
+  return n / ((performance.now() - t0) / 1000);
+}
+await ingestRate(); // warm-up: compiled code, the threads' statements, today's files
+const ingest: Record<string, number[]> = { 'no archive': [] };
+for (const a of archiveModules) ingest[a.name] = [];
+for (let r = 0; r < ARCHIVE_RUNS; r++) {
+  ingest['no archive']!.push(await ingestRate());
+  for (const a of archiveModules) {
+    const archiving = archiveOf(a.module);
+    ingest[a.name]!.push(await ingestRate());
+    await archiving;
+  }
+  console.error(`ingest ${r + 1}/${ARCHIVE_RUNS}: ${Object.entries(ingest).map(([k, v]) => `${k} ${v.at(-1)!.toFixed(0)}/s`).join(', ')}`);
+}
+await ingestWriter.close();
+
+// 6. Retention dropping that day (archived, so retention may): seconds.
+const fileMb = (statSync(store.partitions.pathOf(bigDay)).size / 2 ** 20).toFixed(0);
 const d0 = performance.now();
-const removed = enforceRetention(reopened.partitions, { retentionDays: 30 }, Date.parse('2026-05-30T12:00:00Z'));
+const removed = enforceRetention(store.partitions, { retentionDays: 30, archiveDir: archives }, Date.parse('2026-05-30T12:00:00Z'));
 const dropS = (performance.now() - d0) / 1000;
-reopened.close();
-rmSync(dropDir, { recursive: true, force: true });
-if (removed[0] !== dropDay) throw new Error(`retention removed ${removed.join(',')}`);
+store.close();
+rmSync(dayDir, { recursive: true, force: true });
+if (removed[0] !== bigDay) throw new Error(`retention removed ${removed.join(',')}`);
 
 const load = (await import('node:os')).loadavg()[0]!.toFixed(1);
 console.log(`machine: ${cpus().length} × ${cpus()[0]!.model}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}; load average at the end ${load}`);
@@ -139,5 +204,7 @@ variants.forEach((v, i) => console.log(`writer ${v.name}: ${median(cpu[i]!).toFi
 if (variants.length > 1) console.log(`writer cost of the hashes: ${((median(cpu[0]!) / median(cpu[1]!) - 1) * 100).toFixed(1)} % CPU per event`);
 console.log(`hashing alone (salts, leaves, tags, batch hash): ${median(hashOnly).toFixed(2)} µs per event`);
 console.log(`verify: ${median(verifyRates).toFixed(0)} events/s of CPU (runs ${verifyRates.map((x) => x.toFixed(0)).join(' ')})`);
-console.log(`archiving that day (gzip TSV, ${archiveMb} MB): ${archiveS.toFixed(1)} s (${(DROP_EVENTS / archiveS).toFixed(0)} events/s)`);
-console.log(`retention dropping a day of ${DROP_EVENTS} events (${fileMb} MB): ${dropS.toFixed(3)} s`);
+console.log(`archiving a day of ${DAY_EVENTS} events (gzip TSV, ${archiveMb} MB), nothing else running: ${median(archiveAlone).toFixed(1)} s (runs ${archiveAlone.map((x) => x.toFixed(1)).join(' ')})`);
+const quiet = median(ingest['no archive']!);
+for (const [k, v] of Object.entries(ingest)) console.log(`ingest (writer and index threads, lines parsed here), ${k}: ${median(v).toFixed(0)} events/s (${((median(v) / quiet - 1) * 100).toFixed(1)} %; runs ${v.map((x) => x.toFixed(0)).join(' ')})`);
+console.log(`retention dropping that day (${fileMb} MB): ${dropS.toFixed(3)} s`);
