@@ -8,10 +8,10 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSy
 import { basename, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { formatRow } from '../integrity/tsv.ts';
+import { startWorker } from '../workers.ts';
 import { openReadOnly } from './db.ts';
 import { timeOfId } from './ids.ts';
 import { dayOf, type Partitions } from './partitions.ts';
-import { startWorker } from '../workers.ts';
 
 // Rows per gzip member: each chunk is compressed on its own and the members are concatenated
 // (RFC 1952 §2.2: a gzip file is a series of members; gzip -d and zlib read them all), so that
