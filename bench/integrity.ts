@@ -4,27 +4,36 @@
 // 1. The writer's work per event (the writer thread is the ingest ceiling): EventWriter.write of
 //    unique Heroku lines in 2,000-event batches, as the pipeline flushes them, with the hash chain,
 //    and (BASELINE_DIR) the same code before it; CPU time of this thread, runs interleaved A/B/A/B.
-//    Also the hashing alone (BatchHasher), per event.
 // 2. `verify`: events checked per second of CPU, one thread.
-// 3. Archiving one day (DROP_EVENTS, default 5,000,000, rows made in SQL), then retention dropping
-//    it: seconds.
+// 3. Hashing alone (BatchHasher), per event.
+// 4. Archiving a finished day (DAY_EVENTS, default 10,000,000, rows made in SQL), alone: seconds.
+// 5. Ingest (the writer and index threads fed with freshly parsed unique lines) for INGEST_SECONDS
+//    (default 4) with no archive running, then while a day of BUSY_DAY_EVENTS (default 1,000,000)
+//    is archived, interleaved ARCHIVE_RUNS (default 7) times; ARCHIVE_BASELINE_DIR: also while
+//    that checkout's archiving runs.
+// 6. Retention removing a day of DROP_EVENTS (default 5,000,000), and the DAY_EVENTS day: seconds.
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { attribute } from '../server/ingest/attribute.ts';
 import { parseSyslog } from '../server/parse/syslog.ts';
 import { archiveDay, archivePath } from '../server/store/archive.ts';
+import { ThreadedWriter } from '../server/store/writer.ts';
 import { BatchHasher } from '../server/store/chain.ts';
 import { extraFieldsObject, toRow } from '../server/store/codec.ts';
+import { openDb } from '../server/store/db.ts';
 import { openStore } from '../server/store/index.ts';
 import { EventWriter } from '../server/store/events.ts';
-import { enforceRetention } from '../server/store/retention.ts';
 import type { NewEvent } from '../server/store/types.ts';
 import { verifyStore } from '../server/store/verify.ts';
 import { herokuMessage, resetSeed } from './heroku-lines.ts';
 
 const EVENTS = Number(process.argv[2] ?? 200_000);
 const RUNS = Number(process.argv[3] ?? 5);
+const DAY_EVENTS = Number(process.env.DAY_EVENTS ?? 10_000_000);
+const INGEST_SECONDS = Number(process.env.INGEST_SECONDS ?? 4);
+const ARCHIVE_RUNS = Number(process.env.ARCHIVE_RUNS ?? 7);
+const BUSY_DAY_EVENTS = Number(process.env.BUSY_DAY_EVENTS ?? 1_000_000);
 const DROP_EVENTS = Number(process.env.DROP_EVENTS ?? 5_000_000);
 const BATCH = 2000;
 const START = Date.parse('2026-05-30T08:00:00Z');
@@ -72,6 +81,15 @@ async function writerRun(m: StoreModule): Promise<{ cpuPerK: number; wallPerK: n
 }
 
 const modules = await Promise.all(variants.map((v) => v.load()));
+
+interface ArchiveModule {
+  archiveDay: typeof archiveDay;
+}
+const archiveModules: { name: string; module: ArchiveModule }[] = [{ name: 'archiving', module: { archiveDay } }];
+if (process.env.ARCHIVE_BASELINE_DIR) {
+  const base = process.env.ARCHIVE_BASELINE_DIR;
+  archiveModules.push({ name: `archiving as in ${base}`, module: (await import(join(base, 'server/store/archive.ts'))) as ArchiveModule });
+}
 const cpu: number[][] = variants.map(() => []);
 const wall: number[][] = variants.map(() => []);
 const verifyRates: number[] = [];
@@ -107,30 +125,98 @@ for (let r = 0; r < RUNS; r++) {
   hashOnly.push(((cpuMs() - c0) / EVENTS) * 1000);
 }
 
-// Dropping a day of DROP_EVENTS rows (made in SQL: the cost of unlinking does not depend on their text).
-const dropDir = mkdtempSync(join(tmpdir(), 'dw-drop-'));
-const dropStore = openStore(dropDir);
-const dropDay = '2026-04-01';
-new EventWriter(dropStore.partitions, dropStore.systems).write([{ events: events.slice(0, BATCH).map((e) => ({ ...e, receivedMs: Date.parse(`${dropDay}T00:00:00Z`) })) }]);
-const db = dropStore.partitions.existingWriter(dropDay)!;
-db.exec(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${DROP_EVENTS - BATCH})
-  INSERT INTO events (id, system_id, generated_ms, source_ip, hostname, program, pri, message, extra, flags, salt)
-  SELECT (SELECT max(id) FROM events) + i, 1, NULL, '10.0.0.1', NULL, 'app/web.1', 190, printf('%s %d', '${events[0]!.message.replace(/'/g, "''")}', i), NULL, 0, randomblob(16) FROM n`);
-// A day weeks old: its handles long closed, its WAL checkpointed into the file (closing does that).
-dropStore.close();
-const reopened = openStore(dropDir);
-// Archiving it (DRIFTWOOD_ARCHIVE_DIR) before retention may delete it.
-const a0 = performance.now();
-await archiveDay(reopened.partitions, (id) => reopened.systems.nameOf(id), dropDay, join(dropDir, 'archives'));
-const archiveS = (performance.now() - a0) / 1000;
-const archiveMb = (statSync(archivePath(join(dropDir, 'archives'), dropDay)).size / 2 ** 20).toFixed(0);
-const fileMb = (reopened.partitions.bytesOnDisk() / 2 ** 20).toFixed(0);
-const d0 = performance.now();
-const removed = enforceRetention(reopened.partitions, { retentionDays: 30 }, Date.parse('2026-05-30T12:00:00Z'));
-const dropS = (performance.now() - d0) / 1000;
-reopened.close();
-rmSync(dropDir, { recursive: true, force: true });
-if (removed[0] !== dropDay) throw new Error(`retention removed ${removed.join(',')}`);
+// Finished days of unique messages of a Heroku line's length, made in SQL; their full-text
+// indexes are marked complete (archives do not read them; indexing 10M rows would take minutes and
+// run into the ingest measurements below).
+const dayDir = mkdtempSync(join(tmpdir(), 'dw-day-'));
+const dayStore = openStore(dayDir);
+function makeDay(day: string, n: number): void {
+  new EventWriter(dayStore.partitions, dayStore.systems).write([{ events: events.slice(0, BATCH).map((e) => ({ ...e, receivedMs: Date.parse(`${day}T00:00:00Z`) })) }]);
+  const db = dayStore.partitions.existingWriter(day)!;
+  db.exec(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${n - BATCH})
+    INSERT INTO events (id, system_id, generated_ms, source_ip, hostname, program, pri, message, extra, flags, salt)
+    SELECT (SELECT max(id) FROM events) + i, 1, NULL, '10.0.0.1', NULL, 'app/web.1', 190, printf('%s %d', '${events[0]!.message.replace(/'/g, "''")}', i), NULL, 0, randomblob(16) FROM n`);
+  const index = openDb(dayStore.partitions.indexPathOf(day), 'fts');
+  index.prepare('UPDATE fts_progress SET indexed_through = ?').run(db.prepare('SELECT max(id) FROM events').pluck().get());
+  index.close();
+}
+const bigDay = '2026-04-01';
+const busyDay = '2026-04-02';
+const dropDay = '2026-04-03';
+makeDay(bigDay, DAY_EVENTS);
+makeDay(busyDay, BUSY_DAY_EVENTS);
+makeDay(dropDay, DROP_EVENTS);
+// Days weeks old: their handles long closed, their WALs checkpointed into the files (closing does that).
+dayStore.close();
+const store = openStore(dayDir);
+const archives = join(dayDir, 'archives');
+const archiveOf = (m: ArchiveModule, day: string) => m.archiveDay(store.partitions, (id) => store.systems.nameOf(id), day, archives);
+
+// 4. Archiving the big day alone: wall seconds.
+const archiveAlone: number[] = [];
+for (let r = 0; r < 3; r++) {
+  const a0 = performance.now();
+  await archiveOf(archiveModules[0]!.module, bigDay);
+  archiveAlone.push((performance.now() - a0) / 1000);
+  console.error(`archive alone ${r + 1}/3: ${archiveAlone.at(-1)!.toFixed(1)} s`);
+}
+const archiveMb = (statSync(archivePath(archives, bigDay)).size / 2 ** 20).toFixed(0);
+
+// 5. Ingest while a day is archived: the server's writer and index threads, fed by this thread as
+// the pipeline feeds them (unique lines parsed here, 2,000-event batches, two in flight): for
+// INGEST_SECONDS with no archive running, then for as long as archiving the busy day takes (each
+// archive variant), interleaved.
+const ingestWriter = await ThreadedWriter.start(dayDir, store.systems);
+let lineNo = EVENTS;
+/** Events/s committed until `done` settles (an archive), or for INGEST_SECONDS. */
+async function ingestRate(done?: Promise<unknown>): Promise<number> {
+  let finished = false;
+  if (done) void done.then(() => (finished = true));
+  else setTimeout(() => (finished = true), INGEST_SECONDS * 1000);
+  const inFlight: Promise<unknown>[] = [];
+  let n = 0;
+  const t0 = performance.now();
+  while (!finished) {
+    const batch = Array.from({ length: BATCH }, () => {
+      const i = lineNo++;
+      return attribute(parseSyslog(Buffer.from(herokuMessage(i)), { now, timeZone: 'UTC', maxMessageBytes: 65536, heroku: true }), { ip: '10.0.0.1', drainName: 'bench' }, START + Math.floor(i / 20));
+    });
+    inFlight.push(ingestWriter.append([{ events: batch }]));
+    if (inFlight.length >= 2) await inFlight.shift();
+    n += BATCH;
+  }
+  await Promise.all(inFlight);
+  return n / ((performance.now() - t0) / 1000);
+}
+await ingestRate(); // warm-up: compiled code, the threads' statements, today's files
+const ingest: Record<string, number[]> = { 'no archive': [] };
+const archiveBusy: Record<string, number[]> = {};
+for (const a of archiveModules) {
+  ingest[a.name] = [];
+  archiveBusy[a.name] = [];
+}
+for (let r = 0; r < ARCHIVE_RUNS; r++) {
+  ingest['no archive']!.push(await ingestRate());
+  for (const a of archiveModules) {
+    const a0 = performance.now();
+    ingest[a.name]!.push(await ingestRate(archiveOf(a.module, busyDay)));
+    archiveBusy[a.name]!.push((performance.now() - a0) / 1000);
+  }
+  console.error(`ingest ${r + 1}/${ARCHIVE_RUNS}: ${Object.entries(ingest).map(([k, v]) => `${k} ${v.at(-1)!.toFixed(0)}/s`).join(', ')}`);
+}
+await ingestWriter.close();
+
+// 6. Retention removing days (its step per day: the tombstone in the manifest, then the files): seconds.
+const dropSeconds = (day: string) => {
+  const mb = (statSync(store.partitions.pathOf(day)).size / 2 ** 20).toFixed(0);
+  const d0 = performance.now();
+  store.partitions.drop(day, Date.parse('2026-05-30T12:00:00Z'));
+  return { mb, s: (performance.now() - d0) / 1000 };
+};
+const dropped = dropSeconds(dropDay);
+const droppedBig = dropSeconds(bigDay);
+store.close();
+rmSync(dayDir, { recursive: true, force: true });
 
 const load = (await import('node:os')).loadavg()[0]!.toFixed(1);
 console.log(`machine: ${cpus().length} × ${cpus()[0]!.model}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}; load average at the end ${load}`);
@@ -139,5 +225,7 @@ variants.forEach((v, i) => console.log(`writer ${v.name}: ${median(cpu[i]!).toFi
 if (variants.length > 1) console.log(`writer cost of the hashes: ${((median(cpu[0]!) / median(cpu[1]!) - 1) * 100).toFixed(1)} % CPU per event`);
 console.log(`hashing alone (salts, leaves, tags, batch hash): ${median(hashOnly).toFixed(2)} µs per event`);
 console.log(`verify: ${median(verifyRates).toFixed(0)} events/s of CPU (runs ${verifyRates.map((x) => x.toFixed(0)).join(' ')})`);
-console.log(`archiving that day (gzip TSV, ${archiveMb} MB): ${archiveS.toFixed(1)} s (${(DROP_EVENTS / archiveS).toFixed(0)} events/s)`);
-console.log(`retention dropping a day of ${DROP_EVENTS} events (${fileMb} MB): ${dropS.toFixed(3)} s`);
+console.log(`archiving a day of ${DAY_EVENTS} events (gzip TSV, ${archiveMb} MB), nothing else running: ${median(archiveAlone).toFixed(1)} s (runs ${archiveAlone.map((x) => x.toFixed(1)).join(' ')})`);
+const quiet = median(ingest['no archive']!);
+for (const [k, v] of Object.entries(ingest)) console.log(`ingest (writer and index threads, lines parsed here), ${k}: ${median(v).toFixed(0)} events/s (${((median(v) / quiet - 1) * 100).toFixed(1)} %; runs ${v.map((x) => x.toFixed(0)).join(' ')})${archiveBusy[k] ? `; the ${BUSY_DAY_EVENTS}-event archive took ${median(archiveBusy[k]!).toFixed(1)} s` : ''}`);
+console.log(`retention dropping a day of ${DROP_EVENTS} events (${dropped.mb} MB): ${dropped.s.toFixed(3)} s; the day of ${DAY_EVENTS} (${droppedBig.mb} MB): ${droppedBig.s.toFixed(3)} s`);

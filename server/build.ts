@@ -32,6 +32,7 @@ await build({
     'writer-thread': resolve(ROOT, 'server/store/writer-thread.ts'),
     'index-thread': resolve(ROOT, 'server/store/index-thread.ts'),
     'count-worker': resolve(ROOT, 'server/store/count-worker.ts'),
+    'archive-thread': resolve(ROOT, 'server/store/archive-thread.ts'),
   },
   outdir,
   bundle: true,

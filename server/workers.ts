@@ -10,11 +10,12 @@ import { Worker, type TransferListItem } from 'node:worker_threads';
 declare const DRIFTWOOD_BUNDLE_DIR: string | undefined;
 export const BUNDLED = typeof DRIFTWOOD_BUNDLE_DIR !== 'undefined';
 
-export type WorkerEntry = 'writer-thread' | 'index-thread' | 'count-worker';
+export type WorkerEntry = 'writer-thread' | 'index-thread' | 'count-worker' | 'archive-thread';
 const SOURCES: Record<WorkerEntry, URL> = {
   'writer-thread': new URL('./store/writer-thread.ts', import.meta.url),
   'index-thread': new URL('./store/index-thread.ts', import.meta.url),
   'count-worker': new URL('./store/count-worker.ts', import.meta.url),
+  'archive-thread': new URL('./store/archive-thread.ts', import.meta.url),
 };
 
 /** `transferList`: MessagePorts in workerData, handed over to the new thread. */

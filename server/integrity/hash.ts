@@ -17,10 +17,13 @@ export type LeafColumns = EventRow;
 
 // NULL is "-", a string is "<UTF-16 length>:<text>": no two column lists encode alike.
 const text = (s: string | null) => (s === null ? '-' : `${s.length}:${s}`);
-// Integers up to 2^53 as "<floor(n / 2^32)>.<n mod 2^32>": two 32-bit halves convert to decimal
-// ten times faster in V8 than one large double (0.03 µs instead of 0.28 µs per id, measured).
+// Integers up to 2^53 as "<floor(n / 2^32)>.<n mod 2^32>" (decimal). V8 converts small integers
+// (below 2^30: Smis on every platform) to text quickly and larger ones as doubles, several times
+// slower, so a low half of 2^30 or more is written as two smaller parts with the same digits.
 const TWO_32 = 4_294_967_296;
-const int = (n: number) => `${Math.floor(n / TWO_32)}.${n >>> 0}`;
+const SMI_MAX = 1_073_741_823;
+const decimal = (n: number) => (n <= SMI_MAX ? `${n}` : `${Math.floor(n / 100_000)}${`${n % 100_000}`.padStart(5, '0')}`);
+const int = (n: number) => `${Math.floor(n / TWO_32)}.${decimal(n >>> 0)}`;
 
 /**
  * leaf = SHA-256 (of the UTF-8) of `salt|id|system_id|generated_ms|pri|flags|` followed by

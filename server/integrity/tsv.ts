@@ -33,16 +33,28 @@ export function unescapeField(s: string): string {
   return s.includes('\\') ? s.replace(/\\([\\tnr])/g, (_m, c: string) => UNESCAPES[c]!) : s;
 }
 
-// An archive writes thousands of rows of the same millisecond: format each time once.
-let lastTime = { ms: NaN, text: '' };
+// An archive writes thousands of rows a second, each with two times (generated, received) that
+// mostly fall in the same one or two seconds: the text of the last two seconds is kept, and the
+// milliseconds appended (Date#toISOString per time was a fifth of an archive's CPU).
+const recentSeconds: { second: number; text: string }[] = [
+  { second: NaN, text: '' },
+  { second: NaN, text: '' },
+];
+let older = 0;
+const MILLIS = Array.from({ length: 1000 }, (_, i) => `.${`${i}`.padStart(3, '0')} +0000`);
 
 /** `2026-05-30 16:24:40.438 +0000` (UTC). */
 export function formatTime(ms: number): string {
-  if (lastTime.ms !== ms) {
-    const iso = new Date(ms).toISOString();
-    lastTime = { ms, text: `${iso.slice(0, 10)} ${iso.slice(11, 23)} +0000` };
+  const second = Math.floor(ms / 1000);
+  let seen = recentSeconds[0]!.second === second ? recentSeconds[0]! : recentSeconds[1]!.second === second ? recentSeconds[1]! : undefined;
+  if (!seen) {
+    const iso = new Date(second * 1000).toISOString();
+    seen = recentSeconds[older]!;
+    seen.second = second;
+    seen.text = `${iso.slice(0, 10)} ${iso.slice(11, 19)}`;
+    older ^= 1;
   }
-  return lastTime.text;
+  return seen.text + MILLIS[ms - second * 1000]!;
 }
 
 /** Papertrail's `2011-02-10 00:19:36 -0800`, with or without fractional seconds; undefined if not a time. */
@@ -54,18 +66,8 @@ export function parseTime(s: string): number | undefined {
 }
 
 export function formatRow(r: ArchiveRow): string {
-  return [
-    r.id,
-    r.generatedMs === null ? '' : formatTime(r.generatedMs),
-    formatTime(r.receivedMs),
-    r.sourceId,
-    escapeField(r.sourceName),
-    escapeField(r.sourceIp),
-    facilityName(r.facility),
-    severityName(r.severity),
-    escapeField(r.program),
-    escapeField(r.message),
-  ].join('\t');
+  const generated = r.generatedMs === null ? '' : formatTime(r.generatedMs);
+  return `${r.id}\t${generated}\t${formatTime(r.receivedMs)}\t${r.sourceId}\t${escapeField(r.sourceName)}\t${escapeField(r.sourceIp)}\t${facilityName(r.facility)}\t${severityName(r.severity)}\t${escapeField(r.program)}\t${escapeField(r.message)}`;
 }
 
 /** A line of an archive (ours or Papertrail's), or why it is not one. */

@@ -74,6 +74,19 @@ test('an intact store verifies: the CLI exits 0 and says what it checked', async
   expect(r.stdout).toMatch(/^OK: 36 events in 9 batches of 3 days verified/);
 }, CLI_TEST_TIMEOUT_MS);
 
+test('events with characters beyond U+FFFF or NUL bytes verify, and one of them altered is named', () => {
+  // verify reads leaf texts built by SQLite, whose length() counts code points (UTF-16 counts an
+  // emoji twice) and stops at a NUL: such batches are checked again from their columns.
+  const store = openStore(dir.path);
+  const messages = ['deploy 🚀 done', 'nul \u0000 inside', 'plain ascii', 'ünïcødé ✓'];
+  store.append([{ events: messages.map((m, i) => ({ ...event(m, NOW + i), hostname: i === 1 ? 'host 😀' : 'web-1', fields: i === 2 ? { emoji: '🎉' } : ({} as Record<string, string>) })) }]);
+  store.close();
+  expect(check()).toBeUndefined();
+  const id = idsOf(TODAY)[0]!;
+  tamper(TODAY, (db) => db.prepare('UPDATE events SET message = ? WHERE id = ?').run('deploy 🚀 undone', id));
+  expect(check()).toEqual({ kind: 'altered', day: TODAY, batch: 1, id });
+});
+
 test('one byte of a message changed on disk names that event, and the CLI exits 1', async () => {
   seed();
   const path = join(dir.path, 'events', '2026-05-29.sqlite');
