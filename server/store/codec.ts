@@ -43,16 +43,21 @@ export function extraFields(message: string, fields: Record<string, string>): st
   return Object.keys(extra).length ? JSON.stringify(extra) : null;
 }
 
+// Text reaches SQLite well-formed: a lone UTF-16 surrogate (a JSON `\ud800` escape can carry one)
+// would be stored as UTF-8 that reads back as U+FFFD, so the row would no longer match its leaf
+// hash and verify would report an event nobody altered. It becomes U+FFFD before it is hashed.
+const wellFormed = (s: string): string => (s.isWellFormed() ? s : s.toWellFormed());
+
 export function toRow(id: number, systemId: number, systemName: string, e: NewEvent): EventRow {
   return {
     id,
     system_id: systemId,
     generated_ms: e.generatedAt,
-    source_ip: e.sourceIp,
-    hostname: e.hostname === systemName ? null : e.hostname,
-    program: e.program,
+    source_ip: wellFormed(e.sourceIp),
+    hostname: e.hostname === systemName ? null : wellFormed(e.hostname),
+    program: wellFormed(e.program),
     pri: e.facility * 8 + e.severity,
-    message: e.message,
+    message: wellFormed(e.message),
     extra: e.ownFields ? (Object.keys(e.ownFields).length ? JSON.stringify(e.ownFields) : null) : extraFields(e.message, e.fields),
     flags: flagBits(e.flags),
   };

@@ -87,6 +87,16 @@ test('events with characters beyond U+FFFF or NUL bytes verify, and one of them 
   expect(check()).toEqual({ kind: 'altered', day: TODAY, batch: 1, id });
 });
 
+test('a lone UTF-16 surrogate (a JSON escape can carry one) is stored as U+FFFD and verifies', () => {
+  const store = openStore(dir.path);
+  store.append([{ events: [{ ...event('half \ud83d of an emoji', NOW), hostname: 'host \udc00', program: 'app\ud800' }] }]);
+  store.close();
+  expect(check()).toBeUndefined();
+  const db = new Database(join(dir.path, 'events', `${TODAY}.sqlite`), { readonly: true });
+  expect(db.prepare('SELECT message, hostname, program FROM events').get()).toEqual({ message: 'half \ufffd of an emoji', hostname: 'host \ufffd', program: 'app\ufffd' });
+  db.close();
+});
+
 test('one byte of a message changed on disk names that event, and the CLI exits 1', async () => {
   seed();
   const path = join(dir.path, 'events', '2026-05-29.sqlite');
