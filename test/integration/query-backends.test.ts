@@ -1,5 +1,6 @@
 // DESIGN 5: one query, two back ends. The SQL compiler (search, alert counts) and the in-memory
-// matcher (live tail) must return the same events for any query.
+// matcher (live tail) must return the same events for any query, over every layout of the
+// full-text index that a data directory may hold (store/positions.ts).
 import fc from 'fast-check';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
