@@ -114,8 +114,8 @@ const dropDay = '2026-04-01';
 new EventWriter(dropStore.partitions, dropStore.systems).write([{ events: events.slice(0, BATCH).map((e) => ({ ...e, receivedMs: Date.parse(`${dropDay}T00:00:00Z`) })) }]);
 const db = dropStore.partitions.existingWriter(dropDay)!;
 db.exec(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${DROP_EVENTS - BATCH})
-  INSERT INTO events (id, system_id, generated_ms, source_ip, hostname, program, pri, message, extra, flags, salt)
-  SELECT (SELECT max(id) FROM events) + i, 1, NULL, '10.0.0.1', NULL, 'app/web.1', 190, printf('%s %d', '${events[0]!.message.replace(/'/g, "''")}', i), NULL, 0, randomblob(16) FROM n`);
+  INSERT INTO events (id, system_id, generated_ms, source_ip, hostname, program, pri, message, extra, flags, salt, pos)
+  SELECT (SELECT max(id) FROM events) + i, 1, NULL, '10.0.0.1', NULL, 'app/web.1', 190, printf('%s %d', '${events[0]!.message.replace(/'/g, "''")}', i), NULL, 0, randomblob(16), (SELECT max(pos) FROM events) + i FROM n`);
 // A day weeks old: its handles long closed, its WAL checkpointed into the file (closing does that).
 dropStore.close();
 const reopened = openStore(dropDir);
