@@ -196,7 +196,8 @@ function bareInsertBaseline(seconds: number, inline = false): number {
   const nextBody = bodySource();
   const now = new Date();
   const opts = { now, timeZone: 'UTC', maxMessageBytes: 65536, heroku: true };
-  const ins = db.prepare('INSERT INTO events (id, system_id, generated_ms, source_ip, hostname, program, pri, message, extra, flags) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+  // Ids 1, 2, 3 … are also the positions (day/0009) and the index's rowids, as in a new day file.
+  const ins = db.prepare('INSERT INTO events (id, system_id, generated_ms, source_ip, hostname, program, pri, message, extra, flags, pos) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
   const fts = db.prepare('INSERT INTO events_fts (rowid, program, message) VALUES (?, ?, ?)');
   let id = 0;
   let insertingMs = 0;
@@ -206,7 +207,7 @@ function bareInsertBaseline(seconds: number, inline = false): number {
     const started = performance.now();
     db.transaction(() => {
       for (const r of rows) {
-        ins.run(r.id, r.system_id, r.generated_ms, r.source_ip, r.hostname, r.program, r.pri, r.message, r.extra, r.flags);
+        ins.run(r.id, r.system_id, r.generated_ms, r.source_ip, r.hostname, r.program, r.pri, r.message, r.extra, r.flags, r.id);
         fts.run(r.id, r.program, r.message);
       }
     })();

@@ -134,8 +134,8 @@ function makeDay(day: string, n: number): void {
   new EventWriter(dayStore.partitions, dayStore.systems).write([{ events: events.slice(0, BATCH).map((e) => ({ ...e, receivedMs: Date.parse(`${day}T00:00:00Z`) })) }]);
   const db = dayStore.partitions.existingWriter(day)!;
   db.exec(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${n - BATCH})
-    INSERT INTO events (id, system_id, generated_ms, source_ip, hostname, program, pri, message, extra, flags, salt)
-    SELECT (SELECT max(id) FROM events) + i, 1, NULL, '10.0.0.1', NULL, 'app/web.1', 190, printf('%s %d', '${events[0]!.message.replace(/'/g, "''")}', i), NULL, 0, randomblob(16) FROM n`);
+    INSERT INTO events (id, system_id, generated_ms, source_ip, hostname, program, pri, message, extra, flags, salt, pos)
+    SELECT (SELECT max(id) FROM events) + i, 1, NULL, '10.0.0.1', NULL, 'app/web.1', 190, printf('%s %d', '${events[0]!.message.replace(/'/g, "''")}', i), NULL, 0, randomblob(16), (SELECT max(pos) FROM events) + i FROM n`);
   const index = openDb(dayStore.partitions.indexPathOf(day), 'fts');
   index.prepare('UPDATE fts_progress SET indexed_through = ?').run(db.prepare('SELECT max(id) FROM events').pluck().get());
   index.close();

@@ -11,6 +11,7 @@ import { StatementCache, type Db, type Statement } from './db.ts';
 import { answerMinutes, MINUTE_IDS, rowsFilter } from './field-counts.ts';
 import { IDS_PER_MS, timeOfId } from './ids.ts';
 import { dayOf, type Partitions } from './partitions.ts';
+import { ftsJoin, ftsRowidRange } from './positions.ts';
 import type { Filter, Searcher } from './search.ts';
 import type { Systems } from './systems.ts';
 import { indexedThrough, splitByIndex } from './unindexed.ts';
@@ -34,21 +35,21 @@ export interface SenderCounts {
   timeseries: Record<string, number>;
 }
 
-function countSql(filter: Filter): string {
+// Statements over an id range (lo, hi]: (divisor,) (match,) lo, hi, the filter's values.
+function countSql(db: Db, filter: Filter): string {
   if (filter.fts === undefined) return `SELECT count(*) AS n FROM events e WHERE e.id > ? AND e.id <= ? AND (${filter.where})`;
   // The index alone decides the query: no need to touch the rows.
-  if (filter.where === '1') return 'SELECT count(*) AS n FROM events_fts WHERE events_fts MATCH ? AND rowid > ? AND rowid <= ?';
-  return `SELECT count(*) AS n FROM events_fts f JOIN events e ON e.id = f.rowid
-          WHERE events_fts MATCH ? AND f.rowid > ? AND f.rowid <= ? AND (${filter.where})`;
+  if (filter.where === '1') return `SELECT count(*) AS n FROM events_fts WHERE events_fts MATCH ? AND ${ftsRowidRange(db, 'through', 'rowid')}`;
+  return `SELECT count(*) AS n FROM ${ftsJoin(db)} WHERE events_fts MATCH ? AND ${ftsRowidRange(db, 'through')} AND (${filter.where})`;
 }
 
-function bySenderSql(filter: Filter): string {
+function bySenderSql(db: Db, filter: Filter): string {
   if (filter.fts === undefined) {
     return `SELECT e.system_id AS system_id, e.id / ? AS bucket, count(*) AS n FROM events e
             WHERE e.id > ? AND e.id <= ? AND (${filter.where}) GROUP BY 1, 2`;
   }
-  return `SELECT e.system_id AS system_id, e.id / ? AS bucket, count(*) AS n FROM events_fts f JOIN events e ON e.id = f.rowid
-          WHERE events_fts MATCH ? AND f.rowid > ? AND f.rowid <= ? AND (${filter.where}) GROUP BY 1, 2`;
+  return `SELECT e.system_id AS system_id, e.id / ? AS bucket, count(*) AS n FROM ${ftsJoin(db)}
+          WHERE events_fts MATCH ? AND ${ftsRowidRange(db, 'through')} AND (${filter.where}) GROUP BY 1, 2`;
 }
 
 /** Day files as the counter needs them: the server's Partitions, or the worker's read-only set. */
@@ -98,7 +99,7 @@ export class WindowCounter {
     let count = 0;
     for (const part of splitByIndex(db, filter, lo, hi + 1)) {
       const head = part.filter.fts === undefined ? [] : [part.filter.fts];
-      count += (this.prepared(db, countSql(part.filter)).get(...head, part.lo, part.hi - 1, ...part.filter.params) as { n: number }).n;
+      count += (this.prepared(db, countSql(db, part.filter)).get(...head, part.lo, part.hi - 1, ...part.filter.params) as { n: number }).n;
     }
     return count;
   }
@@ -110,7 +111,7 @@ export class WindowCounter {
     for (const { db, lo, hi } of this.slices(afterId, throughId)) {
       for (const part of splitByIndex(db, filter, lo, hi + 1)) {
         const head = part.filter.fts === undefined ? [divisor] : [divisor, part.filter.fts];
-        out.push(...(this.prepared(db, bySenderSql(part.filter)).all(...head, part.lo, part.hi - 1, ...part.filter.params) as { system_id: number; bucket: number; n: number }[]));
+        out.push(...(this.prepared(db, bySenderSql(db, part.filter)).all(...head, part.lo, part.hi - 1, ...part.filter.params) as { system_id: number; bucket: number; n: number }[]));
       }
     }
     return out;

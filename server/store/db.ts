@@ -28,10 +28,22 @@ function migrations(schema: Schema): { version: number; sql: string }[] {
 const CODE_STEPS: Partial<Record<Schema, Record<number, (db: Db) => void>>> = {
   day: {
     5: (db) => {
-      if (!db.prepare('SELECT 1 FROM events LIMIT 1').get()) db.exec('DROP TABLE events_fts; DROP TABLE fts_progress');
+      if (isEmptyDay(db)) db.exec('DROP TABLE events_fts; DROP TABLE fts_progress');
     },
   },
 };
+
+/**
+ * Versions whose SQL applies to some files only; the others just record the version. day/0009:
+ * only an empty day file numbers its events for the index (a file with events keeps id rowids).
+ */
+const ONLY_IF: Partial<Record<Schema, Record<number, (db: Db) => boolean>>> = {
+  day: { 9: isEmptyDay },
+};
+
+function isEmptyDay(db: Db): boolean {
+  return !db.prepare('SELECT 1 FROM events LIMIT 1').get();
+}
 
 /** Opens (creating if needed, unless `mustExist`) a database and brings its schema up to date, one transaction per step. */
 export function openDb(path: string, schema: Schema, opts: { mustExist?: boolean } = {}): Db {
@@ -52,7 +64,7 @@ export function openDb(path: string, schema: Schema, opts: { mustExist?: boolean
     // Checked again inside the write lock: another thread or process may be opening the same file.
     db.transaction(() => {
       if ((db.pragma('user_version', { simple: true }) as number) >= m.version) return;
-      db.exec(m.sql);
+      if (ONLY_IF[schema]?.[m.version]?.(db) ?? true) db.exec(m.sql);
       CODE_STEPS[schema]?.[m.version]?.(db);
       db.pragma(`user_version = ${m.version}`);
     }).immediate();

@@ -7,11 +7,14 @@ import type { Db, Statement } from './db.ts';
 import { countedKeys, FieldTally } from './field-counts.ts';
 import { nextId, timeOfId } from './ids.ts';
 import { dayOf, type Partitions } from './partitions.ts';
+import { ftsRowids } from './positions.ts';
 import type { Systems } from './systems.ts';
 import type { NewEvent, Submission, SubmissionResult, WriteResult } from './types.ts';
 
 interface WriteStatements {
   insertEvent: Statement;
+  /** The day's last position (store/positions.ts); undefined for a day file from before day/0009. */
+  lastPos?: Statement;
   insertFrame: Statement;
   findFrame: Statement;
   countMinute: Statement;
@@ -37,11 +40,13 @@ export class EventWriter {
   private prepared(db: Db): WriteStatements {
     let s = this.statements.get(db);
     if (!s) {
+      const positions = ftsRowids(db) === 'position';
       s = {
         insertEvent: db.prepare(
-          `INSERT INTO events (id, system_id, generated_ms, source_ip, hostname, program, pri, message, extra, flags, salt)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, unhex(?))`,
+          `INSERT INTO events (id, system_id, generated_ms, source_ip, hostname, program, pri, message, extra, flags, salt${positions ? ', pos' : ''})
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, unhex(?)${positions ? ', ?' : ''})`,
         ),
+        lastPos: positions ? db.prepare('SELECT coalesce(max(pos), 0) FROM events').pluck() : undefined,
         insertFrame: db.prepare('INSERT INTO drain_frames (frame_id, first_id) VALUES (?, ?)'),
         findFrame: db.prepare('SELECT 1 FROM drain_frames WHERE frame_id = ?'),
         maxId: db.prepare('SELECT max(id) AS id FROM events'),
@@ -120,6 +125,8 @@ export class EventWriter {
       // better-sqlite3 is synchronous: nothing else runs inside this transaction.
       db.transaction(() => {
         let last = (s.maxId.get() as { id: number | null }).id ?? 0;
+        // Positions follow commit order, as ids do: the index's rowids (store/positions.ts).
+        let pos = s.lastPos?.get() as number | undefined;
         // The batch's chain row goes into this same transaction (docs/SECURITY.md, "Hash chain").
         const head = s.chainHead.get() as { batch: number; hash: string } | undefined;
         const prev = head?.hash ?? this.partitions.manifest.startDay(day, last, (d) => this.partitions.head(d));
@@ -129,7 +136,8 @@ export class EventWriter {
           const row = toRow(id, result.systemIds[index]!, event.systemName, event);
           const salt = hasher.add(row);
           // Positional binding: measurably cheaper per row than named parameters.
-          s.insertEvent.run(row.id, row.system_id, row.generated_ms, row.source_ip, row.hostname, row.program, row.pri, row.message, row.extra, row.flags, salt);
+          if (pos === undefined) s.insertEvent.run(row.id, row.system_id, row.generated_ms, row.source_ip, row.hostname, row.program, row.pri, row.message, row.extra, row.flags, salt);
+          else s.insertEvent.run(row.id, row.system_id, row.generated_ms, row.source_ip, row.hostname, row.program, row.pri, row.message, row.extra, row.flags, salt, ++pos);
           const key = `${Math.floor(timeOfId(id) / 60_000)} ${row.system_id}`;
           perMinute.set(key, (perMinute.get(key) ?? 0) + 1);
           fields?.add(row.id, row.system_id, row.program, row.message, row.extra);

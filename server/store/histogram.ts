@@ -7,7 +7,8 @@ import { answerMinutes, rowsFilter } from './field-counts.ts';
 import { IDS_PER_MS, idFloorForTime } from './ids.ts';
 import { dayOf, dayStartMs, type Partitions } from './partitions.ts';
 import type { Filter } from './search.ts';
-import { StatementCache } from './db.ts';
+import { StatementCache, type Db } from './db.ts';
+import { ftsJoin, ftsRowidRange } from './positions.ts';
 import { splitByIndex } from './unindexed.ts';
 
 export interface HistogramRequest {
@@ -34,11 +35,12 @@ const SLICE_MS = 3_600_000; // the budget is checked between one-hour slices
 
 const statements = new StatementCache(64);
 
-function bucketSql(filter: Filter): string {
-  const from = filter.fts === undefined ? 'events e' : 'events_fts f JOIN events e ON e.id = f.rowid';
-  const match = filter.fts === undefined ? '' : 'events_fts MATCH ? AND ';
+/** Parameters: min ms, bucket width, (match,) lo, hi (exclusive ids), the filter's values. */
+function bucketSql(db: Db, filter: Filter): string {
+  const from = filter.fts === undefined ? 'events e' : ftsJoin(db);
+  const range = filter.fts === undefined ? 'e.id > ? AND e.id < ?' : `events_fts MATCH ? AND ${ftsRowidRange(db, 'below')}`;
   return `SELECT CAST(((e.id / ${IDS_PER_MS}) - ?) / ? AS INTEGER) AS b, count(*) AS n FROM ${from}
-          WHERE ${match}e.id > ? AND e.id < ? AND (${filter.where}) GROUP BY b`;
+          WHERE ${range} AND (${filter.where}) GROUP BY b`;
 }
 
 export function histogram(partitions: Partitions, req: HistogramRequest): Histogram {
@@ -74,7 +76,7 @@ export function histogram(partitions: Partitions, req: HistogramRequest): Histog
       const [afterId, beforeId] = [idFloorForTime(from) - 1, idFloorForTime(to)];
       const filter = plan ? rowsFilter(req.filter, afterId, beforeId - 1) : req.filter;
       for (const part of splitByIndex(db, filter, afterId, beforeId)) {
-        const statement = statements.get(db, bucketSql(part.filter));
+        const statement = statements.get(db, bucketSql(db, part.filter));
         const rows = statement.all(minMs, width, ...(part.filter.fts === undefined ? [] : [part.filter.fts]), part.lo, part.hi, ...part.filter.params) as { b: number; n: number }[];
         for (const r of rows) if (r.b >= 0 && r.b < req.buckets) counts[r.b]! += r.n;
       }

@@ -5,6 +5,7 @@
 // (store/unindexed.ts), so nothing acknowledged is ever missing from a search.
 import type { Db, Statement } from './db.ts';
 import { hasInlineIndex, type Partitions } from './partitions.ts';
+import { ftsRowidColumn } from './positions.ts';
 
 // Rows per indexing transaction: a day rebuilt from scratch (a deleted index file) is indexed in
 // steps, each committed, so that the mark moves and a crash loses at most one step.
@@ -36,9 +37,10 @@ export class FtsIndexer {
       s = {
         behind: db.prepare('SELECT EXISTS (SELECT 1 FROM events WHERE id > (SELECT indexed_through FROM fts_progress)) AS behind').pluck(),
         // Whatever is above the mark, whoever committed it: the server, the CLI, rows left by a crash.
-        // The message as shown, without escape sequences (dw_plain), so `ESC[36mInvoice` holds `invoice`.
+        // Under the row's position in its day since day/0009 (store/positions.ts), else its id; the
+        // message as shown, without escape sequences (dw_plain), so `ESC[36mInvoice` holds `invoice`.
         insert: db.prepare(
-          'INSERT INTO events_fts (rowid, program, message) SELECT id, program, dw_plain(message) FROM events WHERE id > (SELECT indexed_through FROM fts_progress) ORDER BY id LIMIT ?',
+          `INSERT INTO events_fts (rowid, program, message) SELECT ${ftsRowidColumn(db)}, program, dw_plain(message) FROM events WHERE id > (SELECT indexed_through FROM fts_progress) ORDER BY id LIMIT ?`,
         ),
         // The same rows: the transaction reads one snapshot of the day file throughout.
         mark: db.prepare(

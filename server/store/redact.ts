@@ -10,6 +10,7 @@ import { openDb, type Db } from './db.ts';
 import { countedKeys, FieldTally } from './field-counts.ts';
 import { timeOfId } from './ids.ts';
 import { dayOf, hasInlineIndex, type Partitions } from './partitions.ts';
+import { ftsRowidColumn } from './positions.ts';
 import { existsSync } from 'node:fs';
 
 export const REDACTED = '[redacted]';
@@ -88,7 +89,7 @@ function redactDay(db: Db, fts: 'main' | 'fts' | undefined, ids: number[], why: 
   // BEGIN IMMEDIATE takes the write lock of every attached file: the indexer cannot interleave.
   db.transaction(() => {
     for (const id of ids) {
-      const r = row.get(id) as (EventRow & { salt: Buffer | null }) | undefined;
+      const r = row.get(id) as (EventRow & { salt: Buffer | null; pos?: number }) | undefined;
       if (!r) result.missing.push(id);
       else if (isRedacted.get(id)) result.already.push(id);
       else {
@@ -102,8 +103,9 @@ function redactDay(db: Db, fts: 'main' | 'fts' | undefined, ids: number[], why: 
           }
         }
         if (unindex && reindex && id <= indexedThrough) {
-          unindex.run(id, r.program, r.message);
-          reindex.run(id, r.program);
+          const rowid = r[ftsRowidColumn(db)]!; // its position in the day since day/0009 (store/positions.ts)
+          unindex.run(rowid, r.program, r.message);
+          reindex.run(rowid, r.program);
         }
         record.run(id, leaf, why.reason, why.by, why.nowMs);
         fields?.add(id, r.system_id, r.program, r.message, r.extra, -1);

@@ -2,10 +2,11 @@
 // exclusive; the newest matches below max_id, or the oldest above min_id when only min_id is given.
 import type { Event } from '../../shared/event.ts';
 import { toEvent, type EventRow } from './codec.ts';
-import { StatementCache } from './db.ts';
+import { StatementCache, type Db } from './db.ts';
 import { IDS_PER_MS, idFloorForTime, timeOfId } from './ids.ts';
 import type { FieldCountPlan } from './field-counts.ts';
 import { dayOf, dayStartMs, type Partitions } from './partitions.ts';
+import { ftsJoin, ftsRowidRange } from './positions.ts';
 import type { Systems } from './systems.ts';
 import { splitByIndex } from './unindexed.ts';
 
@@ -26,13 +27,15 @@ export interface Filter {
   fieldCounts?: FieldCountPlan;
 }
 
-function sliceSql(filter: Filter, order: 'ASC' | 'DESC'): string {
+/** A slice's statement: (match,) lo, hi (exclusive ids), the filter's values, limit. */
+function sliceSql(db: Db, filter: Filter, order: 'ASC' | 'DESC'): string {
   if (filter.fts === undefined) {
     const index = filter.bySystem ? ' INDEXED BY events_system_id' : '';
     return `SELECT e.* FROM events e${index} WHERE e.id > ? AND e.id < ? AND (${filter.where}) ORDER BY e.id ${order} LIMIT ?`;
   }
-  return `SELECT e.* FROM events_fts f JOIN events e ON e.id = f.rowid
-          WHERE events_fts MATCH ? AND f.rowid > ? AND f.rowid < ? AND (${filter.where})
+  // Rowids grow with ids in both layouts (store/positions.ts): rowid order is id order.
+  return `SELECT e.* FROM ${ftsJoin(db)}
+          WHERE events_fts MATCH ? AND ${ftsRowidRange(db, 'below')} AND (${filter.where})
           ORDER BY f.rowid ${order} LIMIT ?`;
 }
 
@@ -106,7 +109,7 @@ export class Searcher {
       const parts = splitByIndex(db, req.filter, dayLo, dayHi);
       if (newest) parts.reverse();
       for (const part of parts) {
-        const statement = this.statements.get(db, sliceSql(part.filter, newest ? 'DESC' : 'ASC'));
+        const statement = this.statements.get(db, sliceSql(db, part.filter, newest ? 'DESC' : 'ASC'));
         const head = part.filter.fts === undefined ? [] : [part.filter.fts];
         // The part's id range, walked in slices that start at one hour and double: a slow query
         // stops at the deadline with a cursor, a rare one costs few statements.

@@ -33,7 +33,7 @@ test('the database refuses to delete an event', () => {
 });
 
 test('the database refuses to change an event, any column', () => {
-  for (const set of ["message = 'login ok'", "program = 'other'", 'pri = 0', 'id = id + 1', "message = '[redacted]', extra = NULL"]) {
+  for (const set of ["message = 'login ok'", "program = 'other'", 'pri = 0', 'id = id + 1', 'pos = pos + 1', "message = '[redacted]', extra = NULL"]) {
     expect(() => db.prepare(`UPDATE events SET ${set} WHERE id = ?`).run(id), set).toThrow(/append-only/);
   }
   expect(messageOf()).toBe('password=hunter2 login ok');
@@ -44,6 +44,7 @@ test('only a recorded redaction may blank an event (and destroy its salt), and i
   expect(() => db.prepare("UPDATE events SET message = '[redacted]', program = 'x' WHERE id = ?").run(id)).toThrow(/append-only/);
   expect(() => db.prepare("UPDATE events SET message = 'something else' WHERE id = ?").run(id)).toThrow(/append-only/);
   expect(() => db.prepare("UPDATE events SET message = '[redacted]', extra = NULL WHERE id = ?").run(id)).toThrow(/append-only/); // keeps the salt
+  expect(() => db.prepare("UPDATE events SET message = '[redacted]', extra = NULL, salt = NULL, pos = 7 WHERE id = ?").run(id)).toThrow(/append-only/); // its place in the index
   db.prepare("UPDATE events SET message = '[redacted]', extra = NULL, salt = NULL WHERE id = ?").run(id);
   expect(messageOf()).toBe('[redacted]');
   expect(() => db.exec('DELETE FROM redactions')).toThrow(/append-only/);

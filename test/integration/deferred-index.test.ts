@@ -3,8 +3,7 @@
 // still see them: search pages, alert counts, histograms. Rows a crash left unindexed are indexed
 // at start. Since day/0005 a day's index is a file of its own, so indexing never holds the lock
 // that ingest commits take; day files from before keep their index inside and keep working.
-import Database from 'better-sqlite3';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { parse } from '../../shared/query/index.ts';
@@ -14,6 +13,7 @@ import { FtsIndexer } from '../../server/store/indexer.ts';
 import { dayOf } from '../../server/store/partitions.ts';
 import { indexedThrough } from '../../server/store/unindexed.ts';
 import { openStore, type NewEvent, type Store } from '../../server/store/index.ts';
+import { oldDayFile } from '../helpers/old-day-file.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 
 const dir = tmpDir();
@@ -127,18 +127,7 @@ test('a deleted index file is rebuilt from the day file, and searches find every
 
 /** A day file as day/0001–0004 left it, holding events and its index inside (before day/0005). */
 function legacyDayFile(path: string, messages: string[], receivedMs: number): void {
-  const db = new Database(path);
-  db.pragma('journal_mode = WAL');
-  const dirOf = new URL('../../server/store/migrations/day/', import.meta.url);
-  for (const f of ['0001_init.sql', '0002_minute_counts.sql', '0003_fts_automerge.sql', '0004_fts_progress.sql']) db.exec(readFileSync(new URL(f, dirOf), 'utf8'));
-  db.pragma('user_version = 4');
-  messages.forEach((m, i) => {
-    const id = (receivedMs + i) * 1024;
-    db.prepare("INSERT INTO events (id, system_id, source_ip, program, pri, message, flags) VALUES (?, 1, '10.0.0.7', 'app/web.1', 190, ?, 0)").run(id, m);
-    db.prepare("INSERT INTO events_fts (rowid, program, message) VALUES (?, 'app/web.1', ?)").run(id, m);
-    db.prepare('UPDATE fts_progress SET indexed_through = ?').run(id);
-  });
-  db.close();
+  oldDayFile(4, path, '', messages.map((message, i) => ({ id: (receivedMs + i) * 1024, systemId: 1, message })));
 }
 
 test('a day file from before day/0005 keeps its index inside: new rows join it and are found', () => {
