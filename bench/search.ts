@@ -25,7 +25,10 @@ const SPAN_MS = 86_400_000 - 1000; // one day file
 const SYSTEMS = Array.from({ length: 20 }, (_, i) => `app-${i}`);
 const RARE_SENDER = 'rare-sender'; // one event in 10,000
 const RARE_WORD = 'zanzibarquux'; // ≈10 events
-const BIN = new URL('../bin/driftwood.js', import.meta.url).pathname;
+// What `npm start` runs: the server bundle, built here as `npm run build` builds it (bin/driftwood.js
+// would compile TypeScript at run time, which costs every request more than production pays).
+const BIN = new URL('../server/dist/main.js', import.meta.url).pathname;
+execFileSync(process.execPath, ['--import', 'tsx', new URL('../server/build.ts', import.meta.url).pathname], { stdio: 'inherit' });
 const q = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
 
 function build(): void {
@@ -79,7 +82,7 @@ function token(): string {
 if (!existsSync(join(DIR, 'lines.txt'))) build();
 const apiToken = token();
 const port = await freePort();
-const server = spawn(process.execPath, [BIN, 'serve'], {
+const server = spawn(process.execPath, ['--enable-source-maps', '--max-semi-space-size=4', '--heap-growing-percent=100', BIN, 'serve'], {
   env: { ...process.env, DRIFTWOOD_DATA_DIR: DIR, DRIFTWOOD_HTTP_HOST: '127.0.0.1', DRIFTWOOD_HTTP_PORT: String(port), DRIFTWOOD_SYSLOG_PORT: '0' },
   stdio: ['ignore', 'pipe', 'ignore'],
 });
