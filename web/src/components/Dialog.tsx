@@ -22,3 +22,17 @@ export function Dialog({ title, onClose, children }: { title: string; onClose():
     </dialog>
   );
 }
+
+/** A dialog form's last row: Cancel, and the submit button (disabled while the request runs). */
+export function FormActions({ submit, busy, onCancel }: { submit: string; busy: boolean; onCancel(): void }) {
+  return (
+    <div className="actions">
+      <button type="button" className="secondary" onClick={onCancel}>
+        Cancel
+      </button>
+      <button type="submit" className="primary" disabled={busy}>
+        {submit}
+      </button>
+    </div>
+  );
+}

@@ -5,7 +5,7 @@ import type { Group, System } from '../../../shared/api.ts';
 import { wildcardToRegExp } from '../../../shared/query/match.ts';
 import { post, put } from '../api/client.ts';
 import { useAction } from '../hooks/useApi.ts';
-import { Dialog } from './Dialog.tsx';
+import { Dialog, FormActions } from './Dialog.tsx';
 import { count } from '../lib/count.ts';
 import { ErrorText } from './ErrorText.tsx';
 
@@ -97,14 +97,7 @@ export function GroupDialog({ group, systems, onClose, onSaved }: { group?: Grou
           </div>
         )}
         <ErrorText message={action.error} />
-        <div className="actions">
-          <button type="button" className="secondary" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={action.busy}>
-            Save group
-          </button>
-        </div>
+        <FormActions submit="Save group" busy={action.busy} onCancel={onClose} />
       </form>
     </Dialog>
   );

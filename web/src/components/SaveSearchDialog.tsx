@@ -5,7 +5,7 @@ import { Link } from 'wouter';
 import type { SavedSearch } from '../../../shared/api.ts';
 import { post } from '../api/client.ts';
 import { useAction } from '../hooks/useApi.ts';
-import { Dialog } from './Dialog.tsx';
+import { Dialog, FormActions } from './Dialog.tsx';
 import { ErrorText } from './ErrorText.tsx';
 
 export function SaveSearchDialog({ query, groupId, onClose }: { query: string; groupId?: string; onClose(): void }) {
@@ -44,14 +44,7 @@ export function SaveSearchDialog({ query, groupId, onClose }: { query: string; g
             <pre className="mono query-preview">{query || '(every event)'}</pre>
           </div>
           <ErrorText message={action.error} />
-          <div className="actions">
-            <button type="button" className="secondary" onClick={onClose}>
-              Cancel
-            </button>
-            <button type="submit" className="primary" disabled={action.busy}>
-              Save
-            </button>
-          </div>
+          <FormActions submit="Save" busy={action.busy} onCancel={onClose} />
         </form>
       )}
     </Dialog>

@@ -5,7 +5,7 @@ import { Link } from 'wouter';
 import type { StarterResponse } from '../../../shared/api.ts';
 import { post } from '../api/client.ts';
 import { useAction } from '../hooks/useApi.ts';
-import { Dialog } from './Dialog.tsx';
+import { Dialog, FormActions } from './Dialog.tsx';
 import { ErrorText } from './ErrorText.tsx';
 
 const ALERT_WORDS: Record<StarterResponse['items'][number]['alert'], string> = { created: 'alert created', recipient_added: 'recipient added', unchanged: 'already there' };
@@ -51,14 +51,7 @@ export function StarterDialog({ defaultEmail, onClose, onDone }: { defaultEmail:
             <input type="email" value={email} onChange={(e) => setEmail(e.target.value)} required autoFocus />
           </label>
           <ErrorText message={action.error} />
-          <div className="actions">
-            <button type="button" className="secondary" onClick={onClose}>
-              Cancel
-            </button>
-            <button type="submit" className="primary" disabled={action.busy}>
-              Add starter alerts
-            </button>
-          </div>
+          <FormActions submit="Add starter alerts" busy={action.busy} onCancel={onClose} />
         </form>
       )}
     </Dialog>
