@@ -192,11 +192,14 @@ async function once(run: number) {
 execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'server/build.ts')], { stdio: 'inherit' });
 execFileSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', join(ROOT, 'web'), '--logLevel', 'error'], { stdio: 'inherit' });
 const assets = join(ROOT, 'web/dist/assets');
-// The page's first script is index-*.js; other chunks (the seek field's time parser) load on use.
+// The page's initial JS is what index.html loads (its module script and the chunks that script
+// imports, which it preloads); other chunks (uPlot, the time parser, the management screens) load on use.
 const gzipKb = (files: string[]) => files.reduce((n, f) => n + gzipSync(readFileSync(join(assets, f))).length, 0) / 1024;
 const scripts = readdirSync(assets).filter((f) => f.endsWith('.js'));
-const jsGzipKb = gzipKb(scripts.filter((f) => f.startsWith('index-')));
-const lazyGzipKb = gzipKb(scripts.filter((f) => !f.startsWith('index-')));
+const html = readFileSync(join(ROOT, 'web/dist/index.html'), 'utf8');
+const initial = new Set([...html.matchAll(/(?:src|href)="\/assets\/([^"]+\.js)"/g)].map((m) => m[1]!));
+const jsGzipKb = gzipKb(scripts.filter((f) => initial.has(f)));
+const lazyGzipKb = gzipKb(scripts.filter((f) => !initial.has(f)));
 console.log(`machine: ${cpus().length} × ${cpus()[0]?.model}; chromium ${execFileSync('/usr/bin/chromium', ['--version']).toString().trim()}`);
 console.log(`initial JS: ${jsGzipKb.toFixed(1)} KB gzipped (+ ${lazyGzipKb.toFixed(1)} KB loaded on use)`);
 const results = [];

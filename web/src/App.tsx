@@ -1,21 +1,24 @@
 // Router and auth gate: first run → setup, no session → sign in, else the app. Addresses as
 // DESIGN 7; the server serves this page for every UI path (SPA fallback).
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { Redirect, Route, Switch } from 'wouter';
 import type { SessionInfo, SetupStatus } from '../../shared/api.ts';
 import { ApiError, del, get, onSignedOut, setCsrfToken } from './api/client.ts';
 import { Layout } from './components/Layout.tsx';
 import { EventsPage } from './pages/EventsPage.tsx';
-import { AlertPage } from './pages/AlertPage.tsx';
 import { NotFound } from './pages/NotFound.tsx';
-import { SavedSearchPage } from './pages/SavedSearchPage.tsx';
-import { SearchEditPage } from './pages/SearchEditPage.tsx';
-import { SearchesPage } from './pages/SearchesPage.tsx';
-import { SettingsPage } from './pages/SettingsPage.tsx';
 import { SignIn } from './pages/SignIn.tsx';
-import { SourcesPage } from './pages/SourcesPage.tsx';
-import { SystemsPage } from './pages/SystemsPage.tsx';
 import { SessionContext } from './session.tsx';
+
+// The events screen (the home, and where alert emails link) is in the first script; the
+// management screens are chunks loaded when first opened, so the page has less to evaluate.
+const AlertPage = lazy(() => import('./pages/AlertPage.tsx').then((m) => ({ default: m.AlertPage })));
+const SavedSearchPage = lazy(() => import('./pages/SavedSearchPage.tsx').then((m) => ({ default: m.SavedSearchPage })));
+const SearchEditPage = lazy(() => import('./pages/SearchEditPage.tsx').then((m) => ({ default: m.SearchEditPage })));
+const SearchesPage = lazy(() => import('./pages/SearchesPage.tsx').then((m) => ({ default: m.SearchesPage })));
+const SettingsPage = lazy(() => import('./pages/SettingsPage.tsx').then((m) => ({ default: m.SettingsPage })));
+const SourcesPage = lazy(() => import('./pages/SourcesPage.tsx').then((m) => ({ default: m.SourcesPage })));
+const SystemsPage = lazy(() => import('./pages/SystemsPage.tsx').then((m) => ({ default: m.SystemsPage })));
 
 type Gate = { kind: 'loading' } | { kind: 'setup' } | { kind: 'sign-in' } | { kind: 'signed-in'; session: SessionInfo } | { kind: 'error'; message: string };
 
@@ -60,7 +63,8 @@ export function App() {
   return (
     <SessionContext.Provider value={{ session: gate.session, signOut }}>
       <Layout>
-        <Switch>
+        <Suspense fallback={null}>
+          <Switch>
           <Route path="/" component={() => <Redirect to="/events" replace />} />
           <Route path="/setup" component={() => <Redirect to="/events" replace />} />
           <Route path="/events" component={EventsPage} />
@@ -74,7 +78,8 @@ export function App() {
           <Route>
             <NotFound />
           </Route>
-        </Switch>
+          </Switch>
+        </Suspense>
       </Layout>
     </SessionContext.Provider>
   );

@@ -1,8 +1,8 @@
 // The stream: a virtualized list of one-line rows (only the visible ones exist in the page, so
 // 100,000 loaded lines scroll as smoothly as 100). Rows have one fixed height, which makes keeping
 // the reader's view still exact: rows added at the top move the scroll offset by rows × height.
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useEffect, useLayoutEffect, useRef, type MouseEvent } from 'react';
+import { defaultRangeExtractor, useVirtualizer, type Range, type Virtualizer } from '@tanstack/react-virtual';
+import { memo, useCallback, useEffect, useLayoutEffect, useRef, type MouseEvent } from 'react';
 import type { Event } from '../../../shared/event.ts';
 import type { Highlighter } from '../lib/highlight.ts';
 import type { BufferState } from '../lib/tail-buffer.ts';
@@ -14,6 +14,8 @@ export const ROW_HEIGHT = 20;
 const ROW_MESSAGE_CHARS = 1000;
 /** Start loading the next page this many rows before the edge. */
 const EDGE_ROWS = 40;
+/** Rows drawn beyond the visible ones: 240 px each way, enough for a wheel step. */
+const OVERSCAN = 12;
 
 export interface EventListProps {
   buffer: BufferState;
@@ -42,7 +44,27 @@ export function EventList(props: EventListProps) {
   const { buffer, following, selectedId } = props;
   const scroller = useRef<HTMLDivElement>(null);
   const events = buffer.events;
-  const virtual = useVirtualizer({ count: events.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 30 });
+  const virtualRef = useRef<Virtualizer<HTMLDivElement, Element>>(null);
+  // Following, the rows drawn are the newest ones whatever the scroll offset still says: a first
+  // page is drawn where it will be read (the bottom) in one render, not at the top and again once
+  // the scroll to the bottom is reported.
+  const rangeExtractor = useCallback(
+    (range: Range) => {
+      if (!following) return defaultRangeExtractor(range);
+      const visible = Math.ceil((virtualRef.current?.scrollRect?.height || window.innerHeight) / ROW_HEIGHT);
+      const start = Math.max(0, range.count - visible - range.overscan);
+      return Array.from({ length: range.count - start }, (_, i) => start + i);
+    },
+    [following],
+  );
+  const virtual = useVirtualizer({
+    count: events.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: OVERSCAN,
+    rangeExtractor,
+  });
+  virtualRef.current = virtual;
   const centeredDone = useRef<string | undefined>(undefined);
   const paging = useRef(false);
   const propsRef = useRef(props);
@@ -112,6 +134,20 @@ export function EventList(props: EventListProps) {
     <div className="stream" ref={scroller} onScroll={onScroll} role="log" aria-label="Events" aria-live="off" tabIndex={-1}>
       {events.length > 0 && (buffer.hasOlder || props.loadingOlder) && <div className="stream-edge">{props.loadingOlder ? 'Loading older events…' : 'Scroll up for older events'}</div>}
       {events.length > 0 && !buffer.hasOlder && !props.loadingOlder && <div className="stream-edge">Beginning of the results</div>}
+      {/* Until the first page arrives, one invisible row in every row style: the browser loads the
+          stream's fonts (the bold one too) while it waits for the search, not when the page
+          arrives (the first page's layout measured 24-30 ms instead of 18 without it). */}
+      {events.length === 0 && (
+        <div className="row sev-info" aria-hidden="true" style={{ visibility: 'hidden' }}>
+          <time className="c-time">
+            <span className="c-date">May 30 </span>16:24:40
+          </time>{' '}
+          <a className="c-sender">warm</a> <a className="c-program">up:</a>{' '}
+          <span className="c-message">
+            warm up <mark>warm</mark>
+          </span>
+        </div>
+      )}
       <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
         {virtual.getVirtualItems().map((item) => {
           const e = events[item.index]!;

@@ -3,12 +3,15 @@
 // (and a new bar starts each minute); dragging across it narrows the search to that range; a
 // marker shows the time at the top of the stream.
 import { useEffect, useMemo, useRef, useState } from 'react';
-import uPlot from 'uplot';
+import type uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { HistogramResponse } from '../../../shared/api.ts';
 import type { Event } from '../../../shared/event.ts';
 import { get, withQuery } from '../api/client.ts';
 import { scopeParams, type ViewParams } from '../lib/view-params.ts';
+
+/** uPlot's constructor, from its chunk. */
+type UPlot = typeof uPlot;
 
 const LIVE_RANGE_S = 3600; // live: the last hour, one bar a minute
 const BUCKETS = 60;
@@ -108,10 +111,7 @@ export function Velocity({ view, live, onLive, markerIso, utc, onRange, ready }:
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [live, onLive, key]);
 
-  // The chart itself, made once per size.
-  useEffect(() => {
-    const el = box.current;
-    if (!el) return;
+  const makeChart = (uPlot: UPlot, el: HTMLDivElement) => {
     const css = getComputedStyle(document.documentElement);
     const colour = (name: string) => css.getPropertyValue(name).trim() || '#888';
     const opts: uPlot.Options = {
@@ -166,14 +166,30 @@ export function Velocity({ view, live, onLive, markerIso, utc, onRange, ready }:
     };
     const s = series.current;
     plot.current = new uPlot(opts, [s.t, bars(s.counts)], el);
-    const resize = new ResizeObserver(() => plot.current?.setSize({ width: el.clientWidth, height: HEIGHT }));
-    resize.observe(el);
+  };
+
+  // The chart itself, made once the first page is on screen (uPlot is a chunk of its own, loaded
+  // then: it is not in the way of the page's first script or of the first page).
+  useEffect(() => {
+    const el = box.current;
+    if (!el || !ready) return;
+    let resize: ResizeObserver | undefined;
+    let gone = false;
+    void import('uplot').then(({ default: uPlot }) => {
+      if (gone) return;
+      makeChart(uPlot, el);
+      resize = new ResizeObserver(() => plot.current?.setSize({ width: el.clientWidth, height: HEIGHT }));
+      resize.observe(el);
+    });
     return () => {
-      resize.disconnect();
+      gone = true;
+      resize?.disconnect();
       plot.current?.destroy();
       plot.current = null;
     };
-  }, [utc]);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [utc, ready]);
+
 
   useEffect(() => {
     marker.current = markerIso ? Date.parse(markerIso) / 1000 : undefined;
