@@ -123,12 +123,13 @@ export function useViewer(view: ViewParams): Viewer {
           setPartial(Boolean(page.reached_time_limit));
         }
         // The first page is drawn in this task, not in time slices between the graph's and the
-        // facets' responses: it is what the reader waits for.
+        // facets' responses: it is what the reader waits for. They start in a task of their own
+        // after it (`shown`), not in this one's synchronous effects.
         flushSync(() => {
           apply(() => first);
           setLoading(undefined);
-          setShownKey(key);
         });
+        setTimeout(() => !abort.signal.aborted && setShownKey(key));
         if (!live || abort.signal.aborted) return;
         const lastId = first.events.at(-1)?.id;
         tail = openTail(
