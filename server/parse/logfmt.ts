@@ -44,7 +44,8 @@ export function parseLogfmt(message: string, only?: ReadonlySet<string>): Record
       i++;
       while (i < n && isKeyChar(message.charCodeAt(i))) i++;
       if (i < n && message.charCodeAt(i) === EQ) {
-        const key = message.slice(keyStart, i);
+        // With `only`, a key of another length is not even cut out (no string made for it).
+        const key = !only || keyLengths(only).has(i - keyStart) ? message.slice(keyStart, i) : '';
         i++;
         const keep = !only || only.has(key);
         if (i < n && message.charCodeAt(i) === QUOTE) {
@@ -61,6 +62,17 @@ export function parseLogfmt(message: string, only?: ReadonlySet<string>): Record
     while (i < n && !isSpace(message.charCodeAt(i))) i++;
   }
   return out;
+}
+
+let lengthsOf: ReadonlySet<string> | undefined;
+let lengths = new Set<number>();
+/** The lengths of the keys in `only` (callers pass the same few sets: the last one is kept). */
+function keyLengths(only: ReadonlySet<string>): Set<number> {
+  if (only !== lengthsOf) {
+    lengthsOf = only;
+    lengths = new Set([...only].map((k) => k.length));
+  }
+  return lengths;
 }
 
 /**
