@@ -2,7 +2,7 @@
 // 100,000 loaded lines scroll as smoothly as 100). Rows have one fixed height, which makes keeping
 // the reader's view still exact: rows added at the top move the scroll offset by rows × height.
 import { defaultRangeExtractor, useVirtualizer, type Range, type Virtualizer } from '@tanstack/react-virtual';
-import { memo, useCallback, useEffect, useLayoutEffect, useRef, type MouseEvent } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState, type MouseEvent } from 'react';
 import type { Event } from '../../../shared/event.ts';
 import type { Highlighter } from '../lib/highlight.ts';
 import type { BufferState } from '../lib/tail-buffer.ts';
@@ -57,9 +57,13 @@ export function EventList(props: EventListProps) {
     },
     [following],
   );
+  // The virtualizer measures its scroller as it attaches, which forces a layout of the whole page:
+  // it attaches after the page's first paint, where the layout is done already.
+  const [painted, setPainted] = useState(false);
+  useEffect(() => setPainted(true), []);
   const virtual = useVirtualizer({
     count: events.length,
-    getScrollElement: () => scroller.current,
+    getScrollElement: () => (painted ? scroller.current : null),
     estimateSize: () => ROW_HEIGHT,
     overscan: OVERSCAN,
     rangeExtractor,
@@ -70,11 +74,12 @@ export function EventList(props: EventListProps) {
   const propsRef = useRef(props);
   propsRef.current = props;
 
-  // Following: stay at the newest line as lines arrive.
+  // Following: stay at the newest line as lines arrive. (An empty list has nowhere to go, and
+  // setting scrollTop would force a layout of the page in the middle of its first mount.)
   useLayoutEffect(() => {
     const el = scroller.current;
-    if (following && el) el.scrollTop = el.scrollHeight;
-  }, [following, buffer.version]);
+    if (following && el && events.length > 0) el.scrollTop = el.scrollHeight;
+  }, [following, buffer.version, events.length]);
 
   // A permalink: bring its event to the middle once.
   useLayoutEffect(() => {

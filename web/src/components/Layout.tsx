@@ -1,6 +1,6 @@
 // The frame of every signed-in page: the navigation (DESIGN 7: a nav landmark with links named
 // Events, Searches, Systems, Sources, Settings), the time zone switch and the account menu.
-import type { ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { Link, useLocation } from 'wouter';
 import { localZoneName, setZone, useZone } from '../lib/time-format.ts';
 import { useSession } from '../session.tsx';
@@ -17,6 +17,10 @@ export function Layout({ children }: { children: ReactNode }) {
   const [location] = useLocation();
   const zone = useZone();
   const { session, signOut } = useSession();
+  // The local zone's name comes from Intl, whose first use loads the time-zone data (measured a
+  // third of the first mount's script time): it is asked for after the page's first paint.
+  const [localName, setLocalName] = useState<string>();
+  useEffect(() => setLocalName(localZoneName()), []);
   return (
     <div className="app">
       <header className="topbar">
@@ -33,7 +37,7 @@ export function Layout({ children }: { children: ReactNode }) {
         </nav>
         <div className="topbar-right">
           <button type="button" className="zone" aria-label="Time zone" title="Times are shown in this zone; click to switch" onClick={() => setZone(zone === 'utc' ? 'local' : 'utc')}>
-            {zone === 'utc' ? 'UTC' : localZoneName()}
+            {zone === 'utc' ? 'UTC' : (localName ?? 'Local')}
           </button>
           <span className="user hide-narrow" title={`${session.user.email} (${session.user.role})`}>
             {session.user.email}
