@@ -65,19 +65,19 @@ export function App() {
       <Layout>
         <Suspense fallback={null}>
           <Switch>
-          <Route path="/" component={() => <Redirect to="/events" replace />} />
-          <Route path="/setup" component={() => <Redirect to="/events" replace />} />
-          <Route path="/events" component={EventsPage} />
-          <Route path="/searches" component={SearchesPage} />
-          <Route path="/searches/:id/edit">{({ id }) => <SearchEditPage key={id} id={id} />}</Route>
-          <Route path="/searches/:id">{({ id }) => <SavedSearchPage key={id} id={id} />}</Route>
-          <Route path="/alerts/:id">{({ id }) => <AlertPage key={id} id={id} />}</Route>
-          <Route path="/systems" component={SystemsPage} />
-          <Route path="/sources" component={SourcesPage} />
-          <Route path="/settings" component={SettingsPage} />
-          <Route>
-            <NotFound />
-          </Route>
+            <Route path="/" component={() => <Redirect to="/events" replace />} />
+            <Route path="/setup" component={() => <Redirect to="/events" replace />} />
+            <Route path="/events" component={EventsPage} />
+            <Route path="/searches" component={SearchesPage} />
+            <Route path="/searches/:id/edit">{({ id }) => <SearchEditPage key={id} id={id} />}</Route>
+            <Route path="/searches/:id">{({ id }) => <SavedSearchPage key={id} id={id} />}</Route>
+            <Route path="/alerts/:id">{({ id }) => <AlertPage key={id} id={id} />}</Route>
+            <Route path="/systems" component={SystemsPage} />
+            <Route path="/sources" component={SourcesPage} />
+            <Route path="/settings" component={SettingsPage} />
+            <Route>
+              <NotFound />
+            </Route>
           </Switch>
         </Suspense>
       </Layout>

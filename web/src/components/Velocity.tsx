@@ -168,11 +168,13 @@ export function Velocity({ view, live, onLive, markerIso, utc, onRange, ready }:
     plot.current = new uPlot(opts, [s.t, bars(s.counts)], el);
   };
 
-  // The chart itself, made once the first page is on screen (uPlot is a chunk of its own, loaded
-  // then: it is not in the way of the page's first script or of the first page).
+  // The chart itself, made once per size, from when the first page is on screen (uPlot is a chunk
+  // of its own, loaded then: it is not in the way of the page's first script or its first page).
+  const [wanted, setWanted] = useState(false);
+  if (ready && !wanted) setWanted(true);
   useEffect(() => {
     const el = box.current;
-    if (!el || !ready) return;
+    if (!el || !wanted) return;
     let resize: ResizeObserver | undefined;
     let gone = false;
     void import('uplot').then(({ default: uPlot }) => {
@@ -188,8 +190,7 @@ export function Velocity({ view, live, onLive, markerIso, utc, onRange, ready }:
       plot.current = null;
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [utc, ready]);
-
+  }, [utc, wanted]);
 
   useEffect(() => {
     marker.current = markerIso ? Date.parse(markerIso) / 1000 : undefined;
