@@ -1,6 +1,7 @@
 // Rows are committed before they join a day's full-text index (store/indexer.ts), so a query that
 // the index drives reads the ids above the index's `indexed_through` mark with the filter's
-// index-free form. That part is a quarter second of ingest at most: a few thousand rows.
+// index-free form. That part is 50 ms of ingest and an indexing transaction (store/index-thread.ts):
+// a few thousand rows.
 import type { Db, Statement } from './db.ts';
 import type { Filter } from './search.ts';
 
