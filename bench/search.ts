@@ -144,7 +144,8 @@ for (const [name, path] of ONLY_OVERHEAD ? cases.slice(0, 1) : cases) {
   rows.push(`| ${name} | ${q(times, 0.5).toFixed(1)} | ${q(times, 0.95).toFixed(1)} | ${hits >= 0 ? hits : 'buckets'} |`);
 }
 // Per-request overhead (auth, routing, JSON): the rare word over HTTP, less the same search in
-// process and less a bare node:http server's round trip (same client, same run).
+// process and less a bare node:http server's round trip (same client, same run). The in-process
+// part runs this checkout's store code, whichever bundle BENCH_BIN names.
 const rareHttp: number[] = [];
 for (let r = 0; r < 20; r++) await get(search(RARE_WORD)); // warm
 for (let r = 0; r < REPS * 5; r++) rareHttp.push((await get(search(RARE_WORD))).ms);

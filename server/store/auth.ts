@@ -1,8 +1,8 @@
 // Users, browser sessions and API tokens (drain tokens live in drains.ts). Secrets are created here
 // and only their SHA-256 hashes are stored: a copy of the database lets nobody sign in.
 // The CLI (another process) may revoke a token or change a password while the server runs, and
-// the next request must see it: the only cache, of resolved API tokens, is dropped at any commit
-// to the database (store/until-changed.ts). Every lookup is one indexed row.
+// the next request must see it: resolved API tokens and sessions are kept only until the next
+// commit to the database, by anyone (store/until-changed.ts). Every lookup is one indexed row.
 import { createHash, randomBytes } from 'node:crypto';
 import type { ApiToken } from '../../shared/api.ts';
 import { StatementCache, type Db } from './db.ts';

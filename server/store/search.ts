@@ -84,7 +84,7 @@ export function timeBoundsToIds(minTimeS?: number, maxTimeS?: number): { minId?:
 }
 
 /** How much longer than the last slice (which took `ms`) the next one may be. */
-export function nextSliceGrowth(ms: number): number {
+function nextSliceGrowth(ms: number): number {
   return Math.min(SLICE_GROWTH_MAX, Math.max(2, SLICE_TARGET_MS / ms));
 }
 
@@ -123,8 +123,8 @@ export class Searcher {
       for (const part of parts) {
         const statement = this.statements.get(db, sliceSql(db, part.filter, newest ? 'DESC' : 'ASC'));
         const head = part.filter.fts === undefined ? [] : [part.filter.fts];
-        // The part's id range, walked in slices that start at one hour and double: a slow query
-        // stops at the deadline with a cursor, a rare one costs few statements.
+        // The part's id range, walked in slices sized by the last one's time (SLICE_TARGET_MS): a
+        // slow query stops at the deadline with a cursor, a rare one costs few statements.
         let { lo: from, hi: to } = part;
         for (let span = FIRST_SLICE_MS * IDS_PER_MS; from < to - 1; ) {
           if (req.now() > req.deadlineMs) return this.finish(found, false, true, cursor);
