@@ -2,13 +2,14 @@
 // unique Heroku-like lines at a steady rate (issue #13: p95 <= 20 ms at 30,000 lines/s), against the
 // same query on the same server once ingest has stopped and the index caught up (same run).
 //   npx tsx bench/search-while-ingesting.ts [rate=30000] [seconds=30] [runs=3]
+// BENCH_BIN names another bundle (A/B runs of two builds: `tsx server/build.ts OUTDIR`).
 // Rows committed but not yet in the full-text index are searched directly (store/unindexed.ts);
 // this measures whether the index keeps up, or the unindexed tail stays small, under load.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import net from 'node:net';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../server/store/index.ts';
 import { herokuMessage, octetFrame, resetSeed } from './heroku-lines.ts';
@@ -21,7 +22,7 @@ const IN_FLIGHT = 8;
 const RARE = 'zanzibarquux';
 const RARE_EVERY = 20_000; // lines
 const QUERY_EVERY_MS = 50;
-const BIN = new URL('../server/dist/main.js', import.meta.url).pathname;
+const BIN = process.env.BENCH_BIN ?? new URL('../server/dist/main.js', import.meta.url).pathname;
 const q = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
 
 async function freePort(): Promise<number> {
@@ -130,11 +131,12 @@ async function once() {
   return { sentPerS, lines: line, during: { n: during.length, p50: q(during, 0.5), p95: q(during, 0.95), max: q(during, 1) }, quiet: { p50: q(quiet, 0.5), p95: q(quiet, 0.95) } };
 }
 
-execFileSync(process.execPath, ['--import', 'tsx', new URL('../server/build.ts', import.meta.url).pathname], { stdio: 'inherit' });
-console.log(`machine: ${cpus().length} × ${cpus()[0]?.model}; node ${process.version}; ${RATE} lines/s for ${SECONDS} s, rare word every ${RARE_EVERY} lines, searched every ${QUERY_EVERY_MS} ms`);
+if (!process.env.BENCH_BIN) execFileSync(process.execPath, ['--import', 'tsx', new URL('../server/build.ts', import.meta.url).pathname], { stdio: 'inherit' });
+console.log(`machine: ${cpus().length} × ${cpus()[0]?.model}; node ${process.version}; server ${BIN}; ${RATE} lines/s for ${SECONDS} s, rare word every ${RARE_EVERY} lines, searched every ${QUERY_EVERY_MS} ms`);
 for (let r = 0; r < RUNS; r++) {
+  const load = loadavg()[0]!.toFixed(1);
   const x = await once();
   console.log(
-    `run ${r + 1}: sent ${Math.round(x.sentPerS)} lines/s (${x.lines} lines); rare word newest-100 while ingesting: p50 ${x.during.p50.toFixed(1)} ms, p95 ${x.during.p95.toFixed(1)} ms, max ${x.during.max.toFixed(1)} ms (${x.during.n} searches); after, index caught up: p50 ${x.quiet.p50.toFixed(1)} ms, p95 ${x.quiet.p95.toFixed(1)} ms`,
+    `run ${r + 1} (load average ${load} before it): sent ${Math.round(x.sentPerS)} lines/s (${x.lines} lines); rare word newest-100 while ingesting: p50 ${x.during.p50.toFixed(1)} ms, p95 ${x.during.p95.toFixed(1)} ms, max ${x.during.max.toFixed(1)} ms (${x.during.n} searches); after, index caught up: p50 ${x.quiet.p50.toFixed(1)} ms, p95 ${x.quiet.p95.toFixed(1)} ms`,
   );
 }

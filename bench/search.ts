@@ -1,12 +1,14 @@
 // bench/search: query latency over the HTTP API on a store of N Heroku-like events (default 10M),
 // generated deterministically over one day, against `rg -c` over the same lines as a raw file.
 //   npx tsx bench/search.ts [events=10000000] [repetitions=15]
+// BENCH_BIN names another bundle (A/B runs of two builds: `tsx server/build.ts OUTDIR`);
+// BENCH_ONLY=overhead measures only the rare word's per-request split (HTTP, in process, bare).
 // The store is built once into .bench/search-N (reused by later runs; delete it to rebuild).
 import { execFileSync, spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import net from 'node:net';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parse } from '../shared/query/parse.ts';
 import { attribute } from '../server/ingest/attribute.ts';
@@ -27,8 +29,9 @@ const RARE_SENDER = 'rare-sender'; // one event in 10,000
 const RARE_WORD = 'zanzibarquux'; // ≈10 events
 // What `npm start` runs: the server bundle, built here as `npm run build` builds it (bin/driftwood.js
 // would compile TypeScript at run time, which costs every request more than production pays).
-const BIN = new URL('../server/dist/main.js', import.meta.url).pathname;
-execFileSync(process.execPath, ['--import', 'tsx', new URL('../server/build.ts', import.meta.url).pathname], { stdio: 'inherit' });
+const BIN = process.env.BENCH_BIN ?? new URL('../server/dist/main.js', import.meta.url).pathname;
+if (!process.env.BENCH_BIN) execFileSync(process.execPath, ['--import', 'tsx', new URL('../server/build.ts', import.meta.url).pathname], { stdio: 'inherit' });
+const ONLY_OVERHEAD = process.env.BENCH_ONLY === 'overhead';
 const q = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
 
 function build(): void {
@@ -127,7 +130,7 @@ const cases: [string, string][] = [
 ];
 
 const rows: string[] = [];
-for (const [name, path] of cases) {
+for (const [name, path] of ONLY_OVERHEAD ? cases.slice(0, 1) : cases) {
   const warm = (await get(path)).ms;
   for (let w = 0; w < 4 && warm < 1000; w++) await get(path); // warm
   const times: number[] = [];
@@ -141,8 +144,10 @@ for (const [name, path] of cases) {
   rows.push(`| ${name} | ${q(times, 0.5).toFixed(1)} | ${q(times, 0.95).toFixed(1)} | ${hits >= 0 ? hits : 'buckets'} |`);
 }
 // Per-request overhead (auth, routing, JSON): the rare word over HTTP, less the same search in
-// process and less a bare node:http server's round trip (same client, same run).
+// process and less a bare node:http server's round trip (same client, same run). The in-process
+// part runs this checkout's store code, whichever bundle BENCH_BIN names.
 const rareHttp: number[] = [];
+for (let r = 0; r < 20; r++) await get(search(RARE_WORD)); // warm
 for (let r = 0; r < REPS * 5; r++) rareHttp.push((await get(search(RARE_WORD))).ms);
 agent.destroy();
 server.kill('SIGTERM');
@@ -177,7 +182,7 @@ const overhead = q(rareHttp, 0.5) - q(inProcess, 0.5) - q(bareTimes, 0.5);
 const store = openStore(DIR);
 const countTimes: number[] = [];
 let counted = 0;
-for (const query of ['status>=500 program:heroku/router', 'error', 'H12']) {
+for (const query of ONLY_OVERHEAD ? [] : ['status>=500 program:heroku/router', 'error', 'H12']) {
   const parsed = parse(query);
   if (!parsed.ok) throw new Error(parsed.error.message);
   const filter = store.compile(parsed.ast);
@@ -198,7 +203,7 @@ for (let r = 0; r < 5; r++) {
   execFileSync(rg, ['-c', RARE_WORD, RAW]);
   rgTimes.push(performance.now() - t);
 }
-console.log(`machine: ${cpus().length} × ${cpus()[0]!.model}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}; ${N} events, ${REPS} repetitions, newest-100 pages over HTTP\n`);
+console.log(`machine: ${cpus().length} × ${cpus()[0]!.model}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}; ${N} events, ${REPS} repetitions, newest-100 pages over HTTP; server ${BIN}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
 console.log('| query | p50 ms | p95 ms | events |\n| --- | --- | --- | --- |');
 for (const r of rows) console.log(r);
 console.log(`\n\`${rg} -c ${RARE_WORD}\` over the raw ${N}-line file: median ${q(rgTimes, 0.5).toFixed(0)} ms`);

@@ -152,7 +152,7 @@ export function createAuthenticator(deps: AuthDeps): Authenticator {
           deps.store.sessions.remove(sessionId);
           return { ok: false, reason: 'expired_session', user: session.user.email };
         }
-        deps.store.sessions.touch(sessionId, now);
+        deps.store.sessions.touch(sessionId, session, now);
         return { ok: true, principal: { user: session.user, via: 'session', sessionId } };
       }
       return { ok: false, reason: 'no_credentials' };

@@ -1,10 +1,12 @@
 // Users, browser sessions and API tokens (drain tokens live in drains.ts). Secrets are created here
 // and only their SHA-256 hashes are stored: a copy of the database lets nobody sign in.
-// No cache anywhere: the CLI (another process) may revoke a token or change a password while the
-// server runs, and the next request must see it. Every lookup is one indexed row.
+// The CLI (another process) may revoke a token or change a password while the server runs, and
+// the next request must see it: resolved API tokens and sessions are kept only until the next
+// commit to the database, by anyone (store/until-changed.ts). Every lookup is one indexed row.
 import { createHash, randomBytes } from 'node:crypto';
 import type { ApiToken } from '../../shared/api.ts';
 import { StatementCache, type Db } from './db.ts';
+import { UntilChanged } from './until-changed.ts';
 
 // The statements every request runs (its session or token, and touching it) are prepared once:
 // preparing them cost more than running them (docs/BENCHMARKS.md, "Per-request overhead").
@@ -180,8 +182,15 @@ export class Users {
   }
 }
 
+// Sessions kept found at once: a browser per person using the UI.
+const FOUND_SESSIONS_MAX = 1000;
+
 export class Sessions {
-  constructor(private readonly db: Db) {}
+  private readonly found: UntilChanged<SessionRecord>;
+
+  constructor(private readonly db: Db) {
+    this.found = new UntilChanged(db, FOUND_SESSIONS_MAX);
+  }
 
   /** Creates a session and returns its id: the cookie value, which is not stored. */
   create(userId: number, nowMs: number, ip: string): string {
@@ -190,14 +199,20 @@ export class Sessions {
     return id;
   }
 
+  /** A session by its cookie value; kept until the next commit, as resolved API tokens are. */
   find(sessionId: string): SessionRecord | undefined {
-    const row = hot
-      .get(this.db, `SELECT s.created_ms, s.last_seen_ms, ${USER_COLUMNS} FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = ?`)
-      .get(sha256Hex(sessionId)) as Record<string, unknown> | undefined;
-    return row ? { user: joinedUser(row), createdMs: row.created_ms as number, lastSeenMs: row.last_seen_ms as number } : undefined;
+    const hash = sha256Hex(sessionId);
+    return this.found.get(hash, () => {
+      const row = hot
+        .get(this.db, `SELECT s.created_ms, s.last_seen_ms, ${USER_COLUMNS} FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = ?`)
+        .get(hash) as Record<string, unknown> | undefined;
+      return row ? { user: joinedUser(row), createdMs: row.created_ms as number, lastSeenMs: row.last_seen_ms as number } : undefined;
+    });
   }
 
-  touch(sessionId: string, nowMs: number): void {
+  /** Moves a session's last-seen time at most once a minute: an UPDATE takes the write lock even when it changes nothing. */
+  touch(sessionId: string, session: SessionRecord, nowMs: number): void {
+    if (nowMs - session.lastSeenMs < TOUCH_INTERVAL_MS) return;
     hot.get(this.db, 'UPDATE sessions SET last_seen_ms = ? WHERE id_hash = ? AND last_seen_ms <= ?').run(nowMs, sha256Hex(sessionId), nowMs - TOUCH_INTERVAL_MS);
   }
 
@@ -220,8 +235,15 @@ export class Sessions {
   }
 }
 
+// Tokens kept resolved at once: API clients use a few; random guesses only empty the cache.
+const RESOLVED_TOKENS_MAX = 1000;
+
 export class ApiTokens {
-  constructor(private readonly db: Db) {}
+  private readonly resolved: UntilChanged<TokenRecord>;
+
+  constructor(private readonly db: Db) {
+    this.resolved = new UntilChanged(db, RESOLVED_TOKENS_MAX);
+  }
 
   /** Creates a token; `secret` is returned this once and never again. */
   create(userId: number, name: string, nowMs: number): { token: ApiTokenRow; secret: string } {
@@ -248,12 +270,18 @@ export class ApiTokens {
     return row ? toToken(row) : undefined;
   }
 
-  /** The token presented by a client, revoked or not (a revoked one is reported, then refused). */
+  /**
+   * The token presented by a client, revoked or not (a revoked one is reported, then refused).
+   * API clients send the same token request after request: kept until the next commit.
+   */
   resolve(secret: string): TokenRecord | undefined {
-    const row = hot
-      .get(this.db, `SELECT t.*, ${USER_COLUMNS} FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?`)
-      .get(sha256Hex(secret)) as (TokenDbRow & Record<string, unknown>) | undefined;
-    return row ? { token: toToken(row), user: joinedUser(row), revokedMs: row.revoked_ms } : undefined;
+    const hash = sha256Hex(secret); // the cache holds no secret either
+    return this.resolved.get(hash, () => {
+      const row = hot
+        .get(this.db, `SELECT t.*, ${USER_COLUMNS} FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?`)
+        .get(hash) as (TokenDbRow & Record<string, unknown>) | undefined;
+      return row ? { token: toToken(row), user: joinedUser(row), revokedMs: row.revoked_ms } : undefined;
+    });
   }
 
   touch(token: ApiTokenRow, nowMs: number): void {

@@ -1,8 +1,9 @@
 // Event rows <-> the Event JSON of DESIGN 2. Fields that logfmt can re-derive from the message are
 // not stored twice: that keeps a Heroku router line near its raw size on disk.
-import { displayTime, EVENT_FLAGS, facilityName, severityName, type Event, type EventFlag } from '../../shared/event.ts';
+import { EVENT_FLAGS, facilityName, severityName, type Event, type EventFlag } from '../../shared/event.ts';
 import { fieldsOf, parseLogfmt } from '../parse/logfmt.ts';
 import { timeOfId } from './ids.ts';
+import { displayTimeOf, isoTime } from './times.ts';
 import type { NewEvent } from './types.ts';
 
 export interface EventRow {
@@ -68,9 +69,9 @@ export function toEvent(row: EventRow, systemName: string): Event {
   const fields = fieldsOf(row.message, row.extra ? (JSON.parse(row.extra) as Record<string, string>) : null);
   return {
     id: String(row.id),
-    received_at: new Date(receivedMs).toISOString(),
-    generated_at: row.generated_ms === null ? null : new Date(row.generated_ms).toISOString(),
-    display_received_at: displayTime(receivedMs),
+    received_at: isoTime(receivedMs),
+    generated_at: row.generated_ms === null ? null : isoTime(row.generated_ms),
+    display_received_at: displayTimeOf(receivedMs),
     source_ip: row.source_ip,
     source_id: row.system_id,
     source_name: systemName,
@@ -87,7 +88,7 @@ export function toEvent(row: EventRow, systemName: string): Event {
 // A flush writes thousands of rows of the same millisecond: format its time once.
 let lastTime = { ms: NaN, iso: '', display: '' };
 function timeStrings(ms: number) {
-  if (lastTime.ms !== ms) lastTime = { ms, iso: new Date(ms).toISOString(), display: displayTime(ms) };
+  if (lastTime.ms !== ms) lastTime = { ms, iso: isoTime(ms), display: displayTimeOf(ms) };
   return lastTime;
 }
 
@@ -97,7 +98,7 @@ export function newToEvent(id: number, systemId: number, systemName: string, e: 
   return {
     id: String(id),
     received_at: received.iso,
-    generated_at: e.generatedAt === null ? null : new Date(e.generatedAt).toISOString(),
+    generated_at: e.generatedAt === null ? null : isoTime(e.generatedAt),
     display_received_at: received.display,
     source_ip: e.sourceIp,
     source_id: systemId,

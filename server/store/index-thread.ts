@@ -7,10 +7,12 @@ import { FtsIndexer } from './indexer.ts';
 import { Partitions } from './partitions.ts';
 import type { CommittedNotice, IndexReply, IndexRequest } from './writer.ts';
 
-// Many rows per transaction write fewer, larger FTS5 segments (less merging, fewer bytes); the
-// lag bounds how many rows searches read directly: at 50,000 lines/s about 12,000.
-const INDEX_BATCH_ROWS = 10_000;
-const INDEX_LAG_MS = 250;
+// The lag bounds how many rows searches read directly (store/unindexed.ts): at 30,000 lines/s
+// about 1,500 (0.7 ms of a search), where 250 ms left 7,500-10,000 (5-10 ms: the p95 of a search
+// while ingesting). Larger transactions write fewer, larger FTS5 segments, but past 2,500 rows
+// they index little faster: 117k rows/s against 126k at 10,000 and 104k at 1,000 (BENCHMARKS).
+const INDEX_BATCH_ROWS = 2_500;
+const INDEX_LAG_MS = 50;
 
 const { dataDir, writerPort } = workerData as { dataDir: string; writerPort: MessagePort };
 const partitions = new Partitions(dataDir);

@@ -1,6 +1,7 @@
 // Systems (senders): registered on first sight, named by drain name, HOSTNAME or source IP.
 import type { Db, Statement } from './db.ts';
 import type { SystemRow } from './types.ts';
+import { UntilChanged } from './until-changed.ts';
 
 interface SystemDbRow {
   id: number;
@@ -29,8 +30,11 @@ export class Systems {
   private lastFlushMs = 0;
 
   private listNames: Statement | undefined;
+  private readonly nameList: UntilChanged<{ id: number; name: string }[]>;
 
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db) {
+    this.nameList = new UntilChanged(db, 1);
+  }
 
   /** The id of the named system, creating it on first sight. */
   resolve(name: string, ip: string, seenMs: number): number {
@@ -83,9 +87,12 @@ export class Systems {
   }
 
   /** Ids and names only: what every search compiles against (sender terms), 8x cheaper than list(). */
-  names(): { id: number; name: string }[] {
-    this.listNames ??= this.db.prepare('SELECT id, name FROM systems');
-    return this.listNames.all() as { id: number; name: string }[];
+  names(): readonly { id: number; name: string }[] {
+    // Every search asks: kept until the next commit to the database (a new sender, a rename).
+    return this.nameList.get('', () => {
+      this.listNames ??= this.db.prepare('SELECT id, name FROM systems');
+      return this.listNames.all() as { id: number; name: string }[];
+    })!;
   }
 
   find(idOrName: string): SystemRow | undefined {

@@ -1,26 +1,44 @@
 // Rows are committed before they join a day's full-text index (store/indexer.ts), so a query that
 // the index drives reads the ids above the index's `indexed_through` mark with the filter's
-// index-free form. That part is a quarter second of ingest at most: a few thousand rows.
+// index-free form. That part is 50 ms of ingest and an indexing transaction (store/index-thread.ts):
+// a few thousand rows.
 import type { Db, Statement } from './db.ts';
 import type { Filter } from './search.ts';
 
-const markStatements = new WeakMap<Db, Statement | 'whole'>();
+interface IndexState {
+  /** Every row with an id up to this one is in the full-text index. */
+  mark: number;
+  /** The day file's newest id (0 when it has none). */
+  newest: number;
+}
 
-/** Every row of this day file with an id up to this one is in its full-text index. */
-export function indexedThrough(db: Db): number {
-  let s = markStatements.get(db);
+// A day whose index holds every row: the tail is empty.
+const WHOLE: IndexState = { mark: Number.MAX_SAFE_INTEGER, newest: 0 };
+// A reader with no index to reach: every row is in the tail.
+const NOTHING_INDEXED: IndexState = { mark: 0, newest: Number.MAX_SAFE_INTEGER };
+
+const stateStatements = new WeakMap<Db, Statement | 'whole'>();
+
+function indexState(db: Db): IndexState {
+  let s = stateStatements.get(db);
   if (!s) {
     // In the day file or in the attached index file (store/partitions.ts), whichever has them.
     const tables = new Set((db.prepare("SELECT name FROM pragma_table_list WHERE name IN ('events_fts', 'fts_progress')").all() as { name: string }[]).map((t) => t.name));
     // No index reachable: a read-only reader opened before the day's index file existed. Not
     // remembered: the reader attaches the index as soon as the file exists.
-    if (!tables.has('events_fts')) return 0;
+    if (!tables.has('events_fts')) return NOTHING_INDEXED;
     // A file from before day/0004, opened read-only (the counting thread) before any writer
     // migrated it, has no mark: its rows were indexed in the transactions that stored them.
-    s = tables.has('fts_progress') ? db.prepare('SELECT indexed_through AS id FROM fts_progress') : 'whole';
-    markStatements.set(db, s);
+    // Otherwise the mark and the newest id in one statement (a seek on the primary key).
+    s = tables.has('fts_progress') ? db.prepare('SELECT indexed_through AS mark, coalesce((SELECT max(id) FROM main.events), 0) AS newest FROM fts_progress') : 'whole';
+    stateStatements.set(db, s);
   }
-  return s === 'whole' ? Number.MAX_SAFE_INTEGER : (s.get() as { id: number }).id;
+  return s === 'whole' ? WHOLE : (s.get() as IndexState);
+}
+
+/** Every row of this day file with an id up to this one is in its full-text index. */
+export function indexedThrough(db: Db): number {
+  return indexState(db).mark;
 }
 
 export interface IdRangePart {
@@ -33,8 +51,10 @@ export interface IdRangePart {
 /** The id range (lo, hi) of one day file as the parts to query, oldest first. */
 export function splitByIndex(db: Db, filter: Filter, lo: number, hi: number): IdRangePart[] {
   if (filter.fts === undefined) return [{ filter, lo, hi }];
-  const mark = indexedThrough(db);
-  if (mark >= hi - 1) return [{ filter, lo, hi }];
+  const { mark, newest } = indexState(db);
+  // Nothing above the mark (a finished day; an index that keeps up): no statement for the tail.
+  // A row committed after this look was committed after the search began.
+  if (mark >= hi - 1 || newest <= mark) return [{ filter, lo, hi }];
   if (!filter.unindexed) throw new Error('BUG: an index-driven filter without its index-free form');
   const tail = { filter: filter.unindexed, lo: Math.max(lo, mark), hi };
   return mark <= lo ? [tail] : [{ filter, lo, hi: mark + 1 }, tail];

@@ -168,3 +168,17 @@ describe('CLI', () => {
     expect(badTime.stderr).toMatch(/not a time/);
   });
 });
+
+// Last: it adds a sender. What the server keeps between requests (the systems a query compiles
+// against, resolved tokens: store/until-changed.ts) never hides a change; a revoked token is
+// test/integration/auth-tokens.test.ts's.
+describe('freshness', () => {
+  test('a search for a sender name finds a sender that first sent after the same search found nothing', async () => {
+    expect((await api.search('newcomer')).events).toHaveLength(0);
+    const drain = server.store.drains.create('newcomer-app', Date.now());
+    const res = await fetch(`${server.url}/drains/${drain.token}`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'a line that names nobody' });
+    expect(res.status).toBe(204);
+    const found = await api.search('newcomer');
+    expect(found.events.map((e) => [e.source_name, e.message])).toEqual([['newcomer-app', 'a line that names nobody']]);
+  });
+});
