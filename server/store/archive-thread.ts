@@ -1,21 +1,16 @@
 // The archiving thread (store/archive.ts archiveDay): writes one day's archive from its own
 // read-only connection, so that formatting and gzip never hold the main thread, which receives and
-// parses ingest. It runs at the lowest CPU priority: archives can wait, ingest cannot.
-import { setPriority } from 'node:os';
+// parses ingest. It runs at the lowest CPU priority (SCHED_IDLE, else nice 19: thread-priority.ts):
+// archives can wait, ingest cannot.
 import { parentPort, workerData } from 'node:worker_threads';
-import { writeArchive, type ArchiveJob } from './archive.ts';
+import { lowerThisThread } from '../thread-priority.ts';
+import { writeArchive, type ArchiveJob, type ArchiveReply } from './archive.ts';
 
-// Linux keeps a nice value per thread, and setpriority(0) changes the calling thread's only: the
-// main and writer threads keep theirs. Elsewhere (or without the right to) it is a hint we skip.
-try {
-  setPriority(19);
-} catch {
-  // runs at normal priority
-}
+const lowered = lowerThisThread();
 const job = workerData as ArchiveJob;
-let reply: { events: number } | { error: string };
+let reply: ArchiveReply;
 try {
-  reply = { events: writeArchive(job) };
+  reply = { events: writeArchive(job), lowered };
 } catch (e) {
   reply = { error: (e as Error).message };
 }

@@ -8,6 +8,7 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSy
 import { basename, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { formatRow } from '../integrity/tsv.ts';
+import type { LoweredPriority } from '../thread-priority.ts';
 import { startWorker } from '../workers.ts';
 import { openReadOnly } from './db.ts';
 import { timeOfId } from './ids.ts';
@@ -38,6 +39,17 @@ export interface ArchiveJob {
   names: Record<number, string>;
 }
 
+/** The archiving thread's answer: the events written and the CPU priority it ran at, or why it failed. */
+export type ArchiveReply = { events: number; lowered: LoweredPriority } | { error: string };
+
+// Said once per process: every day's archive runs in a new thread, and each would fail alike.
+let fallbackNoted = false;
+function noteFallback({ priority, why }: LoweredPriority): void {
+  if (why === undefined || fallbackNoted) return;
+  fallbackNoted = true;
+  console.error(`driftwood archive: the archiving thread runs at ${priority} priority, not idle (${why}); it may slow ingest while it runs`);
+}
+
 /** A stored row as archived: id, system_id, generated_ms, source_ip, program, pri, message. */
 type Row = [number, number, number | null, string, string, number, string];
 
@@ -58,7 +70,11 @@ export function archiveDay(partitions: Partitions, nameOf: (systemId: number) =>
   const job: ArchiveJob = { dayPath, day, dir, names: Object.fromEntries(ids.map((id) => [id, nameOf(id)])) };
   return new Promise((resolve, reject) => {
     const worker = startWorker('archive-thread', job);
-    worker.once('message', (reply: { events: number } | { error: string }) => ('error' in reply ? reject(new Error(reply.error)) : resolve(reply.events)));
+    worker.once('message', (reply: ArchiveReply) => {
+      if ('error' in reply) return reject(new Error(reply.error));
+      noteFallback(reply.lowered);
+      resolve(reply.events);
+    });
     worker.once('error', reject);
     worker.once('exit', (code) => reject(new Error(`the archiving thread exited with code ${code}`))); // no-op once settled
   });
