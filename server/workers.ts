@@ -1,7 +1,8 @@
 // Starting the server's worker threads (the event writer, the indexer, the alert counter) and its
-// child processes (the archiver). Each runs the same form of the code as the thread that starts it: the TypeScript sources through tsx
-// in a checkout and in tests, or the bundle that `npm run build` writes to server/dist for
-// `npm start` (no TypeScript loader threads: less memory and a faster start).
+// child process (the archiver). Each runs the same form of the code as the thread that starts it:
+// the TypeScript sources through tsx in a checkout and in tests, or the bundle that `npm run build`
+// writes to server/dist for `npm start` (no TypeScript loader threads: less memory and a faster
+// start).
 import { fork, type ChildProcess } from 'node:child_process';
 import { Worker, type TransferListItem } from 'node:worker_threads';
 
