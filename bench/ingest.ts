@@ -4,8 +4,8 @@
 // 100-line logplex bodies over keep-alive HTTP with several requests in flight, and octet-counted
 // TCP as a Heroku syslog drain sends it (the drain token in HOSTNAME) — and reports stored lines/s
 // (acknowledged, committed, indexed), the delay until an acknowledged line is searchable, bytes on
-// disk per line and peak RSS. In the same run it measures a bare better-sqlite3 insert loop of the
-// same kind of rows (as many unique ones) into the same schema.
+// disk per line, the server's CPU per line and peak RSS. In the same run it measures a bare
+// better-sqlite3 insert loop of the same kind of rows (as many unique ones) into the same schema.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
@@ -56,6 +56,13 @@ async function startServer(env: Record<string, string>): Promise<ChildProcess> {
   const child = spawn(process.execPath, [...nodeArgs, BIN, 'serve'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', process.env.BENCH_SERVER_STDERR ? 'inherit' : 'ignore'] });
   await new Promise<void>((resolve) => child.stdout!.on('data', (d: Buffer) => d.toString().includes('running at') && resolve()));
   return child;
+}
+
+/** CPU time the process has used, all its threads (proc(5): utime + stime, in clock ticks of 10 ms). */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // from field 3 on
+  return (Number(fields[14 - 3]) + Number(fields[15 - 3])) / 100;
 }
 
 function peakRssMb(pid: number): number {
@@ -227,6 +234,7 @@ async function once(kind: 'http' | 'tcp') {
   const drainToken = /drains\/(\S+)/.exec(await run(['drain', 'add', 'bench'], env))![1]!;
   const apiToken = benchApiToken(dataDir);
   const server = await startServer(env);
+  const cpu0 = cpuSeconds(server.pid!);
   let linesPerS: number;
   let rawBytes: number;
   let lines: number;
@@ -244,6 +252,9 @@ async function once(kind: 'http' | 'tcp') {
     lines = r.sent;
     rawBytes = r.rawBytes;
   }
+  // The server's CPU per line: less noisy than lines/s on a shared machine, and what an A/B of two
+  // builds compares best (each thread's work, whatever the others waited for).
+  const cpuPerLineUs = ((cpuSeconds(server.pid!) - cpu0) / lines) * 1e6;
   const delays = [];
   for (let k = 0; k < 5; k++) delays.push(await searchableDelayMs(httpPort, drainToken, apiToken));
   const rss = peakRssMb(server.pid!);
@@ -251,7 +262,7 @@ async function once(kind: 'http' | 'tcp') {
   await new Promise((r) => server.once('exit', r));
   const disk = eventBytes(dataDir);
   rmSync(dataDir, { recursive: true, force: true });
-  return { linesPerS, searchableMs: median(delays), diskPerLine: disk / lines, rawPerLine: rawBytes / lines, rssMb: rss };
+  return { linesPerS, cpuPerLineUs, searchableMs: median(delays), diskPerLine: disk / lines, rawPerLine: rawBytes / lines, rssMb: rss };
 }
 
 const results: Record<string, Awaited<ReturnType<typeof once>>[]> = { http: [], tcp: [] };
@@ -274,6 +285,7 @@ for (const kind of TRANSPORTS) {
   console.log(
     `${kind === 'http' ? 'HTTPS drain (logplex, 100 lines/body, 8 in flight)' : 'TCP octet-counted, one connection'}: ` +
       `${m((x) => x.linesPerS).toFixed(0)} lines/s (${(m((x) => x.linesPerS) / base).toFixed(2)}× bare, ${(m((x) => x.linesPerS) / inlineBase).toFixed(2)}× one-file bare), ` +
+      `server CPU ${m((x) => x.cpuPerLineUs).toFixed(1)} µs/line, ` +
       `searchable after ack ${m((x) => x.searchableMs).toFixed(1)} ms, ` +
       `disk ${m((x) => x.diskPerLine).toFixed(0)} B/line (raw ${m((x) => x.rawPerLine).toFixed(0)} B, ${(m((x) => x.diskPerLine) / m((x) => x.rawPerLine)).toFixed(2)}×), ` +
       `peak RSS ${m((x) => x.rssMb).toFixed(0)} MB`,

@@ -9,11 +9,11 @@
 // 4. Archiving a finished day (DAY_EVENTS, default 10,000,000, rows made in SQL), alone: seconds.
 // 5. Ingest (the writer and index threads fed with freshly parsed unique lines) for INGEST_SECONDS
 //    (default 4) with no archive running, then while a day of BUSY_DAY_EVENTS (default 1,000,000)
-//    is archived, interleaved ARCHIVE_RUNS (default 7) times; ARCHIVE_BASELINE_DIR: also while
-//    that checkout's archiving runs.
+//    is archived, interleaved ARCHIVE_RUNS (default 7) times, each round starting with the next case;
+//    ARCHIVE_BASELINE_DIR (checkouts, comma-separated): also while each one's archiving runs.
 // 6. Retention removing a day of DROP_EVENTS (default 5,000,000), and the DAY_EVENTS day: seconds.
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { attribute } from '../server/ingest/attribute.ts';
 import { parseSyslog } from '../server/parse/syslog.ts';
@@ -86,8 +86,7 @@ interface ArchiveModule {
   archiveDay: typeof archiveDay;
 }
 const archiveModules: { name: string; module: ArchiveModule }[] = [{ name: 'archiving', module: { archiveDay } }];
-if (process.env.ARCHIVE_BASELINE_DIR) {
-  const base = process.env.ARCHIVE_BASELINE_DIR;
+for (const base of (process.env.ARCHIVE_BASELINE_DIR ?? '').split(',').filter(Boolean)) {
   archiveModules.push({ name: `archiving as in ${base}`, module: (await import(join(base, 'server/store/archive.ts'))) as ArchiveModule });
 }
 const cpu: number[][] = variants.map(() => []);
@@ -195,14 +194,23 @@ for (const a of archiveModules) {
   ingest[a.name] = [];
   archiveBusy[a.name] = [];
 }
+// Each round starts with the next case (no archive, then each variant), so that none always runs
+// first, into what the previous case left (the other developers' load drifts too).
+const cases: (ArchiveModule | undefined)[] = [undefined, ...archiveModules.map((a) => a.module)];
 for (let r = 0; r < ARCHIVE_RUNS; r++) {
-  ingest['no archive']!.push(await ingestRate());
-  for (const a of archiveModules) {
+  for (let k = 0; k < cases.length; k++) {
+    const c = (r + k) % cases.length;
+    const m = cases[c];
+    if (m === undefined) {
+      ingest['no archive']!.push(await ingestRate());
+      continue;
+    }
+    const name = archiveModules[c - 1]!.name;
     const a0 = performance.now();
-    ingest[a.name]!.push(await ingestRate(archiveOf(a.module, busyDay)));
-    archiveBusy[a.name]!.push((performance.now() - a0) / 1000);
+    ingest[name]!.push(await ingestRate(archiveOf(m, busyDay)));
+    archiveBusy[name]!.push((performance.now() - a0) / 1000);
   }
-  console.error(`ingest ${r + 1}/${ARCHIVE_RUNS}: ${Object.entries(ingest).map(([k, v]) => `${k} ${v.at(-1)!.toFixed(0)}/s`).join(', ')}`);
+  console.error(`ingest ${r + 1}/${ARCHIVE_RUNS}: ${Object.entries(ingest).map(([k, v]) => `${k} ${v.at(-1)!.toFixed(0)}/s${archiveBusy[k] ? ` (archive ${archiveBusy[k]!.at(-1)!.toFixed(1)} s)` : ''}`).join(', ')}; load ${loadavg()[0]!.toFixed(1)}`);
 }
 await ingestWriter.close();
 
@@ -218,7 +226,7 @@ const droppedBig = dropSeconds(bigDay);
 store.close();
 rmSync(dayDir, { recursive: true, force: true });
 
-const load = (await import('node:os')).loadavg()[0]!.toFixed(1);
+const load = loadavg()[0]!.toFixed(1);
 console.log(`machine: ${cpus().length} × ${cpus()[0]!.model}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}; load average at the end ${load}`);
 console.log(`${EVENTS} unique Heroku lines, ${BATCH}-event batches, median of ${RUNS} interleaved runs`);
 variants.forEach((v, i) => console.log(`writer ${v.name}: ${median(cpu[i]!).toFixed(1)} ms CPU per 1,000 events (${(1e6 / median(cpu[i]!)).toFixed(0)} events/s of CPU), wall ${median(wall[i]!).toFixed(1)} ms; runs ${cpu[i]!.map((x) => x.toFixed(1)).join(' ')}`));

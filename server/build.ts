@@ -32,7 +32,7 @@ await build({
     'writer-thread': resolve(ROOT, 'server/store/writer-thread.ts'),
     'index-thread': resolve(ROOT, 'server/store/index-thread.ts'),
     'count-worker': resolve(ROOT, 'server/store/count-worker.ts'),
-    'archive-thread': resolve(ROOT, 'server/store/archive-thread.ts'),
+    'archive-process': resolve(ROOT, 'server/store/archive-process.ts'),
   },
   outdir,
   bundle: true,

@@ -2,13 +2,14 @@
 // archive layout (integrity/tsv.ts), with a checksum file in sha256sum's format, before retention
 // may delete the day. Written to a temporary name and renamed, the checksum last: a day is archived
 // once its `.sha256` exists, and an archive cut short by a crash is written again at the next start.
-// The writing runs in a thread of its own at the lowest CPU priority (archive-thread.ts).
+// The writing runs in a process of its own at the lowest CPU priority (archive-process.ts).
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { formatRow } from '../integrity/tsv.ts';
-import { startWorker } from '../workers.ts';
+import type { LoweredPriority } from '../idle-priority.ts';
+import { startProcess } from '../workers.ts';
 import { openReadOnly } from './db.ts';
 import { timeOfId } from './ids.ts';
 import { dayOf, type Partitions } from './partitions.ts';
@@ -30,7 +31,7 @@ export function isArchived(dir: string, day: string): boolean {
   return existsSync(`${archivePath(dir, day)}.sha256`);
 }
 
-/** What the archiving thread needs: the day file, where to write, and the names of the day's systems. */
+/** What the archiving process needs: the day file, where to write, and the names of the day's systems. */
 export interface ArchiveJob {
   dayPath: string;
   day: string;
@@ -38,12 +39,23 @@ export interface ArchiveJob {
   names: Record<number, string>;
 }
 
+/** The archiving process's answer: the events written and the CPU priority it ran at, or why it failed. */
+export type ArchiveReply = { events: number; lowered: LoweredPriority } | { error: string };
+
+// Said once per server: every day's archive runs in a new process, and each would fail alike.
+let fallbackNoted = false;
+function noteFallback({ priority, why }: LoweredPriority): void {
+  if (why === undefined || fallbackNoted) return;
+  fallbackNoted = true;
+  console.error(`driftwood archive: the archiving process runs at ${priority} priority, not idle (${why}); it may slow ingest while it runs`);
+}
+
 /** A stored row as archived: id, system_id, generated_ms, source_ip, program, pri, message. */
 type Row = [number, number, number | null, string, string, number, string];
 
 /**
- * Writes one day's archive and its checksum (in the archiving thread, archive-thread.ts): the day
- * is read from its own read-only connection and the main thread goes on receiving ingest. Returns
+ * Writes one day's archive and its checksum (in the archiving process, archive-process.ts): the
+ * day is read from its own read-only connection and the server goes on receiving ingest. Returns
  * the events written.
  */
 export function archiveDay(partitions: Partitions, nameOf: (systemId: number) => string, day: string, dir: string): Promise<number> {
@@ -57,10 +69,16 @@ export function archiveDay(partitions: Partitions, nameOf: (systemId: number) =>
   }
   const job: ArchiveJob = { dayPath, day, dir, names: Object.fromEntries(ids.map((id) => [id, nameOf(id)])) };
   return new Promise((resolve, reject) => {
-    const worker = startWorker('archive-thread', job);
-    worker.once('message', (reply: { events: number } | { error: string }) => ('error' in reply ? reject(new Error(reply.error)) : resolve(reply.events)));
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`the archiving thread exited with code ${code}`))); // no-op once settled
+    const child = startProcess('archive-process');
+    child.send(job);
+    child.once('message', (reply: ArchiveReply) => {
+      if ('error' in reply) return reject(new Error(reply.error));
+      noteFallback(reply.lowered);
+      resolve(reply.events);
+    });
+    child.once('error', reject);
+    // A no-op once settled.
+    child.once('exit', (code, signal) => reject(new Error(`the archiving process exited with ${signal ?? `code ${code}`} before it was done`)));
   });
 }
 
@@ -69,8 +87,11 @@ const SYSTEM_IDS_SQL = `WITH RECURSIVE s(id) AS (SELECT min(system_id) FROM even
   UNION ALL SELECT (SELECT min(system_id) FROM events WHERE system_id > s.id) FROM s WHERE s.id IS NOT NULL)
   SELECT id FROM s WHERE id IS NOT NULL`;
 
-/** The archiving itself, synchronous: call it off the main thread (archiveDay does). */
-export function writeArchive(job: ArchiveJob): number {
+/**
+ * The archiving itself, synchronous: call it off the server's threads (archiveDay does). It gives
+ * up (the temporary file removed) once `wanted` says no, checked between chunks.
+ */
+export function writeArchive(job: ArchiveJob, wanted: () => boolean = () => true): number {
   const { dayPath, day, dir, names } = job;
   mkdirSync(dir, { recursive: true });
   const path = archivePath(dir, day);
@@ -86,6 +107,7 @@ export function writeArchive(job: ArchiveJob): number {
   try {
     const page = db.prepare('SELECT id, system_id, generated_ms, source_ip, program, pri, message FROM events WHERE id > ? ORDER BY id LIMIT ?').raw();
     for (let after = -1; ; ) {
+      if (!wanted()) throw new Error(`archiving ${day} given up: the server that asked for it is gone`);
       const rows = page.all(after, CHUNK_ROWS) as Row[];
       if (rows.length === 0) break;
       let text = '';

@@ -45,6 +45,7 @@ export const PROGRAMS = {
   nginx: { name: 'nginx', install: 'apt-get install nginx-light', bin: '/usr/sbin/nginx', args: [], env: {}, probe: ['-v'] },
   caddy: { name: 'caddy', install: 'apt-get install caddy', bin: '/usr/bin/caddy', args: [], env: {}, probe: ['version'] },
   'systemd-analyze': { name: 'systemd-analyze', install: 'apt-get install systemd', bin: 'systemd-analyze', args: [], env: {}, probe: ['--version'] },
+  chrt: { name: 'chrt (util-linux)', install: 'apt-get install util-linux', bin: 'chrt', args: [], env: {}, probe: ['--version'] },
   python3: { name: 'python3', install: 'apt-get install python3', bin: 'python3', args: [], env: {}, probe: ['--version'] },
 } satisfies Record<string, SystemProgram>;
 
