@@ -10,6 +10,7 @@ import { gzipSync } from 'node:zlib';
 import { formatRow } from '../integrity/tsv.ts';
 import type { LoweredPriority } from '../idle-priority.ts';
 import { startProcess } from '../workers.ts';
+import { hasBlocks, storedRowsAfter } from './blocks.ts';
 import { openReadOnly } from './db.ts';
 import { timeOfId } from './ids.ts';
 import { dayOf, type Partitions } from './partitions.ts';
@@ -50,9 +51,6 @@ function noteFallback({ priority, why }: LoweredPriority): void {
   console.error(`driftwood archive: the archiving process runs at ${priority} priority, not idle (${why}); it may slow ingest while it runs`);
 }
 
-/** A stored row as archived: id, system_id, generated_ms, source_ip, program, pri, message. */
-type Row = [number, number, number | null, string, string, number, string];
-
 /**
  * Writes one day's archive and its checksum (in the archiving process, archive-process.ts): the
  * day is read from its own read-only connection and the server goes on receiving ingest. Returns
@@ -64,6 +62,7 @@ export function archiveDay(partitions: Partitions, nameOf: (systemId: number) =>
   let ids: number[];
   try {
     ids = db.prepare(SYSTEM_IDS_SQL).pluck().all() as number[];
+    if (hasBlocks(db)) ids = [...new Set([...ids, ...(db.prepare('SELECT DISTINCT system_id FROM block_systems').pluck().all() as number[])])];
   } finally {
     db.close();
   }
@@ -82,7 +81,8 @@ export function archiveDay(partitions: Partitions, nameOf: (systemId: number) =>
   });
 }
 
-// The day's distinct systems through the (system_id, id) index: one look-up per system, not a scan.
+// The day's distinct systems through the (system_id, id) index: one look-up per system, not a
+// scan (and those of its sealed events: store/blocks.ts).
 const SYSTEM_IDS_SQL = `WITH RECURSIVE s(id) AS (SELECT min(system_id) FROM events
   UNION ALL SELECT (SELECT min(system_id) FROM events WHERE system_id > s.id) FROM s WHERE s.id IS NOT NULL)
   SELECT id FROM s WHERE id IS NOT NULL`;
@@ -105,13 +105,12 @@ export function writeArchive(job: ArchiveJob, wanted: () => boolean = () => true
     sha.update(gz);
   };
   try {
-    const page = db.prepare('SELECT id, system_id, generated_ms, source_ip, program, pri, message FROM events WHERE id > ? ORDER BY id LIMIT ?').raw();
     for (let after = -1; ; ) {
       if (!wanted()) throw new Error(`archiving ${day} given up: the server that asked for it is gone`);
-      const rows = page.all(after, CHUNK_ROWS) as Row[];
+      const rows = storedRowsAfter(db, after, CHUNK_ROWS);
       if (rows.length === 0) break;
       let text = '';
-      for (const [id, systemId, generatedMs, sourceIp, program, pri, message] of rows) {
+      for (const [id, systemId, generatedMs, sourceIp, , program, pri, message] of rows) {
         const sourceName = names[systemId] ?? `system ${systemId}`;
         text += `${formatRow({ id: `${id}`, generatedMs, receivedMs: timeOfId(id), sourceId: `${systemId}`, sourceName, sourceIp, facility: pri >> 3, severity: pri & 7, program, message })}\n`;
       }

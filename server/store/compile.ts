@@ -242,7 +242,7 @@ function compileRows(ast: QueryNode, ctx: CompileContext, scope: readonly number
   const root = compileNode(ast, ctx);
   const scoped = (f: Filter): Filter => (scope === undefined ? f : { ...f, where: `(${f.where}) AND ${isIn('e.system_id', scope)}`, params: [...f.params, ...scope] });
   if (opts && systems !== undefined && opts.shareOf(systems) < SYSTEM_DRIVEN_SHARE) {
-    return { bySystem: true, where: `${isIn('e.system_id', systems)} AND ${root.where}`, params: [...systems, ...root.params] };
+    return { bySystem: systems, where: `${isIn('e.system_id', systems)} AND ${root.where}`, params: [...systems, ...root.params] };
   }
   const exact = scoped({ where: root.where, params: root.params });
   if (root.fts === undefined) return exact;

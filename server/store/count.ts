@@ -11,10 +11,12 @@ import { StatementCache, type Db, type Statement } from './db.ts';
 import { answerMinutes, MINUTE_IDS, rowsFilter } from './field-counts.ts';
 import { IDS_PER_MS, timeOfId } from './ids.ts';
 import { dayOf, type Partitions } from './partitions.ts';
-import { ftsJoin, ftsRowidRange } from './positions.ts';
+import { ftsRowidRange } from './positions.ts';
+import { partSql } from './sources.ts';
 import type { Filter, Searcher } from './search.ts';
 import type { Systems } from './systems.ts';
-import { indexedThrough, splitByIndex } from './unindexed.ts';
+import { indexedThrough, splitParts, type IdRangePart } from './unindexed.ts';
+import { firstSealedId } from './blocks.ts';
 
 const DAY_MS = 86_400_000;
 const SLICE_IDS = 3_600_000 * IDS_PER_MS; // an hour of ids: the deadline is checked between slices
@@ -36,20 +38,16 @@ export interface SenderCounts {
 }
 
 // Statements over an id range (lo, hi]: (divisor,) (match,) lo, hi, the filter's values.
-function countSql(db: Db, filter: Filter): string {
-  if (filter.fts === undefined) return `SELECT count(*) AS n FROM events e WHERE e.id > ? AND e.id <= ? AND (${filter.where})`;
-  // The index alone decides the query: no need to touch the rows.
-  if (filter.where === '1') return `SELECT count(*) AS n FROM events_fts WHERE events_fts MATCH ? AND ${ftsRowidRange(db, 'through', 'rowid')}`;
-  return `SELECT count(*) AS n FROM ${ftsJoin(db)} WHERE events_fts MATCH ? AND ${ftsRowidRange(db, 'through')} AND (${filter.where})`;
+function countSql(db: Db, { filter, sealed }: IdRangePart): string {
+  // The index alone decides the query: no need to touch the rows, wherever they are.
+  if (filter.fts !== undefined && filter.where === '1') return `SELECT count(*) AS n FROM events_fts WHERE events_fts MATCH ? AND ${ftsRowidRange(db, 'through', 'rowid')}`;
+  const part = partSql(db, filter, sealed, 'through');
+  return `SELECT count(*) AS n FROM ${part.from} WHERE ${part.range} AND (${filter.where})`;
 }
 
-function bySenderSql(db: Db, filter: Filter): string {
-  if (filter.fts === undefined) {
-    return `SELECT e.system_id AS system_id, e.id / ? AS bucket, count(*) AS n FROM events e
-            WHERE e.id > ? AND e.id <= ? AND (${filter.where}) GROUP BY 1, 2`;
-  }
-  return `SELECT e.system_id AS system_id, e.id / ? AS bucket, count(*) AS n FROM ${ftsJoin(db)}
-          WHERE events_fts MATCH ? AND ${ftsRowidRange(db, 'through')} AND (${filter.where}) GROUP BY 1, 2`;
+function bySenderSql(db: Db, { filter, sealed }: IdRangePart): string {
+  const part = partSql(db, filter, sealed, 'through');
+  return `SELECT e.system_id AS system_id, e.id / ? AS bucket, count(*) AS n FROM ${part.from} WHERE ${part.range} AND (${filter.where}) GROUP BY 1, 2`;
 }
 
 /** Day files as the counter needs them: the server's Partitions, or the worker's read-only set. */
@@ -97,9 +95,9 @@ export class WindowCounter {
   /** The matching rows in (lo, hi] of one day file. */
   private countRows(db: Db, filter: Filter, lo: number, hi: number): number {
     let count = 0;
-    for (const part of splitByIndex(db, filter, lo, hi + 1)) {
+    for (const part of splitParts(db, filter, lo, hi + 1)) {
       const head = part.filter.fts === undefined ? [] : [part.filter.fts];
-      count += (this.prepared(db, countSql(db, part.filter)).get(...head, part.lo, part.hi - 1, ...part.filter.params) as { n: number }).n;
+      count += (this.prepared(db, countSql(db, part)).get(...head, part.lo, part.hi - 1, ...part.filter.params) as { n: number }).n;
     }
     return count;
   }
@@ -109,9 +107,9 @@ export class WindowCounter {
     const divisor = IDS_PER_MS * 1000 * bucketS;
     const out: { system_id: number; bucket: number; n: number }[] = [];
     for (const { db, lo, hi } of this.slices(afterId, throughId)) {
-      for (const part of splitByIndex(db, filter, lo, hi + 1)) {
+      for (const part of splitParts(db, filter, lo, hi + 1)) {
         const head = part.filter.fts === undefined ? [divisor] : [divisor, part.filter.fts];
-        out.push(...(this.prepared(db, bySenderSql(db, part.filter)).all(...head, part.lo, part.hi - 1, ...part.filter.params) as { system_id: number; bucket: number; n: number }[]));
+        out.push(...(this.prepared(db, bySenderSql(db, part)).all(...head, part.lo, part.hi - 1, ...part.filter.params) as { system_id: number; bucket: number; n: number }[]));
       }
     }
     return out;
@@ -175,8 +173,10 @@ export class WindowCounter {
 
   /** The first and last id a day file holds (null when empty). */
   private held(db: Db): { lo: number | null; hi: number | null } {
-    // Two subqueries: min() and max() in one SELECT would scan the table instead of seeking.
-    return this.prepared(db, 'SELECT (SELECT min(id) FROM events) AS lo, (SELECT max(id) FROM events) AS hi').get() as { lo: number | null; hi: number | null };
+    // Two subqueries: min() and max() in one SELECT would scan the table instead of seeking. The
+    // newest rows are never sealed (store/sealer.ts); the oldest may be.
+    const held = this.prepared(db, 'SELECT (SELECT min(id) FROM events) AS lo, (SELECT max(id) FROM events) AS hi').get() as { lo: number | null; hi: number | null };
+    return { lo: firstSealedId(db) ?? held.lo, hi: held.hi };
   }
 }
 

@@ -3,6 +3,7 @@
 import Database from 'better-sqlite3';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { registerBlockFunctions } from './blocks.ts';
 import { registerFunctions } from './functions.ts';
 
 export type Db = Database.Database;
@@ -36,10 +37,15 @@ const CODE_STEPS: Partial<Record<Schema, Record<number, (db: Db) => void>>> = {
 /**
  * Versions whose SQL applies to some files only; the others just record the version. day/0009:
  * only an empty day file numbers its events for the index (a file with events keeps id rowids).
+ * day/0010: only a file with positions seals its events into blocks (store/blocks.ts).
  */
 const ONLY_IF: Partial<Record<Schema, Record<number, (db: Db) => boolean>>> = {
-  day: { 9: isEmptyDay },
+  day: { 9: isEmptyDay, 10: hasPositions },
 };
+
+function hasPositions(db: Db): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'events_pos'").get() !== undefined;
+}
 
 function isEmptyDay(db: Db): boolean {
   return !db.prepare('SELECT 1 FROM events LIMIT 1').get();
@@ -59,6 +65,7 @@ export function openDb(path: string, schema: Schema, opts: { mustExist?: boolean
   db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   db.pragma('foreign_keys = ON');
   registerFunctions(db);
+  registerBlockFunctions(db);
   const pending = migrations(schema).filter((m) => m.version > (db.pragma('user_version', { simple: true }) as number));
   for (const m of pending) {
     // Checked again inside the write lock: another thread or process may be opening the same file.
@@ -97,5 +104,6 @@ export function openReadOnly(path: string): Db {
   const db = new Database(path, { readonly: true, fileMustExist: true });
   db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   registerFunctions(db);
+  registerBlockFunctions(db);
   return db;
 }

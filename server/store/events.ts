@@ -8,6 +8,8 @@ import { countedKeys, FieldTally } from './field-counts.ts';
 import { nextId, timeOfId } from './ids.ts';
 import { dayOf, type Partitions } from './partitions.ts';
 import { ftsRowids } from './positions.ts';
+import { hasBlocks } from './blocks.ts';
+import { BLOCK_ROWS } from './block-codec.ts';
 import type { Systems } from './systems.ts';
 import type { NewEvent, Submission, SubmissionResult, WriteResult } from './types.ts';
 
@@ -24,6 +26,9 @@ interface WriteStatements {
 }
 
 const DAY_MS = 86_400_000;
+
+/** SQL for the largest `expr` over the day's blocks (0 without any). */
+const sealedMax = (db: Db, expr: string) => (hasBlocks(db) ? `coalesce((SELECT ${expr} FROM blocks ORDER BY block DESC LIMIT 1), 0)` : '0');
 const MIDNIGHT_GRACE_MS = 60_000;
 
 export class EventWriter {
@@ -46,10 +51,12 @@ export class EventWriter {
           `INSERT INTO events (id, system_id, generated_ms, source_ip, hostname, program, pri, message, extra, flags, salt${positions ? ', pos' : ''})
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, unhex(?)${positions ? ', ?' : ''})`,
         ),
-        lastPos: positions ? db.prepare('SELECT coalesce(max(pos), 0) FROM events').pluck() : undefined,
+        // Sealing (store/sealer.ts) leaves the newest rows in `events`, but a day sealed to its end
+        // would not: blocks count too.
+        lastPos: positions ? db.prepare(`SELECT max(coalesce((SELECT max(pos) FROM events), 0), ${sealedMax(db, `(block + 1) * ${BLOCK_ROWS}`)})`).pluck() : undefined,
         insertFrame: db.prepare('INSERT INTO drain_frames (frame_id, first_id) VALUES (?, ?)'),
         findFrame: db.prepare('SELECT 1 FROM drain_frames WHERE frame_id = ?'),
-        maxId: db.prepare('SELECT max(id) AS id FROM events'),
+        maxId: db.prepare(`SELECT max(coalesce((SELECT max(id) FROM events), 0), ${sealedMax(db, 'last_id')}) AS id`),
         chainHead: db.prepare('SELECT batch, hash FROM chain ORDER BY batch DESC LIMIT 1'),
         insertChain: db.prepare('INSERT INTO chain (batch, first_id, last_id, events, tags, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?)'),
         countMinute: db.prepare(

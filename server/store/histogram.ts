@@ -8,8 +8,8 @@ import { IDS_PER_MS, idFloorForTime } from './ids.ts';
 import { dayOf, dayStartMs, type Partitions } from './partitions.ts';
 import type { Filter } from './search.ts';
 import { StatementCache, type Db } from './db.ts';
-import { ftsJoin, ftsRowidRange } from './positions.ts';
-import { splitByIndex } from './unindexed.ts';
+import { partSql } from './sources.ts';
+import { splitParts, type IdRangePart } from './unindexed.ts';
 
 export interface HistogramRequest {
   filter: Filter;
@@ -36,11 +36,10 @@ const SLICE_MS = 3_600_000; // the budget is checked between one-hour slices
 const statements = new StatementCache(64);
 
 /** Parameters: min ms, bucket width, (match,) lo, hi (exclusive ids), the filter's values. */
-function bucketSql(db: Db, filter: Filter): string {
-  const from = filter.fts === undefined ? 'events e' : ftsJoin(db);
-  const range = filter.fts === undefined ? 'e.id > ? AND e.id < ?' : `events_fts MATCH ? AND ${ftsRowidRange(db, 'below')}`;
-  return `SELECT CAST(((e.id / ${IDS_PER_MS}) - ?) / ? AS INTEGER) AS b, count(*) AS n FROM ${from}
-          WHERE ${range} AND (${filter.where}) GROUP BY b`;
+function bucketSql(db: Db, { filter, sealed }: IdRangePart): string {
+  const part = partSql(db, filter, sealed, 'below');
+  return `SELECT CAST(((e.id / ${IDS_PER_MS}) - ?) / ? AS INTEGER) AS b, count(*) AS n FROM ${part.from}
+          WHERE ${part.range} AND (${filter.where}) GROUP BY b`;
 }
 
 export function histogram(partitions: Partitions, req: HistogramRequest): Histogram {
@@ -75,8 +74,8 @@ export function histogram(partitions: Partitions, req: HistogramRequest): Histog
     const countRows = (from: number, to: number) => {
       const [afterId, beforeId] = [idFloorForTime(from) - 1, idFloorForTime(to)];
       const filter = plan ? rowsFilter(req.filter, afterId, beforeId - 1) : req.filter;
-      for (const part of splitByIndex(db, filter, afterId, beforeId)) {
-        const statement = statements.get(db, bucketSql(db, part.filter));
+      for (const part of splitParts(db, filter, afterId, beforeId)) {
+        const statement = statements.get(db, bucketSql(db, part));
         const rows = statement.all(minMs, width, ...(part.filter.fts === undefined ? [] : [part.filter.fts]), part.lo, part.hi, ...part.filter.params) as { b: number; n: number }[];
         for (const r of rows) if (r.b >= 0 && r.b < req.buckets) counts[r.b]! += r.n;
       }

@@ -13,6 +13,10 @@ import type { CommittedNotice, IndexReply, IndexRequest } from './writer.ts';
 // they index little faster: 117k rows/s against 126k at 10,000 and 104k at 1,000 (BENCHMARKS).
 const INDEX_BATCH_ROWS = 2_500;
 const INDEX_LAG_MS = 50;
+// Blocks sealed after each round of indexing (store/sealer.ts), about a millisecond each: at
+// 50,000 lines/s a round every 50 ms has ~10 blocks to seal, so 32 keeps up with room to spare.
+const SEAL_BLOCKS_PER_ROUND = 32;
+const SEAL_BLOCKS_PER_SWEEP_STEP = 4;
 
 const { dataDir, writerPort } = workerData as { dataDir: string; writerPort: MessagePort };
 const partitions = new Partitions(dataDir);
@@ -32,7 +36,7 @@ function indexNow(newest = 0): void {
   pendingRows = 0;
   try {
     days.push(...partitions.days().slice(0, newest));
-    indexer.indexNew(days);
+    indexer.indexNew(days, SEAL_BLOCKS_PER_ROUND);
     lastFailure = undefined;
   } catch (e) {
     // The rows are stored and searched directly meanwhile; the next round indexes them. One line
@@ -72,13 +76,14 @@ setImmediate(() => {
 
 /**
  * Older days, one transaction at a time between the other work: a day whose index file was
- * deleted, or restored without it, is rebuilt; for every other day this is a look at its mark.
+ * deleted, or restored without it, is rebuilt, and a day written before sealing (day/0010) is
+ * sealed; for every other day this is a look at its mark and its newest block.
  */
 function sweep(days: string[]): void {
   const day = days[0];
   if (day === undefined) return;
   try {
-    if (!indexer.indexStep(day).more) days.shift();
+    if (!indexer.indexStep(day).more && indexer.sealStep(day, SEAL_BLOCKS_PER_SWEEP_STEP) === 0) days.shift();
   } catch (e) {
     console.error(`driftwood index thread: cannot index ${day}: ${(e as Error).message}`);
     days.shift();

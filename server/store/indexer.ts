@@ -6,6 +6,9 @@
 import type { Db, Statement } from './db.ts';
 import { hasInlineIndex, type Partitions } from './partitions.ts';
 import { ftsRowidColumn } from './positions.ts';
+import { sealDay } from './sealer.ts';
+import { BLOCK_ROWS } from './block-codec.ts';
+import { hasBlocks } from './blocks.ts';
 
 // Rows per indexing transaction: a day rebuilt from scratch (a deleted index file) is indexed in
 // steps, each committed, so that the mark moves and a crash loses at most one step.
@@ -22,6 +25,8 @@ interface IndexStatements {
   behind: Statement;
   insert: Statement;
   mark: Statement;
+  /** The same for events sealed into blocks before the index had them (an index file rebuilt): undefined without blocks. */
+  sealed?: { behind: Statement; insert: Statement; mark: Statement };
   /** False for an index inside its day file (no auto-vacuum there). */
   ownFile: boolean;
 }
@@ -47,6 +52,7 @@ export class FtsIndexer {
           'UPDATE fts_progress SET indexed_through = coalesce((SELECT max(id) FROM (SELECT id FROM events WHERE id > indexed_through ORDER BY id LIMIT ?)), indexed_through)',
         ),
         ownFile: !hasInlineIndex(db),
+        sealed: hasBlocks(db) ? sealedStatements(db) : undefined,
       };
       this.statements.set(db, s);
     }
@@ -54,11 +60,12 @@ export class FtsIndexer {
   }
 
   /**
-   * Indexes every committed row of these days that is above its day's mark; returns how many.
-   * A deferred transaction whose first statement writes the index: it takes the index file's write
-   * lock only, and only reads the day file, whose writer goes on committing meanwhile.
+   * Indexes every committed row of these days that is above its day's mark, then seals up to
+   * `sealBlocks` blocks of each (store/sealer.ts); returns how many rows it indexed. The indexing
+   * transactions are deferred and write the index first: they take the index file's write lock
+   * only, and only read the day file, whose writer goes on committing meanwhile.
    */
-  indexNew(days: Iterable<string>): number {
+  indexNew(days: Iterable<string>, sealBlocks = Infinity): number {
     let total = 0;
     for (const day of new Set(days)) {
       for (;;) {
@@ -66,23 +73,33 @@ export class FtsIndexer {
         total += rows;
         if (!more) break;
       }
+      if (sealBlocks > 0) this.sealStep(day, sealBlocks);
     }
     return total;
+  }
+
+  /** Seals up to `blocks` blocks of a day's indexed events; returns how many it sealed. */
+  sealStep(day: string, blocks: number): number {
+    const db = this.partitions.indexer(day);
+    return db ? sealDay(db, { maxBlocks: blocks }) : 0;
   }
 
   /** One transaction of indexNew: at most ROWS_PER_TRANSACTION rows of one day, and whether more wait. */
   indexStep(day: string): { rows: number; more: boolean } {
     const db = this.partitions.indexer(day);
     if (!db) return { rows: 0, more: false }; // dropped by retention meanwhile
-    const s = this.prepared(db);
+    const prepared = this.prepared(db);
+    // Sealed events first (older than every row): the mark must not pass them.
+    const s = prepared.sealed?.behind.get() ? prepared.sealed : prepared;
     if (!s.behind.get()) return { rows: 0, more: false }; // the start's sweep of older days, mostly
+    const limit = s === prepared ? ROWS_PER_TRANSACTION : ROWS_PER_TRANSACTION / BLOCK_ROWS;
     const rows = db.transaction(() => {
-      const n = s.insert.run(ROWS_PER_TRANSACTION).changes;
-      s.mark.run(ROWS_PER_TRANSACTION);
+      const n = s.insert.run(limit).changes;
+      s.mark.run(limit);
       return n;
     })();
-    this.giveBackFreePages(db, s);
-    return { rows, more: rows === ROWS_PER_TRANSACTION };
+    this.giveBackFreePages(db, prepared);
+    return { rows, more: s !== prepared || rows === ROWS_PER_TRANSACTION };
   }
 
   private giveBackFreePages(db: Db, s: IndexStatements): void {
@@ -90,4 +107,17 @@ export class FtsIndexer {
     const free = db.pragma('fts.freelist_count', { simple: true }) as number;
     if (free >= FREE_PAGES_MIN && free > (db.pragma('fts.page_count', { simple: true }) as number) * FREE_SHARE_MAX) db.pragma(`fts.incremental_vacuum(${free})`);
   }
+}
+
+/** indexStep's statements for sealed events (LIMIT counts blocks), as those for rows. */
+function sealedStatements(db: Db): { behind: Statement; insert: Statement; mark: Statement } {
+  const mark = '(SELECT indexed_through FROM fts_progress)';
+  return {
+    behind: db.prepare(`SELECT EXISTS (SELECT 1 FROM main.blocks WHERE last_id > ${mark})`).pluck(),
+    insert: db.prepare(
+      `INSERT INTO events_fts (rowid, program, message) SELECT e.pos, e.program, dw_plain(e.message)
+       FROM (SELECT data FROM main.blocks WHERE last_id > ${mark} ORDER BY block LIMIT ?) b CROSS JOIN dw_block_rows(b.data) e WHERE e.id > ${mark}`,
+    ),
+    mark: db.prepare('UPDATE fts_progress SET indexed_through = (SELECT max(last_id) FROM (SELECT last_id FROM main.blocks WHERE last_id > indexed_through ORDER BY block LIMIT ?))'),
+  };
 }

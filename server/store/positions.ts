@@ -3,6 +3,7 @@
 // bytes (small first rowids, deltas of one byte), and both grow in commit order, so newest-first
 // by rowid is newest-first by id either way. Queries keep speaking ids: this module turns an id
 // range into the rowid range of the day's layout and joins a rowid back to its row.
+import { hasBlocks } from './blocks.ts';
 import type { Db } from './db.ts';
 
 export type FtsRowids = 'id' | 'position';
@@ -33,8 +34,15 @@ export function ftsJoin(db: Db): string {
 }
 
 // The position of the newest row with an id at or below the bound (0 when none): a seek on the
-// primary key, run once per statement (an uncorrelated subquery), which FTS5 then seeks to.
-const positionThrough = (idParam: string) => `coalesce((SELECT pos FROM main.events WHERE id <= ${idParam} ORDER BY id DESC LIMIT 1), 0)`;
+// primary key, run once per statement (an uncorrelated subquery), which FTS5 then seeks to. When
+// no row is that old, the events are sealed (store/blocks.ts): the block that holds the bound
+// (a seek on first_id) tells the position within it.
+function positionThrough(db: Db, idParam: string): string {
+  const rows = (id: string) => `(SELECT pos FROM main.events WHERE id <= ${id} ORDER BY id DESC LIMIT 1)`;
+  if (!hasBlocks(db)) return `coalesce(${rows(idParam)}, 0)`;
+  const sealed = `(SELECT dw_block_pos(data, x.id) FROM main.blocks WHERE first_id <= x.id ORDER BY first_id DESC LIMIT 1)`;
+  return `(SELECT coalesce(${rows('x.id')}, ${sealed}, 0) FROM (SELECT ${idParam} AS id) x)`;
+}
 
 /**
  * The condition that `rowid` lies in an id range with two bound parameters: `lo < id < hi`
@@ -42,5 +50,5 @@ const positionThrough = (idParam: string) => `coalesce((SELECT pos FROM main.eve
  */
 export function ftsRowidRange(db: Db, hi: 'below' | 'through', rowid = 'f.rowid'): string {
   if (ftsRowids(db) === 'id') return `${rowid} > ? AND ${rowid} ${hi === 'below' ? '<' : '<='} ?`;
-  return `${rowid} > ${positionThrough('?')} AND ${rowid} <= ${positionThrough(hi === 'below' ? '? - 1' : '?')}`;
+  return `${rowid} > ${positionThrough(db, '?')} AND ${rowid} <= ${positionThrough(db, hi === 'below' ? '? - 1' : '?')}`;
 }

@@ -5,12 +5,12 @@
 // index without the deleted postings, and a WAL checkpoint(TRUNCATE) writes the new pages over the
 // old ones and empties the WAL. The append-only triggers (day/0006, 0007) allow exactly this.
 import { leafHash, tagOf, TAG_BYTES } from '../integrity/hash.ts';
-import type { EventRow } from './codec.ts';
+import { rewriteSealed, storedRow, type StoredEventRow } from './blocks.ts';
+import type { StoredRow } from './block-codec.ts';
 import { openDb, type Db } from './db.ts';
 import { countedKeys, FieldTally } from './field-counts.ts';
 import { timeOfId } from './ids.ts';
 import { dayOf, hasInlineIndex, type Partitions } from './partitions.ts';
-import { ftsRowidColumn } from './positions.ts';
 import { existsSync } from 'node:fs';
 
 export const REDACTED = '[redacted]';
@@ -73,10 +73,12 @@ export function redactEvents(partitions: Partitions, ids: readonly number[], why
 }
 
 function redactDay(db: Db, fts: 'main' | 'fts' | undefined, ids: number[], why: { reason: string; by: string; nowMs: number }, result: RedactionResult): boolean {
-  const row = db.prepare('SELECT * FROM events WHERE id = ?');
   const isRedacted = db.prepare('SELECT 1 FROM redactions WHERE id = ?');
   const batchOf = db.prepare('SELECT first_id, tags FROM chain WHERE first_id <= ? AND last_id >= ?');
-  const position = db.prepare('SELECT count(*) FROM events WHERE id >= ? AND id < ?').pluck();
+  // An event's place in its batch: positions are consecutive in a commit; before day/0009, counted.
+  const rowsBefore = db.prepare('SELECT count(*) FROM events WHERE id >= ? AND id < ?').pluck();
+  const placeInBatch = (firstId: number, r: StoredEventRow): number =>
+    r.pos === null ? (rowsBefore.get(firstId, r.id) as number) : r.pos - storedRow(db, firstId)!.pos!;
   const record = db.prepare('INSERT INTO redactions (id, leaf, reason, redacted_by, at_ms) VALUES (?, ?, ?, ?, ?)');
   const blank = db.prepare(`UPDATE events SET message = '${REDACTED}', extra = NULL, salt = NULL WHERE id = ?`);
   const indexedThrough = fts ? (db.prepare(`SELECT indexed_through FROM ${fts}.fts_progress`).pluck().get() as number) : 0;
@@ -89,7 +91,7 @@ function redactDay(db: Db, fts: 'main' | 'fts' | undefined, ids: number[], why: 
   // BEGIN IMMEDIATE takes the write lock of every attached file: the indexer cannot interleave.
   db.transaction(() => {
     for (const id of ids) {
-      const r = row.get(id) as (EventRow & { salt: Buffer | null; pos?: number }) | undefined;
+      const r = storedRow(db, id);
       if (!r) result.missing.push(id);
       else if (isRedacted.get(id)) result.already.push(id);
       else {
@@ -97,19 +99,20 @@ function redactDay(db: Db, fts: 'main' | 'fts' | undefined, ids: number[], why: 
         const leaf = r.salt === null ? '' : leafHash(r.salt.toString('hex'), r);
         const batch = batchOf.get(id, id) as { first_id: number; tags: Buffer } | undefined;
         if (batch) {
-          const i = position.get(batch.first_id, id) as number;
+          const i = placeInBatch(batch.first_id, r);
           if (batch.tags.subarray(i * TAG_BYTES, (i + 1) * TAG_BYTES).toString('hex') !== tagOf(leaf)) {
             throw new Tampered(id);
           }
         }
         if (unindex && reindex && id <= indexedThrough) {
-          const rowid = r[ftsRowidColumn(db)]!; // its position in the day since day/0009 (store/positions.ts)
+          const rowid = r.pos ?? r.id; // its position in the day since day/0009 (store/positions.ts)
           unindex.run(rowid, r.program, r.message);
           reindex.run(rowid, r.program);
         }
         record.run(id, leaf, why.reason, why.by, why.nowMs);
         fields?.add(id, r.system_id, r.program, r.message, r.extra, -1);
-        blank.run(id);
+        // A sealed event's block is written anew without the old text (store/blocks.ts).
+        if (!blank.run(id).changes) rewriteSealed(db, id, (r) => [...r.slice(0, 7), REDACTED, null, r[9], null, r[11]] as StoredRow);
         result.redacted.push(id);
         changed = true;
       }

@@ -6,9 +6,10 @@ import { StatementCache, type Db } from './db.ts';
 import { IDS_PER_MS, idFloorForTime, timeOfId } from './ids.ts';
 import type { FieldCountPlan } from './field-counts.ts';
 import { dayOf, dayStartMs, type Partitions } from './partitions.ts';
-import { ftsJoin, ftsRowidRange } from './positions.ts';
+import { partSql } from './sources.ts';
+import { storedRow } from './blocks.ts';
 import type { Systems } from './systems.ts';
-import { splitByIndex } from './unindexed.ts';
+import { splitParts } from './unindexed.ts';
 
 /**
  * A compiled query, produced only by store/compile.ts: an optional FTS5 MATCH expression that
@@ -17,8 +18,8 @@ import { splitByIndex } from './unindexed.ts';
  */
 export interface Filter {
   fts?: string;
-  /** Walk the (system_id, id) index: the query is limited to systems that send little. */
-  bySystem?: boolean;
+  /** Walk the (system_id, id) index: the query is limited to these systems, which send little. */
+  bySystem?: readonly number[];
   where: string;
   params: unknown[];
   /** With `fts`: the whole condition without the index, for rows not yet indexed (store/unindexed.ts). */
@@ -28,15 +29,10 @@ export interface Filter {
 }
 
 /** A slice's statement: (match,) lo, hi (exclusive ids), the filter's values, limit. */
-function sliceSql(db: Db, filter: Filter, order: 'ASC' | 'DESC'): string {
-  if (filter.fts === undefined) {
-    const index = filter.bySystem ? ' INDEXED BY events_system_id' : '';
-    return `SELECT e.* FROM events e${index} WHERE e.id > ? AND e.id < ? AND (${filter.where}) ORDER BY e.id ${order} LIMIT ?`;
-  }
+function sliceSql(db: Db, filter: Filter, sealed: boolean, order: 'ASC' | 'DESC'): string {
   // Rowids grow with ids in both layouts (store/positions.ts): rowid order is id order.
-  return `SELECT e.* FROM ${ftsJoin(db)}
-          WHERE events_fts MATCH ? AND ${ftsRowidRange(db, 'below')} AND (${filter.where})
-          ORDER BY f.rowid ${order} LIMIT ?`;
+  const part = partSql(db, filter, sealed, 'below');
+  return `SELECT e.* FROM ${part.from} WHERE ${part.range} AND (${filter.where}) ORDER BY ${part.order(order)} LIMIT ?`;
 }
 
 export interface PageRequest {
@@ -118,10 +114,10 @@ export class Searcher {
       if (!db) continue;
       const dayLo = Math.max(lo, idFloorForTime(dayStartMs(day)) - 1);
       const dayHi = Math.min(hi, idFloorForTime(dayStartMs(day) + DAY_MS));
-      const parts = splitByIndex(db, req.filter, dayLo, dayHi);
+      const parts = splitParts(db, req.filter, dayLo, dayHi);
       if (newest) parts.reverse();
       for (const part of parts) {
-        const statement = this.statements.get(db, sliceSql(db, part.filter, newest ? 'DESC' : 'ASC'));
+        const statement = this.statements.get(db, sliceSql(db, part.filter, part.sealed, newest ? 'DESC' : 'ASC'));
         const head = part.filter.fts === undefined ? [] : [part.filter.fts];
         // The part's id range, walked in slices sized by the last one's time (SLICE_TARGET_MS): a
         // slow query stops at the deadline with a cursor, a rare one costs few statements.
@@ -167,7 +163,7 @@ export class Searcher {
 
   /** A system's first and newest event received at or after `sinceMs` (a drain's, since it was made). */
   systemEnds(systemId: number, sinceMs: number, now: () => number): { first: Event; newest: Event } | undefined {
-    const filter: Filter = { where: 'e.system_id = ?', params: [systemId], bySystem: true };
+    const filter: Filter = { where: 'e.system_id = ?', params: [systemId], bySystem: [systemId] };
     const deadlineMs = now() + 5000;
     const end = (direction: 'oldest' | 'newest') => this.page({ filter, minId: idFloorForTime(sinceMs) - 1, direction, limit: 1, deadlineMs, now }).events[0];
     const first = end('oldest');
@@ -176,7 +172,7 @@ export class Searcher {
 
   byId(id: number): Event | undefined {
     const db = this.partitions.reader(dayOf(timeOfId(id)));
-    const row = db?.prepare('SELECT * FROM events WHERE id = ?').get(id) as EventRow | undefined;
+    const row = db && storedRow(db, id);
     return row ? toEvent(row, this.systems.nameOf(row.system_id)) : undefined;
   }
 }

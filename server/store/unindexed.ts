@@ -1,7 +1,9 @@
 // Rows are committed before they join a day's full-text index (store/indexer.ts), so a query that
 // the index drives reads the ids above the index's `indexed_through` mark with the filter's
 // index-free form. That part is 50 ms of ingest and an indexing transaction (store/index-thread.ts):
-// a few thousand rows.
+// a few thousand rows. Below both, the oldest ids of a day are sealed in blocks (store/blocks.ts),
+// which are always indexed: a range is cut into up to three parts.
+import { sealedThrough } from './blocks.ts';
 import type { Db, Statement } from './db.ts';
 import type { Filter } from './search.ts';
 
@@ -46,16 +48,26 @@ export interface IdRangePart {
   /** Exclusive bounds. */
   lo: number;
   hi: number;
+  /** The ids are in blocks, not in `events` rows (store/sources.ts). */
+  sealed: boolean;
 }
 
-/** The id range (lo, hi) of one day file as the parts to query, oldest first. */
-export function splitByIndex(db: Db, filter: Filter, lo: number, hi: number): IdRangePart[] {
-  if (filter.fts === undefined) return [{ filter, lo, hi }];
+/** The id range (lo, hi) of one day file as the parts to query, oldest first: sealed, indexed rows, rows not yet indexed. */
+export function splitParts(db: Db, filter: Filter, lo: number, hi: number): IdRangePart[] {
+  const sealed = sealedThrough(db);
+  if (sealed <= lo) return splitByIndex(db, filter, lo, hi, false);
+  // Sealed events are indexed, unless the index file is being rebuilt (store/indexer.ts).
+  const inBlocks = splitByIndex(db, filter, lo, Math.min(hi, sealed + 1), true);
+  return hi <= sealed + 1 ? inBlocks : [...inBlocks, ...splitByIndex(db, filter, sealed, hi, false)];
+}
+
+function splitByIndex(db: Db, filter: Filter, lo: number, hi: number, sealed: boolean): IdRangePart[] {
+  if (filter.fts === undefined) return [{ filter, lo, hi, sealed }];
   const { mark, newest } = indexState(db);
   // Nothing above the mark (a finished day; an index that keeps up): no statement for the tail.
   // A row committed after this look was committed after the search began.
-  if (mark >= hi - 1 || newest <= mark) return [{ filter, lo, hi }];
+  if (mark >= hi - 1 || (!sealed && newest <= mark)) return [{ filter, lo, hi, sealed }];
   if (!filter.unindexed) throw new Error('BUG: an index-driven filter without its index-free form');
-  const tail = { filter: filter.unindexed, lo: Math.max(lo, mark), hi };
-  return mark <= lo ? [tail] : [{ filter, lo, hi: mark + 1 }, tail];
+  const tail = { filter: filter.unindexed, lo: Math.max(lo, mark), hi, sealed };
+  return mark <= lo ? [tail] : [{ filter, lo, hi: mark + 1, sealed }, tail];
 }

@@ -14,6 +14,7 @@ import { idFloorForTime, timeOfId } from '../../server/store/ids.ts';
 import { openStore, type Store } from '../../server/store/index.ts';
 import { dayOf, hasInlineIndex } from '../../server/store/partitions.ts';
 import { ftsRowids } from '../../server/store/positions.ts';
+import { sealDay } from '../../server/store/sealer.ts';
 import type { NewEvent } from '../../server/store/types.ts';
 import { oldDayFile } from '../helpers/old-day-file.ts';
 import { tmpDir } from '../helpers/tmp.ts';
@@ -151,14 +152,17 @@ test('hand-picked queries agree and find what a user expects', () => {
 
 // The full-text index has three layouts (store/positions.ts): positions as rowids in a file of its
 // own (day files made since day/0009), ids in a file of its own (day/0005–0007), ids inside the day
-// file (before day/0005). A data directory from an older version holds all three; each must give
-// exactly the answers of the in-memory matcher, for any query, id or time range, direction and size.
-type Layout = 'positions' | 'ids, own file' | 'ids, inside the day file';
-const LAYOUTS: Layout[] = ['positions', 'ids, own file', 'ids, inside the day file'];
+// file (before day/0005). Day files with positions seal their indexed events into compressed blocks
+// (day/0010, store/blocks.ts). A data directory from an older version holds all of these; each must
+// give exactly the answers of the in-memory matcher, for any query, id or time range, direction and size.
+type Layout = 'positions' | 'positions, sealed' | 'ids, own file' | 'ids, inside the day file';
+const LAYOUTS: Layout[] = ['positions', 'positions, sealed', 'ids, own file', 'ids, inside the day file'];
+const EVENTS = 1400; // 600 and 800 a day: two blocks or more sealed in each, the rest rows
 const SPAN_START = Date.parse('2026-05-30T23:00:00Z'); // across midnight: two day files
 const SEEDS = [Date.parse('2026-05-30T22:00:00Z'), Date.parse('2026-05-31T00:00:00Z')]; // one per day, before its events
 const SEED: NewEvent = { receivedMs: 0, sourceIp: '10.0.0.7', systemName: 'web-1', hostname: 'web-1', program: 'app/web.1', severity: 6, facility: 23, generatedAt: null, message: 'seed line', fields: {}, flags: [] };
-const layoutEvents = sampleEvents(400, 43, (i) => SPAN_START + i * 17_000);
+const SPACING_MS = 6_000;
+const layoutEvents = sampleEvents(EVENTS, 43, (i) => SPAN_START + i * SPACING_MS);
 const layoutDirs = LAYOUTS.map(() => tmpDir());
 const layoutStores = new Map<Layout, Store>();
 let layoutStored: Event[];
@@ -168,7 +172,7 @@ beforeAll(() => {
     const path = layoutDirs[k]!.path;
     let s = openStore(path);
     for (const name of SYSTEMS) s.systems.resolve(name, '10.0.0.1', SEEDS[0]!); // the same ids in every store
-    if (layout === 'positions') {
+    if (layout.startsWith('positions')) {
       // The seeds through a writer of their own: the store's then knows nothing of the newer day.
       new EventWriter(s.partitions, s.systems).write(SEEDS.map((ms) => ({ events: [{ ...SEED, receivedMs: ms }] })));
     } else {
@@ -181,18 +185,23 @@ beforeAll(() => {
       s = openStore(path);
     }
     // Most rows indexed; the last 100 committed but not yet indexed (read directly: store/unindexed.ts).
-    for (let i = 0; i < 300; i += 100) s.append([{ events: layoutEvents.slice(i, i + 100) }]);
-    new EventWriter(s.partitions, s.systems).write([{ events: layoutEvents.slice(300) }]);
+    for (let i = 0; i < EVENTS - 100; i += 100) s.append([{ events: layoutEvents.slice(i, i + 100) }]);
+    if (layout === 'positions, sealed') {
+      for (const ms of SEEDS) expect(sealDay(s.partitions.indexer(dayOf(ms))!, { keepLive: 0 }), 'blocks sealed').toBeGreaterThanOrEqual(2);
+    }
+    new EventWriter(s.partitions, s.systems).write([{ events: layoutEvents.slice(EVENTS - 100) }]);
     s.groups.save({ name: 'web', system_wildcard: 'web-*', system_ids: [] }, 0);
     s.groups.save({ name: 'databases', system_wildcard: null, system_ids: [s.systems.find('db-primary')!.id] }, 0);
     for (const ms of SEEDS) {
       const db = s.partitions.reader(dayOf(ms))!;
-      expect([ftsRowids(db), hasInlineIndex(db)]).toEqual(layout === 'positions' ? ['position', false] : ['id', layout === 'ids, inside the day file']);
+      expect([ftsRowids(db), hasInlineIndex(db)]).toEqual(layout.startsWith('positions') ? ['position', false] : ['id', layout === 'ids, inside the day file']);
     }
     layoutStores.set(layout, s);
   });
   layoutStored = search(layoutStores.get('positions')!, { type: 'matchAll', ...at });
-  expect(layoutStored).toHaveLength(402);
+  expect(layoutStored).toHaveLength(EVENTS + 2);
+  // The sealed layout holds the same events: the agreement below is also old layout against new.
+  expect(search(layoutStores.get('positions, sealed')!, { type: 'matchAll', ...at })).toEqual(layoutStored);
 });
 
 afterAll(() => {
@@ -203,13 +212,13 @@ afterAll(() => {
 test('every layout of the full-text index returns what the in-memory matcher does, for random queries and ranges', () => {
   const ids = layoutStored.map((e) => Number(e.id));
   const inGroup = (g: string, e: Event) => (layoutStores.get('positions')!.groups.systemIdsMatching(g) ?? []).includes(e.source_id);
-  const CHART = { minMs: SEEDS[0]!, maxMs: SPAN_START + 400 * 17_000 };
+  const CHART = { minMs: SEEDS[0]!, maxMs: SPAN_START + EVENTS * SPACING_MS };
   const CHART_WIDTH = (CHART.maxMs - CHART.minMs) / 5;
   // A bound: none, an event's id or one beside it (the edges of the id → position mapping), or a time.
   const bound = fc.oneof(
     fc.constant(undefined),
     fc.record({ k: fc.nat({ max: ids.length - 1 }), d: fc.constantFrom(-1, 0, 1) }).map(({ k, d }) => ids[k]! + d),
-    fc.integer({ min: SEEDS[0]! - 60_000, max: SPAN_START + 400 * 17_000 + 60_000 }).map(idFloorForTime),
+    fc.integer({ min: SEEDS[0]! - 60_000, max: SPAN_START + EVENTS * SPACING_MS + 60_000 }).map(idFloorForTime),
   );
   fc.assert(
     fc.property(node, bound, bound, fc.constantFrom('newest', 'oldest') as fc.Arbitrary<'newest' | 'oldest'>, fc.integer({ min: 1, max: 60 }), (ast, a, b, direction, limit) => {

@@ -1,0 +1,90 @@
+// Sealed blocks (store/blocks.ts): BLOCK_ROWS events of consecutive positions in one compressed
+// value. Columns are stored apart (all ids, then all systems, …, then all messages), so that
+// deflate finds the repetition between neighbouring lines: a Heroku-like line takes ~60 bytes
+// here against ~290 as a row with its indexes (docs/BENCHMARKS.md, "Sealed blocks"). Pure: rows
+// in, bytes out, and back.
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { timeOfId } from './ids.ts';
+
+/** Events per block: a block is positions block × BLOCK_ROWS + 1 … (block + 1) × BLOCK_ROWS. */
+export const BLOCK_ROWS = 256;
+// Level 6 (zlib's default) against 1: 62 against 70 bytes a line for 4.3 against 2.2 µs of
+// compression a line (bench figures in docs/BENCHMARKS.md); sealing runs behind ingest.
+const LEVEL = 6;
+const FORMAT = 1;
+
+/** An event as the `events` table holds it, in its column order. */
+export type StoredRow = [
+  id: number,
+  systemId: number,
+  generatedMs: number | null,
+  sourceIp: string,
+  hostname: string | null,
+  program: string,
+  pri: number,
+  message: string,
+  extra: string | null,
+  flags: number,
+  salt: Buffer | null,
+  pos: number,
+];
+
+/** The columns of StoredRow, as SQL names them. */
+export const STORED_COLUMNS = ['id', 'system_id', 'generated_ms', 'source_ip', 'hostname', 'program', 'pri', 'message', 'extra', 'flags', 'salt', 'pos'] as const;
+
+interface Columns {
+  format: number;
+  firstPos: number;
+  /** The first id, then each id less the one before. */
+  ids: number[];
+  systems: number[];
+  /** generated_ms less the received time's ms (ids are received ms × 1024 + n): small numbers. */
+  generated: (number | null)[];
+  ips: string[];
+  hostnames: (string | null)[];
+  programs: string[];
+  pris: number[];
+  messages: string[];
+  extras: (string | null)[];
+  flags: number[];
+  /** Hex; null for a row without one (redacted, or from before the chain). */
+  salts: (string | null)[];
+}
+
+/** Rows of consecutive positions, in position order, as one compressed value. */
+export function encodeBlock(rows: readonly StoredRow[]): Buffer {
+  if (rows.length === 0) throw new Error('BUG: an empty block');
+  const c: Columns = { format: FORMAT, firstPos: rows[0]![11], ids: [], systems: [], generated: [], ips: [], hostnames: [], programs: [], pris: [], messages: [], extras: [], flags: [], salts: [] };
+  let lastId = 0;
+  rows.forEach((r, i) => {
+    if (r[11] !== c.firstPos + i) throw new Error(`BUG: block rows are not consecutive positions (${r[11]} after ${c.firstPos + i - 1})`);
+    c.ids.push(r[0] - lastId);
+    lastId = r[0];
+    c.systems.push(r[1]);
+    c.generated.push(r[2] === null ? null : r[2] - timeOfId(r[0]));
+    c.ips.push(r[3]);
+    c.hostnames.push(r[4]);
+    c.programs.push(r[5]);
+    c.pris.push(r[6]);
+    c.messages.push(r[7]);
+    c.extras.push(r[8]);
+    c.flags.push(r[9]);
+    c.salts.push(r[10] === null ? null : r[10].toString('hex'));
+  });
+  return deflateRawSync(JSON.stringify(c), { level: LEVEL });
+}
+
+/** The rows of a block, in position order. Throws on bytes that are not a block. */
+export function decodeBlock(data: Buffer): StoredRow[] {
+  const c = JSON.parse(inflateRawSync(data).toString('utf8')) as Columns;
+  if (c.format !== FORMAT) throw new Error(`a block of format ${String(c.format)}, which this version cannot read`);
+  const rows = new Array<StoredRow>(c.ids.length);
+  let id = 0;
+  for (let i = 0; i < c.ids.length; i++) {
+    id += c.ids[i]!;
+    const generated = c.generated[i]!;
+    const salt = c.salts[i]!;
+    rows[i] = [id, c.systems[i]!, generated === null ? null : generated + timeOfId(id), c.ips[i]!, c.hostnames[i]!, c.programs[i]!, c.pris[i]!, c.messages[i]!, c.extras[i]!, c.flags[i]!, salt === null ? null : Buffer.from(salt, 'hex'), c.firstPos + i];
+  }
+  return rows;
+}

@@ -1,0 +1,85 @@
+// Sealing: a day's events, once in its full-text index, move from `events` rows into compressed
+// blocks of BLOCK_ROWS consecutive positions (store/blocks.ts), a few blocks per transaction. The
+// block's insert and its rows' delete commit together, so a crash leaves each event either a row
+// or in its block, never both or neither; the delete trigger (day/0010) refuses to drop a row
+// whose block does not exist. The freed pages are reused by the rows ingest adds next.
+import { BLOCK_ROWS, encodeBlock, type StoredRow } from './block-codec.ts';
+import { hasBlocks } from './blocks.ts';
+import type { Db, Statement } from './db.ts';
+
+// The newest rows stay rows: the live tail and the newest page read them as they are, and the
+// writer finds the day's last id and position with a seek.
+export const KEEP_LIVE_ROWS = 4096;
+// Blocks sealed per transaction: the writer thread waits for the day file's lock meanwhile
+// (about a millisecond a block).
+const BLOCKS_PER_TRANSACTION = 4;
+
+interface SealStatements {
+  nextBlock: Statement;
+  indexedPos: Statement;
+  newestPos: Statement;
+  rows: Statement;
+  insertBlock: Statement;
+  insertSystem: Statement;
+  deleteRows: Statement;
+}
+
+const statements = new WeakMap<Db, SealStatements>();
+
+function prepared(db: Db): SealStatements {
+  let s = statements.get(db);
+  if (!s) {
+    s = {
+      nextBlock: db.prepare('SELECT coalesce(max(block) + 1, 0) FROM main.blocks').pluck(),
+      // The position of the newest indexed row: blocks hold indexed events only.
+      indexedPos: db.prepare('SELECT coalesce((SELECT pos FROM main.events WHERE id <= (SELECT indexed_through FROM fts_progress) ORDER BY id DESC LIMIT 1), 0)').pluck(),
+      newestPos: db.prepare('SELECT coalesce(max(pos), 0) FROM main.events').pluck(),
+      rows: db.prepare('SELECT id, system_id, generated_ms, source_ip, hostname, program, pri, message, extra, flags, salt, pos FROM main.events WHERE pos BETWEEN ? AND ? ORDER BY pos').raw(),
+      insertBlock: db.prepare('INSERT INTO main.blocks (block, first_id, last_id, data) VALUES (?, ?, ?, ?)'),
+      insertSystem: db.prepare('INSERT OR IGNORE INTO main.block_systems (system_id, block) VALUES (?, ?)'),
+      deleteRows: db.prepare('DELETE FROM main.events WHERE pos BETWEEN ? AND ?'),
+    };
+    statements.set(db, s);
+  }
+  return s;
+}
+
+export interface SealOptions {
+  /** Rows at the end of the day that stay rows (KEEP_LIVE_ROWS). */
+  keepLive?: number;
+  /** At most this many blocks in this call (the index thread interleaves them with indexing). */
+  maxBlocks?: number;
+}
+
+/**
+ * Seals what is ready in a day file opened with its index reachable (the indexer's handle);
+ * returns how many blocks it made. A day file without positions (before day/0009) keeps its rows.
+ */
+export function sealDay(db: Db, opts: SealOptions = {}): number {
+  if (!hasBlocks(db)) return 0;
+  const s = prepared(db);
+  const keepLive = opts.keepLive ?? KEEP_LIVE_ROWS;
+  const maxBlocks = opts.maxBlocks ?? Infinity;
+  let sealed = 0;
+  while (sealed < maxBlocks) {
+    const made = db.transaction(() => {
+      let n = 0;
+      const through = Math.min(s.indexedPos.get() as number, (s.newestPos.get() as number) - keepLive);
+      for (let block = s.nextBlock.get() as number; n < BLOCKS_PER_TRANSACTION && sealed + n < maxBlocks; block++, n++) {
+        const first = block * BLOCK_ROWS + 1;
+        const last = first + BLOCK_ROWS - 1;
+        if (last > through) break;
+        const rows = s.rows.all(first, last) as StoredRow[];
+        // Positions are given in commit order and never removed but here: a gap is a damaged file.
+        if (rows.length !== BLOCK_ROWS) throw new Error(`cannot seal positions ${first}-${last}: ${rows.length} of ${BLOCK_ROWS} rows are there`);
+        s.insertBlock.run(block, rows[0]![0], rows[BLOCK_ROWS - 1]![0], encodeBlock(rows));
+        for (const system of new Set(rows.map((r) => r[1]))) s.insertSystem.run(system, block);
+        s.deleteRows.run(first, last);
+      }
+      return n;
+    }).immediate();
+    sealed += made;
+    if (made < BLOCKS_PER_TRANSACTION) break;
+  }
+  return sealed;
+}
