@@ -8,9 +8,9 @@ import { timeOfId } from './ids.ts';
 
 /** Events per block: a block is positions block × BLOCK_ROWS + 1 … (block + 1) × BLOCK_ROWS. */
 export const BLOCK_ROWS = 256;
-// Level 6 (zlib's default) against 1: 62 against 70 bytes a line for 4.3 against 2.2 µs of
-// compression a line (bench figures in docs/BENCHMARKS.md); sealing runs behind ingest.
-const LEVEL = 6;
+// Deflate level 3: on Heroku-like lines 62.7 bytes a line for 1.8 µs of deflate a line, against
+// 59.2 for 3.2 µs at zlib's default 6 and 66.1 for 2.0 µs at 1 (docs/BENCHMARKS.md, "Sealed blocks").
+const LEVEL = 3;
 const FORMAT = 1;
 
 /** An event as the `events` table holds it, in its column order. */

@@ -92,7 +92,7 @@ export class FtsIndexer {
     // Sealed events first (older than every row): the mark must not pass them.
     const s = prepared.sealed?.behind.get() ? prepared.sealed : prepared;
     if (!s.behind.get()) return { rows: 0, more: false }; // the start's sweep of older days, mostly
-    const limit = s === prepared ? ROWS_PER_TRANSACTION : ROWS_PER_TRANSACTION / BLOCK_ROWS;
+    const limit = s === prepared ? ROWS_PER_TRANSACTION : Math.ceil(ROWS_PER_TRANSACTION / BLOCK_ROWS);
     const rows = db.transaction(() => {
       const n = s.insert.run(limit).changes;
       s.mark.run(limit);

@@ -1,0 +1,214 @@
+// Sealed blocks (issue 13; store/blocks.ts, store/sealer.ts): a day's indexed events move into
+// compressed blocks, and nothing a user does with them changes: every event is found, counted,
+// redacted, archived and verified as before, an index file is rebuilt from the blocks, a data
+// directory written before blocks is sealed once it runs on this version, and kill -9 while
+// sealing loses nothing.
+import Database from 'better-sqlite3';
+import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, expect, test } from 'vitest';
+import { parse } from '../../shared/query/parse.ts';
+import { decodeBlock, encodeBlock } from '../../server/store/block-codec.ts';
+import { EventWriter } from '../../server/store/events.ts';
+import { FtsIndexer } from '../../server/store/indexer.ts';
+import { openStore, type Store } from '../../server/store/index.ts';
+import { redactEvents } from '../../server/store/redact.ts';
+import { sealDay } from '../../server/store/sealer.ts';
+import type { NewEvent } from '../../server/store/types.ts';
+import { verifyStore } from '../../server/store/verify.ts';
+import { allMessages, apiClientFor } from '../helpers/api.ts';
+import { startTestServer } from '../helpers/server.ts';
+import { tmpDir } from '../helpers/tmp.ts';
+
+const DAY = '2026-05-30';
+const NOON = Date.parse(`${DAY}T12:00:00Z`);
+const SECRET = 'sk_live_9c1e77aa03';
+let dir: ReturnType<typeof tmpDir>;
+beforeEach(() => (dir = tmpDir()));
+afterEach(() => dir.cleanup());
+
+const line = (i: number) =>
+  i % 2 ? `at=info method=GET path="/api/v1/orders/${i}" request_id=req-${i.toString(16)} status=${i % 50 === 1 ? 503 : 200} service=${i % 900}ms` : `order ${i} paid by user ${i * 7} in ${i % 300}ms`;
+const event = (i: number, message = line(i), system = `web-${i % 3}`): NewEvent => ({
+  receivedMs: NOON + i * 10, sourceIp: '10.0.0.1', systemName: system, hostname: system, program: i % 2 ? 'heroku/router' : 'app/web.1',
+  severity: 6, facility: 1, generatedAt: NOON + i * 10 - 3, message, fields: {}, flags: [],
+});
+
+/** Writes events committed and indexed, but not sealed (the test seals them itself). */
+function writeUnsealed(store: Store, events: NewEvent[]): number[] {
+  const ids = new EventWriter(store.partitions, store.systems).write([{ events }])[0]!.ids;
+  new FtsIndexer(store.partitions).indexNew([DAY], 0);
+  return ids;
+}
+
+const sealAll = (store: Store) => sealDay(store.partitions.indexer(DAY)!, { keepLive: 0 });
+const all = (store: Store, q = '') => {
+  const r = parse(q);
+  if (!r.ok) throw new Error(r.error.message);
+  return store.searcher.page({ filter: store.compile(r.ast), direction: 'newest', limit: 100_000, deadlineMs: Infinity, now: Date.now }).events;
+};
+const blocksIn = (store: Store) => store.partitions.reader(DAY)!.prepare('SELECT data FROM blocks ORDER BY block').pluck().all() as Buffer[];
+
+test('sealed events are found, counted and verified as rows were, and take about half the bytes of the raw lines', () => {
+  const store = openStore(dir.path);
+  try {
+    const ids = writeUnsealed(store, Array.from({ length: 3000 }, (_, i) => event(i)));
+    const before = { all: all(store), router503: all(store, 'program:heroku/router status>=500'), paid: all(store, '"paid by user"'), bytes: store.bytesOnDisk() };
+    expect(sealAll(store)).toBe(11); // 2,816 of 3,000 events: the rest fill no block
+    expect(all(store)).toEqual(before.all);
+    expect(all(store, 'program:heroku/router status>=500')).toEqual(before.router503);
+    expect(all(store, '"paid by user"')).toEqual(before.paid);
+    expect(store.searcher.byId(ids[7]!)?.message).toBe(line(7));
+    expect(store.searcher.context(ids[100]!, 5, 5, Date.now)!.before.events.map((e) => e.message)).toEqual([85, 88, 91, 94, 97].map((i) => line(i)));
+    const report = verifyStore(store.partitions);
+    expect(report.problem).toBeUndefined();
+    expect(report.events).toBe(3000);
+    // The rows' pages are free for the next rows; the blocks hold the events in fewer bytes.
+    const db = store.partitions.reader(DAY)!;
+    const blockBytes = (db.prepare('SELECT sum(length(data)) FROM blocks').pluck().get() as number) / 2816;
+    const rawBytes = before.all.reduce((n, e) => n + Buffer.byteLength(e.message), 0) / 3000;
+    expect(blockBytes).toBeLessThan(rawBytes * 0.6);
+  } finally {
+    store.close();
+  }
+});
+
+test('a query limited to a quiet sender finds its sealed events through the list of systems each block holds', () => {
+  const store = openStore(dir.path);
+  try {
+    writeUnsealed(store, Array.from({ length: 3000 }, (_, i) => event(i, line(i), i % 700 === 5 ? 'quiet-one' : 'loud')));
+    sealAll(store);
+    const filter = store.compile((parse('sender:quiet-one') as { ok: true; ast: never }).ast);
+    expect(filter.bySystem).toHaveLength(1); // the systems list drives this query (store/compile.ts)
+    expect(all(store, 'sender:quiet-one').map((e) => e.message)).toEqual([5, 705, 1405, 2105, 2805].map((i) => line(i)));
+    expect(store.searcher.systemEnds(store.systems.find('quiet-one')!.id, NOON, Date.now)?.first.message).toBe(line(5));
+  } finally {
+    store.close();
+  }
+});
+
+test('redacting a sealed event writes its block anew without the secret, and verify names it redacted', () => {
+  const store = openStore(dir.path);
+  try {
+    const ids = writeUnsealed(store, Array.from({ length: 1000 }, (_, i) => event(i, i === 300 ? `login token=${SECRET} for ops@example.com` : line(i))));
+    sealAll(store);
+    expect(all(store, SECRET)).toHaveLength(1);
+    const result = redactEvents(store.partitions, [ids[300]!], { reason: 'leaked token', by: 'ops@example.com', nowMs: NOON + 60_000 });
+    expect(result.redacted).toEqual([ids[300]]);
+    expect(all(store, SECRET)).toEqual([]);
+    expect(store.searcher.byId(ids[300]!)?.message).toBe('[redacted]');
+    expect(store.searcher.byId(ids[301]!)?.message).toBe(line(301)); // its neighbours in the block are intact
+    expect(blocksIn(store).flatMap(decodeBlock).filter((r) => r[7].includes(SECRET))).toEqual([]);
+    const report = verifyStore(store.partitions);
+    expect(report.problem).toBeUndefined();
+    expect(report.redacted).toEqual([ids[300]]);
+  } finally {
+    store.close();
+  }
+});
+
+test('a block changed on disk is named by verify, and the append-only triggers refuse to drop or rewrite blocks', () => {
+  const store = openStore(dir.path);
+  const ids = writeUnsealed(store, Array.from({ length: 600 }, (_, i) => event(i)));
+  sealAll(store);
+  store.close();
+  const file = new Database(join(dir.path, 'events', `${DAY}.sqlite`));
+  expect(() => file.prepare('DELETE FROM blocks WHERE block = 1').run()).toThrow(/append-only/);
+  expect(() => file.prepare("UPDATE blocks SET data = x'00' WHERE block = 1").run()).toThrow(/append-only/);
+  expect(() => file.prepare('DELETE FROM events WHERE pos = 600').run()).toThrow(/append-only/); // a row no block holds
+  // Someone with write access to the file and no regard for the triggers: one event changed.
+  const rows = decodeBlock(file.prepare('SELECT data FROM blocks WHERE block = 1').pluck().get() as Buffer);
+  rows[3]![7] = 'status=200 nothing to see';
+  file.exec('DROP TRIGGER blocks_no_update');
+  file.prepare('UPDATE blocks SET data = ? WHERE block = 1').run(encodeBlock(rows));
+  file.close();
+  const reopened = openStore(dir.path);
+  try {
+    expect(verifyStore(reopened.partitions).problem).toMatchObject({ kind: 'altered', id: ids[256 + 3] });
+  } finally {
+    reopened.close();
+  }
+});
+
+test('an index file deleted after sealing is rebuilt from the blocks', () => {
+  let store = openStore(dir.path);
+  writeUnsealed(store, Array.from({ length: 1500 }, (_, i) => event(i)));
+  sealAll(store);
+  const before = all(store, 'paid');
+  expect(before.length).toBe(750);
+  store.close();
+  for (const suffix of ['', '-wal', '-shm']) rmSync(join(dir.path, 'events', `${DAY}.fts.sqlite${suffix}`), { force: true });
+  store = openStore(dir.path);
+  try {
+    expect(new FtsIndexer(store.partitions).indexNew([DAY])).toBe(1500);
+    expect(all(store, 'paid')).toEqual(before);
+  } finally {
+    store.close();
+  }
+});
+
+test('kill -9 while sealing loses and duplicates nothing, and sealing goes on after the restart', async () => {
+  let store = openStore(dir.path);
+  const ids = writeUnsealed(store, Array.from({ length: 6000 }, (_, i) => event(i)));
+  store.close();
+  const child = fileURLToPath(new URL('../helpers/seal-child.ts', import.meta.url));
+  for (const killAfter of [2, 9]) {
+    const proc = spawn(process.execPath, ['--import', 'tsx', child, dir.path, DAY], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const exited = new Promise((resolve) => proc.once('exit', resolve));
+    await new Promise<void>((resolve) => {
+      proc.stdout.on('data', (d: Buffer) => {
+        const sealed = Number(/sealed (\d+)\n$/.exec(d.toString())?.[1] ?? 0);
+        if (sealed >= killAfter || d.toString().includes('done')) resolve();
+      });
+    });
+    proc.kill('SIGKILL');
+    await exited;
+    store = openStore(dir.path);
+    try {
+      const blocks = blocksIn(store).length;
+      expect(blocks).toBeGreaterThanOrEqual(killAfter);
+      expect(blocks).toBeLessThan(23); // killed before the end
+      expect(all(store).map((e) => Number(e.id))).toEqual(ids);
+      expect(verifyStore(store.partitions).problem).toBeUndefined();
+    } finally {
+      store.close();
+    }
+  }
+  store = openStore(dir.path);
+  try {
+    sealAll(store);
+    expect(blocksIn(store)).toHaveLength(23);
+    expect(all(store).map((e) => Number(e.id))).toEqual(ids);
+  } finally {
+    store.close();
+  }
+}, 60_000);
+
+test('a data directory written before blocks is sealed by the server it is opened with, and answers the same', async () => {
+  const store = openStore(dir.path);
+  const events = Array.from({ length: 5000 }, (_, i) => event(i));
+  writeUnsealed(store, events);
+  store.close();
+  // The day file as the version before blocks left it (day/0009).
+  const file = new Database(join(dir.path, 'events', `${DAY}.sqlite`));
+  file.exec(`DROP TABLE block_systems; DROP TABLE blocks; DROP TRIGGER events_no_delete;
+    CREATE TRIGGER events_no_delete BEFORE DELETE ON events BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+    PRAGMA user_version = 9`);
+  file.close();
+
+  const server = await startTestServer({ dataDir: dir.path });
+  try {
+    const file = new Database(join(dir.path, 'events', `${DAY}.sqlite`), { readonly: true });
+    const blocks = () => (file.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'blocks'").pluck().get() ? (file.prepare('SELECT count(*) FROM blocks').pluck().get() as number) : 0);
+    for (const t = Date.now(); blocks() < 3 && Date.now() - t < 30_000; ) await new Promise((r) => setTimeout(r, 100));
+    expect(blocks()).toBe(3); // 5,000 - 4,096 rows kept as rows = 904: three whole blocks
+    file.close();
+    const found = await allMessages(await apiClientFor(server), '');
+    expect([...found].sort()).toEqual(events.map((e) => e.message).sort());
+    expect(verifyStore(server.store.partitions).problem).toBeUndefined();
+  } finally {
+    await server.stop();
+  }
+}, 60_000);
