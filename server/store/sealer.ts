@@ -10,8 +10,8 @@ import type { Db, Statement } from './db.ts';
 // The newest rows stay rows: the live tail and the newest page read them as they are, and the
 // writer finds the day's last id and position with a seek.
 export const KEEP_LIVE_ROWS = 4096;
-// Blocks sealed per transaction: the writer thread waits for the day file's lock meanwhile
-// (about a millisecond a block).
+// Blocks sealed per transaction (encoded before it: the writer thread waits for the day file's
+// lock only while rows are swapped for blocks).
 const BLOCKS_PER_TRANSACTION = 4;
 
 interface SealStatements {
@@ -19,6 +19,8 @@ interface SealStatements {
   indexedPos: Statement;
   newestPos: Statement;
   rows: Statement;
+  sealed: Statement;
+  redactions: Statement;
   insertBlock: Statement;
   insertSystem: Statement;
   deleteRows: Statement;
@@ -35,6 +37,8 @@ function prepared(db: Db): SealStatements {
       indexedPos: db.prepare('SELECT coalesce((SELECT pos FROM main.events WHERE id <= (SELECT indexed_through FROM fts_progress) ORDER BY id DESC LIMIT 1), 0)').pluck(),
       newestPos: db.prepare('SELECT coalesce(max(pos), 0) FROM main.events').pluck(),
       rows: db.prepare('SELECT id, system_id, generated_ms, source_ip, hostname, program, pri, message, extra, flags, salt, pos FROM main.events WHERE pos BETWEEN ? AND ? ORDER BY pos').raw(),
+      sealed: db.prepare('SELECT 1 FROM main.blocks WHERE block = ?').pluck(),
+      redactions: db.prepare('SELECT count(*) FROM main.redactions WHERE id BETWEEN ? AND ?').pluck(),
       insertBlock: db.prepare('INSERT INTO main.blocks (block, first_id, last_id, data) VALUES (?, ?, ?, ?)'),
       insertSystem: db.prepare('INSERT OR IGNORE INTO main.block_systems (system_id, block) VALUES (?, ?)'),
       deleteRows: db.prepare('DELETE FROM main.events WHERE pos BETWEEN ? AND ?'),
@@ -51,9 +55,19 @@ export interface SealOptions {
   maxBlocks?: number;
 }
 
+interface Encoded {
+  block: number;
+  rows: StoredRow[];
+  redactions: number;
+  data: Buffer;
+}
+
 /**
  * Seals what is ready in a day file opened with its index reachable (the indexer's handle);
  * returns how many blocks it made. A day file without positions (before day/0009) keeps its rows.
+ * Blocks are encoded before the write transaction, which then only checks that their rows are
+ * still as read (no other sealer, such as a CLI import, sealed them; no redaction changed one)
+ * and swaps them: the day file's writer waits for a few inserts and deletes, not for deflate.
  */
 export function sealDay(db: Db, opts: SealOptions = {}): number {
   if (!hasBlocks(db)) return 0;
@@ -62,19 +76,27 @@ export function sealDay(db: Db, opts: SealOptions = {}): number {
   const maxBlocks = opts.maxBlocks ?? Infinity;
   let sealed = 0;
   while (sealed < maxBlocks) {
+    const ready: Encoded[] = [];
+    const through = Math.min(s.indexedPos.get() as number, (s.newestPos.get() as number) - keepLive);
+    for (let block = s.nextBlock.get() as number; ready.length < BLOCKS_PER_TRANSACTION && sealed + ready.length < maxBlocks; block++) {
+      const first = block * BLOCK_ROWS + 1;
+      if (first + BLOCK_ROWS - 1 > through) break;
+      const rows = s.rows.all(first, first + BLOCK_ROWS - 1) as StoredRow[];
+      // Positions are given in commit order and never removed but here: a gap is a damaged file.
+      if (rows.length !== BLOCK_ROWS) throw new Error(`cannot seal positions ${first}-${first + BLOCK_ROWS - 1}: ${rows.length} of ${BLOCK_ROWS} rows are there`);
+      ready.push({ block, rows, redactions: s.redactions.get(rows[0]![0], rows[BLOCK_ROWS - 1]![0]) as number, data: encodeBlock(rows) });
+    }
+    if (ready.length === 0) break;
     const made = db.transaction(() => {
       let n = 0;
-      const through = Math.min(s.indexedPos.get() as number, (s.newestPos.get() as number) - keepLive);
-      for (let block = s.nextBlock.get() as number; n < BLOCKS_PER_TRANSACTION && sealed + n < maxBlocks; block++, n++) {
-        const first = block * BLOCK_ROWS + 1;
-        const last = first + BLOCK_ROWS - 1;
-        if (last > through) break;
-        const rows = s.rows.all(first, last) as StoredRow[];
-        // Positions are given in commit order and never removed but here: a gap is a damaged file.
-        if (rows.length !== BLOCK_ROWS) throw new Error(`cannot seal positions ${first}-${last}: ${rows.length} of ${BLOCK_ROWS} rows are there`);
-        s.insertBlock.run(block, rows[0]![0], rows[BLOCK_ROWS - 1]![0], encodeBlock(rows));
+      for (const { block, rows, redactions, data } of ready) {
+        const [firstId, lastId] = [rows[0]![0], rows[BLOCK_ROWS - 1]![0]];
+        if (s.sealed.get(block) || s.redactions.get(firstId, lastId) !== redactions) break; // changed meanwhile: read again next time
+        s.insertBlock.run(block, firstId, lastId, data);
         for (const system of new Set(rows.map((r) => r[1]))) s.insertSystem.run(system, block);
-        s.deleteRows.run(first, last);
+        // Every row read is still there: rows are removed only here, and positions never reused.
+        if (s.deleteRows.run(rows[0]![11], rows[BLOCK_ROWS - 1]![11]).changes !== BLOCK_ROWS) throw new Error(`BUG: block ${block} lost rows while sealing`);
+        n++;
       }
       return n;
     }).immediate();
