@@ -1,42 +1,86 @@
 // Sealed events (migrations/day/0010): once indexed, a day's events move from `events` rows into
 // `blocks`, BLOCK_ROWS events of consecutive positions compressed together (store/block-codec.ts,
 // store/sealer.ts). Queries read them through two table-valued functions registered on every
-// connection: dw_block_rows(data), a block's rows, and dw_block_row(data, pos), the one at a
-// position (what a full-text hit names). Both yield the columns of `events`, so a compiled
-// filter (`e.message`, `e.system_id` …) applies to sealed rows as it is. Decoded blocks are kept
-// in a small cache: a page of hits mostly lands in few blocks, and the next page in the same ones.
+// connection: dw_block_rows(block, rev), a block's rows, and dw_block_row(block, rev, pos), the one
+// at a position (what a full-text hit names). Both yield the columns of `events`, so a compiled
+// filter (`e.message`, `e.system_id` …) applies to sealed rows as it is.
+//
+// They take the block's number and revision, not its bytes: a page of hits mostly lands in few
+// blocks, and the next page in the same ones, so decoded blocks are kept (per thread, keyed by
+// file, block and revision; a redaction writes a block anew with the next revision) and a hit in
+// a kept block costs a look-up, not a read of its ~16 KB. A block not kept is read through a
+// read-only connection of this module's own, since a function cannot use the connection running
+// its statement; blocks are never deleted, and that connection's snapshot is never older than
+// the statement's. Verify, archive and redaction read the bytes themselves (blockRows): what
+// they check is what is on disk.
 import { BLOCK_ROWS, decodeBlock, encodeBlock, STORED_COLUMNS, type StoredRow } from './block-codec.ts';
 import type { EventRow } from './codec.ts';
-import type { Db, Statement } from './db.ts';
+import { openReadOnly, type Db, type Statement } from './db.ts';
 
 const CACHE_MAX = 64; // decoded blocks (~100 KB each) per thread
-const cache = new Map<string, { data: Buffer; rows: StoredRow[] }>();
+const SIDE_MAX = 4; // read-only connections kept for the table-valued functions, per thread
 
-/** A block's rows, decoded once while they are asked for again. Callers must not change them. */
+/** A decoded block, and its rows as SQLite takes them (made on first use). */
+interface Decoded {
+  rows: StoredRow[];
+  sql?: unknown[][];
+}
+
+const cache = new Map<string, Decoded>();
+
+function remember(key: string, decoded: Decoded): Decoded {
+  cache.set(key, decoded);
+  if (cache.size > CACHE_MAX) cache.delete(cache.keys().next().value!);
+  return decoded;
+}
+
+/** A block's rows decoded from its bytes (kept while asked for again, if the bytes are the same). Callers must not change them. */
 export function blockRows(data: Buffer): StoredRow[] {
-  // Looked up by length and two words of the compressed bytes, and kept only if all bytes match:
-  // a redacted block (same number, new bytes) is decoded anew.
-  const key = `${data.length}:${data.readUInt32LE(data.length - 4)}:${data.readUInt32LE(data.length >> 1)}`;
+  const key = `bytes:${data.length}:${data.readUInt32LE(data.length - 4)}:${data.readUInt32LE(data.length >> 1)}`;
+  const hit = cache.get(key) as (Decoded & { data?: Buffer }) | undefined;
+  if (hit?.data?.equals(data)) return hit.rows;
+  return remember(key, { rows: decodeBlock(data), data } as Decoded).rows;
+}
+
+const side = new Map<string, { db: Db; read: Statement }>();
+
+/** Block `block` of the day file at `path`, decoded: kept, or read through a side connection. */
+function blockAt(path: string, block: number, rev: number): Decoded {
+  const key = `${path}\0${block}\0${rev}`;
   const hit = cache.get(key);
-  if (hit && hit.data.equals(data)) {
+  if (hit) {
     cache.delete(key); // re-inserted: Map order is the LRU order
     cache.set(key, hit);
-    return hit.rows;
+    return hit;
   }
-  const rows = decodeBlock(data);
-  cache.set(key, { data, rows });
-  if (cache.size > CACHE_MAX) cache.delete(cache.keys().next().value!);
-  return rows;
+  let reader = side.get(path);
+  if (!reader) {
+    const db = openReadOnly(path);
+    side.set(path, (reader = { db, read: db.prepare('SELECT data FROM main.blocks WHERE block = ?').pluck() }));
+    if (side.size > SIDE_MAX) closeSideConnection(side.keys().next().value!);
+  }
+  const data = reader.read.get(block) as Buffer | undefined;
+  if (!data) throw new Error(`BUG: block ${block} of ${path} is gone`);
+  return remember(key, { rows: decodeBlock(data) });
+}
+
+/** Closes this thread's side connections to the day files at these paths, or under this directory. */
+export function closeSideConnection(path: string): void {
+  for (const [p, reader] of side) {
+    if (p !== path && !p.startsWith(`${path}/`)) continue;
+    reader.db.close();
+    side.delete(p);
+  }
 }
 
 // SQLite receives JavaScript numbers as REAL: integers go as BigInt, so that `e.id / ?` divides
 // integers and comparisons see the same types as on `events` rows.
 const big = (n: number | null) => (n === null ? null : BigInt(n));
 const toSql = (r: StoredRow) => [big(r[0]), big(r[1]), big(r[2]), r[3], r[4], r[5], big(r[6]), r[7], r[8], big(r[9]), r[10], big(r[11])];
+const sqlRows = (d: Decoded) => (d.sql ??= d.rows.map(toSql));
 
 /** The position of the last row of the block with an id at or below `id` (the one before the block when none). */
-function positionThrough(data: Buffer, id: number): number {
-  const rows = blockRows(data);
+function positionThrough(rows: StoredRow[], id: number): number {
   let lo = 0;
   let hi = rows.length; // binary search: the first row above id
   while (lo < hi) {
@@ -49,25 +93,26 @@ function positionThrough(data: Buffer, id: number): number {
 
 export function registerBlockFunctions(db: Db): void {
   const columns = [...STORED_COLUMNS];
+  const at = (block: unknown, rev: unknown) => blockAt(db.name, Number(block), Number(rev));
   db.table('dw_block_rows', {
     columns,
-    parameters: ['data'],
+    parameters: ['block', 'rev'],
     directOnly: true,
-    *rows(data: unknown) {
-      for (const r of blockRows(data as Buffer)) yield toSql(r);
+    *rows(block: unknown, rev: unknown) {
+      yield* sqlRows(at(block, rev));
     },
   });
   db.table('dw_block_row', {
     columns,
-    parameters: ['data', 'at'],
+    parameters: ['block', 'rev', 'at'],
     directOnly: true,
-    *rows(data: unknown, at: unknown) {
-      const rows = blockRows(data as Buffer);
-      const r = rows[Number(at) - rows[0]![11]];
-      if (r) yield toSql(r);
+    *rows(block: unknown, rev: unknown, pos: unknown) {
+      const decoded = at(block, rev);
+      const r = sqlRows(decoded)[Number(pos) - decoded.rows[0]![11]];
+      if (r) yield r;
     },
   });
-  db.function('dw_block_pos', { deterministic: true, directOnly: true }, (data: unknown, id: unknown) => positionThrough(data as Buffer, Number(id)));
+  db.function('dw_block_pos', { deterministic: true, directOnly: true }, (block: unknown, rev: unknown, id: unknown) => positionThrough(at(block, rev).rows, Number(id)));
 }
 
 const BLOCKS_VERSION = 10; // migrations/day/0010_blocks.sql
@@ -124,7 +169,8 @@ export function rewriteSealed(db: Db, id: number, change: (row: StoredRow) => St
   if (!block || !rows || i < 0) throw new Error(`BUG: event ${id} is in no block`);
   const changed = [...rows];
   changed[i] = change(rows[i]!);
-  db.prepare('UPDATE main.blocks SET data = ? WHERE block = ?').run(encodeBlock(changed), block.block);
+  // The next revision: decoded copies of the old one (blockAt's cache) are not used again.
+  db.prepare('UPDATE main.blocks SET data = ?, rev = rev + 1 WHERE block = ?').run(encodeBlock(changed), block.block);
 }
 
 export type StoredEventRow = EventRow & { salt: Buffer | null; pos: number | null };

@@ -37,7 +37,7 @@ export interface SenderCounts {
   timeseries: Record<string, number>;
 }
 
-// Statements over an id range (lo, hi]: (divisor,) (match,) lo, hi, the filter's values.
+// Statements over an id range (@lo, @hi]: (divisor,) (match,) the filter's values.
 function countSql(db: Db, { filter, sealed }: IdRangePart): string {
   // The index alone decides the query: no need to touch the rows, wherever they are.
   if (filter.fts !== undefined && filter.where === '1') return `SELECT count(*) AS n FROM events_fts WHERE events_fts MATCH ? AND ${ftsRowidRange(db, 'through', 'rowid')}`;
@@ -97,7 +97,7 @@ export class WindowCounter {
     let count = 0;
     for (const part of splitParts(db, filter, lo, hi + 1)) {
       const head = part.filter.fts === undefined ? [] : [part.filter.fts];
-      count += (this.prepared(db, countSql(db, part)).get(...head, part.lo, part.hi - 1, ...part.filter.params) as { n: number }).n;
+      count += (this.prepared(db, countSql(db, part)).get({ lo: part.lo, hi: part.hi - 1 }, ...head, ...part.filter.params) as { n: number }).n;
     }
     return count;
   }
@@ -109,7 +109,7 @@ export class WindowCounter {
     for (const { db, lo, hi } of this.slices(afterId, throughId)) {
       for (const part of splitParts(db, filter, lo, hi + 1)) {
         const head = part.filter.fts === undefined ? [divisor] : [divisor, part.filter.fts];
-        out.push(...(this.prepared(db, bySenderSql(db, part)).all(...head, part.lo, part.hi - 1, ...part.filter.params) as { system_id: number; bucket: number; n: number }[]));
+        out.push(...(this.prepared(db, bySenderSql(db, part)).all({ lo: part.lo, hi: part.hi - 1 }, ...head, ...part.filter.params) as { system_id: number; bucket: number; n: number }[]));
       }
     }
     return out;

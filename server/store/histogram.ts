@@ -35,7 +35,7 @@ const SLICE_MS = 3_600_000; // the budget is checked between one-hour slices
 
 const statements = new StatementCache(64);
 
-/** Parameters: min ms, bucket width, (match,) lo, hi (exclusive ids), the filter's values. */
+/** Parameters: @lo, @hi (exclusive ids); min ms, bucket width, (match,) the filter's values. */
 function bucketSql(db: Db, { filter, sealed }: IdRangePart): string {
   const part = partSql(db, filter, sealed, 'below');
   return `SELECT CAST(((e.id / ${IDS_PER_MS}) - ?) / ? AS INTEGER) AS b, count(*) AS n FROM ${part.from}
@@ -76,7 +76,7 @@ export function histogram(partitions: Partitions, req: HistogramRequest): Histog
       const filter = plan ? rowsFilter(req.filter, afterId, beforeId - 1) : req.filter;
       for (const part of splitParts(db, filter, afterId, beforeId)) {
         const statement = statements.get(db, bucketSql(db, part));
-        const rows = statement.all(minMs, width, ...(part.filter.fts === undefined ? [] : [part.filter.fts]), part.lo, part.hi, ...part.filter.params) as { b: number; n: number }[];
+        const rows = statement.all({ lo: part.lo, hi: part.hi }, minMs, width, ...(part.filter.fts === undefined ? [] : [part.filter.fts]), ...part.filter.params) as { b: number; n: number }[];
         for (const r of rows) if (r.b >= 0 && r.b < req.buckets) counts[r.b]! += r.n;
       }
     };

@@ -6,6 +6,7 @@
 // queries name `events` and `events_fts` alike in both layouts.
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { closeSideConnection } from './blocks.ts';
 import { dayHead, type DayHead } from './chain.ts';
 import { openDb, openReadOnly, type Db } from './db.ts';
 import { Manifest } from './manifest.ts';
@@ -199,10 +200,12 @@ export class Partitions {
       map.get(day)?.close();
       map.delete(day);
     }
+    closeSideConnection(this.pathOf(day));
     for (const path of [this.pathOf(day), this.indexPathOf(day)]) for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
   }
 
   close(): void {
+    closeSideConnection(this.dir);
     this.manifestHandle?.close();
     this.manifestHandle = undefined;
     for (const map of [this.writers, this.readers, this.indexers]) {

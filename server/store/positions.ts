@@ -37,18 +37,17 @@ export function ftsJoin(db: Db): string {
 // primary key, run once per statement (an uncorrelated subquery), which FTS5 then seeks to. When
 // no row is that old, the events are sealed (store/blocks.ts): the block that holds the bound
 // (a seek on first_id) tells the position within it.
-function positionThrough(db: Db, idParam: string): string {
-  const rows = (id: string) => `(SELECT pos FROM main.events WHERE id <= ${id} ORDER BY id DESC LIMIT 1)`;
-  if (!hasBlocks(db)) return `coalesce(${rows(idParam)}, 0)`;
-  const sealed = `(SELECT dw_block_pos(data, x.id) FROM main.blocks WHERE first_id <= x.id ORDER BY first_id DESC LIMIT 1)`;
-  return `(SELECT coalesce(${rows('x.id')}, ${sealed}, 0) FROM (SELECT ${idParam} AS id) x)`;
+function positionThrough(db: Db, id: string): string {
+  const rows = `(SELECT pos FROM main.events WHERE id <= ${id} ORDER BY id DESC LIMIT 1)`;
+  if (!hasBlocks(db)) return `coalesce(${rows}, 0)`;
+  return `coalesce(${rows}, (SELECT dw_block_pos(block, rev, ${id}) FROM main.blocks WHERE first_id <= ${id} ORDER BY first_id DESC LIMIT 1), 0)`;
 }
 
 /**
- * The condition that `rowid` lies in an id range with two bound parameters: `lo < id < hi`
- * (`hi: 'below'`) or `lo < id <= hi` (`'through'`).
+ * The condition that `rowid` lies in the id range of the named parameters @lo and @hi:
+ * `lo < id < hi` (`hi: 'below'`) or `lo < id <= hi` (`'through'`).
  */
 export function ftsRowidRange(db: Db, hi: 'below' | 'through', rowid = 'f.rowid'): string {
-  if (ftsRowids(db) === 'id') return `${rowid} > ? AND ${rowid} ${hi === 'below' ? '<' : '<='} ?`;
-  return `${rowid} > ${positionThrough(db, '?')} AND ${rowid} <= ${positionThrough(db, hi === 'below' ? '? - 1' : '?')}`;
+  if (ftsRowids(db) === 'id') return `${rowid} > @lo AND ${rowid} ${hi === 'below' ? '<' : '<='} @hi`;
+  return `${rowid} > ${positionThrough(db, '@lo')} AND ${rowid} <= ${positionThrough(db, hi === 'below' ? '@hi - 1' : '@hi')}`;
 }

@@ -28,7 +28,7 @@ export interface Filter {
   fieldCounts?: FieldCountPlan;
 }
 
-/** A slice's statement: (match,) lo, hi (exclusive ids), the filter's values, limit. */
+/** A slice's statement: @lo, @hi (exclusive ids); (match,) the filter's values, limit. */
 function sliceSql(db: Db, filter: Filter, sealed: boolean, order: 'ASC' | 'DESC'): string {
   // Rowids grow with ids in both layouts (store/positions.ts): rowid order is id order.
   const part = partSql(db, filter, sealed, 'below');
@@ -127,7 +127,7 @@ export class Searcher {
           const sliceLo = newest ? Math.max(from, to - span) : from;
           const sliceHi = newest ? to : Math.min(to, from + span);
           const started = performance.now();
-          const rows = statement.all(...head, sliceLo, sliceHi, ...part.filter.params, req.limit - found.length) as EventRow[];
+          const rows = statement.all({ lo: sliceLo, hi: sliceHi }, ...head, ...part.filter.params, req.limit - found.length) as EventRow[];
           span *= nextSliceGrowth(performance.now() - started);
           found.push(...rows);
           if (found.length >= req.limit) return this.finish(found, false, false, Number(found[found.length - 1]!.id));

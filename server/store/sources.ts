@@ -1,7 +1,8 @@
 // Where the rows of a query part come from, as SQL: `events e` rows or sealed blocks
 // (store/blocks.ts), each walked by id or driven by the full-text index. Every form names the
-// row `e` with the columns of `events`, so a compiled filter applies to all four as it is, and
-// every form takes its bound values in the same order: (match,) lo, hi, then the filter's.
+// row `e` with the columns of `events`, so a compiled filter applies to all four as it is. Every
+// form names its id bounds @lo and @hi (bound by name: some forms use them twice) and takes its
+// other values in order: (match,) then the filter's.
 import { BLOCK_ROWS } from './block-codec.ts';
 import type { Db } from './db.ts';
 import { ftsJoin, ftsRowidRange } from './positions.ts';
@@ -17,7 +18,7 @@ export interface PartSql {
 }
 
 // A full-text hit's block is found from its position; dw_block_row yields the one row.
-const SEALED_FTS_JOIN = `events_fts f CROSS JOIN main.blocks b ON b.block = (f.rowid - 1) / ${BLOCK_ROWS} CROSS JOIN dw_block_row(b.data, f.rowid) e`;
+const SEALED_FTS_JOIN = `events_fts f CROSS JOIN main.blocks b ON b.block = (f.rowid - 1) / ${BLOCK_ROWS} CROSS JOIN dw_block_row(b.block, b.rev, f.rowid) e`;
 
 /**
  * The SQL of one part: `sealed` for ids in blocks (store/unindexed.ts splits the range), `hi`
@@ -30,18 +31,19 @@ export function partSql(db: Db, filter: Filter, sealed: boolean, hi: 'below' | '
   }
   if (!sealed) {
     const index = filter.bySystem ? ' INDEXED BY events_system_id' : '';
-    return { from: `events e${index}`, range: `e.id > ? AND e.id ${upTo} ?`, order: (d) => `e.id ${d}` };
+    return { from: `events e${index}`, range: `e.id > @lo AND e.id ${upTo} @hi`, order: (d) => `e.id ${d}` };
   }
   // The blocks that overlap the range, walked by block number (rowid order, so that a page stops
-  // early): the bounds (bound once, in `r`) are found through the first_id and last_id indexes.
+  // early, each block's rows sorted on their own): the bounds are found through the first_id and
+  // last_id indexes.
   // Only blocks that hold one of the systems, when a few quiet ones drive the query: their ids
   // come from the systems table, not from the user, and the unary + keeps the walk in block order.
   const systems = filter.bySystem ? ` AND +b.block IN (SELECT block FROM main.block_systems WHERE system_id IN (${filter.bySystem.map((id) => Math.trunc(Number(id))).join(', ')}))` : '';
   return {
-    from: '(SELECT ? AS lo, ? AS hi) r CROSS JOIN main.blocks b CROSS JOIN dw_block_rows(b.data) e',
-    range: `b.block >= (SELECT block FROM main.blocks WHERE last_id > r.lo ORDER BY last_id LIMIT 1)
-      AND b.block <= (SELECT block FROM main.blocks WHERE first_id ${upTo} r.hi ORDER BY first_id DESC LIMIT 1)${systems}
-      AND e.id > r.lo AND e.id ${upTo} r.hi`,
+    from: 'main.blocks b CROSS JOIN dw_block_rows(b.block, b.rev) e',
+    range: `b.block >= (SELECT block FROM main.blocks WHERE last_id > @lo ORDER BY last_id LIMIT 1)
+      AND b.block <= (SELECT block FROM main.blocks WHERE first_id ${upTo} @hi ORDER BY first_id DESC LIMIT 1)${systems}
+      AND e.id > @lo AND e.id ${upTo} @hi`,
     order: (d) => `b.block ${d}, e.id ${d}`,
   };
 }

@@ -98,6 +98,8 @@ test('redacting a sealed event writes its block anew without the secret, and ver
     const result = redactEvents(store.partitions, [ids[300]!], { reason: 'leaked token', by: 'ops@example.com', nowMs: NOON + 60_000 });
     expect(result.redacted).toEqual([ids[300]]);
     expect(all(store, SECRET)).toEqual([]);
+    // Found by what it says now: its block is read anew, not from the copy decoded for the search above.
+    expect(all(store, 'redacted').map((e) => e.message)).toEqual(['[redacted]']);
     expect(store.searcher.byId(ids[300]!)?.message).toBe('[redacted]');
     expect(store.searcher.byId(ids[301]!)?.message).toBe(line(301)); // its neighbours in the block are intact
     expect(blocksIn(store).flatMap(decodeBlock).filter((r) => r[7].includes(SECRET))).toEqual([]);

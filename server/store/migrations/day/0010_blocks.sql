@@ -6,7 +6,8 @@ CREATE TABLE IF NOT EXISTS blocks (
   block INTEGER PRIMARY KEY,     -- (pos - 1) / 256
   first_id INTEGER NOT NULL,
   last_id INTEGER NOT NULL,
-  data BLOB NOT NULL             -- store/block-codec.ts
+  rev INTEGER NOT NULL DEFAULT 0, -- 1 more at each rewrite (a redaction): decoded copies are kept by revision
+  data BLOB NOT NULL             -- store/block-codec.ts; last, so that reading the other columns does not read it
 );
 CREATE UNIQUE INDEX IF NOT EXISTS blocks_first_id ON blocks (first_id);
 CREATE UNIQUE INDEX IF NOT EXISTS blocks_last_id ON blocks (last_id);
@@ -33,7 +34,7 @@ END;
 -- changed inside it is for the hash chain to prove (driftwood verify).
 CREATE TRIGGER IF NOT EXISTS blocks_no_update BEFORE UPDATE ON blocks
 WHEN NOT (
-  NEW.block = OLD.block AND NEW.first_id = OLD.first_id AND NEW.last_id = OLD.last_id
+  NEW.block = OLD.block AND NEW.first_id = OLD.first_id AND NEW.last_id = OLD.last_id AND NEW.rev = OLD.rev + 1
   AND EXISTS (SELECT 1 FROM redactions WHERE id BETWEEN OLD.first_id AND OLD.last_id)
 )
 BEGIN
