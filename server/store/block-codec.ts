@@ -79,12 +79,16 @@ export function decodeBlock(data: Buffer): StoredRow[] {
   const c = JSON.parse(inflateRawSync(data).toString('utf8')) as Columns;
   if (c.format !== FORMAT) throw new Error(`a block of format ${String(c.format)}, which this version cannot read`);
   const rows = new Array<StoredRow>(c.ids.length);
+  // All salts in one buffer, each row's a view of it: one allocation a block, not one a row.
+  const salts = Buffer.from(c.salts.join(''), 'hex');
   let id = 0;
+  let saltAt = 0;
   for (let i = 0; i < c.ids.length; i++) {
     id += c.ids[i]!;
     const generated = c.generated[i]!;
-    const salt = c.salts[i]!;
-    rows[i] = [id, c.systems[i]!, generated === null ? null : generated + timeOfId(id), c.ips[i]!, c.hostnames[i]!, c.programs[i]!, c.pris[i]!, c.messages[i]!, c.extras[i]!, c.flags[i]!, salt === null ? null : Buffer.from(salt, 'hex'), c.firstPos + i];
+    const saltBytes = (c.salts[i]?.length ?? 0) / 2;
+    const salt = c.salts[i] === null ? null : salts.subarray(saltAt, (saltAt += saltBytes));
+    rows[i] = [id, c.systems[i]!, generated === null ? null : generated + timeOfId(id), c.ips[i]!, c.hostnames[i]!, c.programs[i]!, c.pris[i]!, c.messages[i]!, c.extras[i]!, c.flags[i]!, salt, c.firstPos + i];
   }
   return rows;
 }

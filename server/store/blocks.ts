@@ -112,7 +112,8 @@ export function registerBlockFunctions(db: Db): void {
       if (r) yield r;
     },
   });
-  db.function('dw_block_pos', { deterministic: true, directOnly: true }, (block: unknown, rev: unknown, id: unknown) => positionThrough(at(block, rev).rows, Number(id)));
+  // An integer (BigInt): given a REAL bound, FTS5 does not seek to it but reads the whole doclist.
+  db.function('dw_block_pos', { deterministic: true, directOnly: true }, (block: unknown, rev: unknown, id: unknown) => BigInt(positionThrough(at(block, rev).rows, Number(id))));
 }
 
 const BLOCKS_VERSION = 10; // migrations/day/0010_blocks.sql
