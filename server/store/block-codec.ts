@@ -32,7 +32,8 @@ export type StoredRow = [
 /** The columns of StoredRow, as SQL names them. */
 export const STORED_COLUMNS = ['id', 'system_id', 'generated_ms', 'source_ip', 'hostname', 'program', 'pri', 'message', 'extra', 'flags', 'salt', 'pos'] as const;
 
-interface Columns {
+/** A block as stored: its columns. */
+export interface Columns {
   format: number;
   firstPos: number;
   /** The first id, then each id less the one before. */
@@ -74,21 +75,33 @@ export function encodeBlock(rows: readonly StoredRow[]): Buffer {
   return deflateRawSync(JSON.stringify(c), { level: LEVEL });
 }
 
-/** The rows of a block, in position order. Throws on bytes that are not a block. */
-export function decodeBlock(data: Buffer): StoredRow[] {
+/** A block's columns (ids as deltas, generated times relative). Throws on bytes that are not a block. */
+export function decodeColumns(data: Buffer): Columns {
   const c = JSON.parse(inflateRawSync(data).toString('utf8')) as Columns;
   if (c.format !== FORMAT) throw new Error(`a block of format ${String(c.format)}, which this version cannot read`);
-  const rows = new Array<StoredRow>(c.ids.length);
-  // All salts in one buffer, each row's a view of it: one allocation a block, not one a row.
-  const salts = Buffer.from(c.salts.join(''), 'hex');
+  return c;
+}
+
+/** Calls `visit` for each row of a block's columns with its id and generated time, in position order. */
+export function eachRow(c: Columns, visit: (i: number, id: number, generatedMs: number | null) => void): void {
   let id = 0;
-  let saltAt = 0;
   for (let i = 0; i < c.ids.length; i++) {
     id += c.ids[i]!;
     const generated = c.generated[i]!;
-    const saltBytes = (c.salts[i]?.length ?? 0) / 2;
-    const salt = c.salts[i] === null ? null : salts.subarray(saltAt, (saltAt += saltBytes));
-    rows[i] = [id, c.systems[i]!, generated === null ? null : generated + timeOfId(id), c.ips[i]!, c.hostnames[i]!, c.programs[i]!, c.pris[i]!, c.messages[i]!, c.extras[i]!, c.flags[i]!, salt, c.firstPos + i];
+    visit(i, id, generated === null ? null : generated + timeOfId(id));
   }
+}
+
+/** The rows of a block, in position order. Throws on bytes that are not a block. */
+export function decodeBlock(data: Buffer): StoredRow[] {
+  const c = decodeColumns(data);
+  const rows = new Array<StoredRow>(c.ids.length);
+  // All salts in one buffer, each row's a view of it: one allocation a block, not one a row.
+  const salts = Buffer.from(c.salts.join(''), 'hex');
+  let saltAt = 0;
+  eachRow(c, (i, id, generatedMs) => {
+    const salt = c.salts[i]!;
+    rows[i] = [id, c.systems[i]!, generatedMs, c.ips[i]!, c.hostnames[i]!, c.programs[i]!, c.pris[i]!, c.messages[i]!, c.extras[i]!, c.flags[i]!, salt === null ? null : salts.subarray(saltAt, (saltAt += salt.length / 2)), c.firstPos + i];
+  });
   return rows;
 }

@@ -13,7 +13,7 @@
 // its statement; blocks are never deleted, and that connection's snapshot is never older than
 // the statement's. Verify, archive and redaction read the bytes themselves (blockRows): what
 // they check is what is on disk.
-import { BLOCK_ROWS, decodeBlock, encodeBlock, STORED_COLUMNS, type StoredRow } from './block-codec.ts';
+import { BLOCK_ROWS, decodeBlock, decodeColumns, encodeBlock, STORED_COLUMNS, type Columns, type StoredRow } from './block-codec.ts';
 import type { EventRow } from './codec.ts';
 import { openReadOnly, type Db, type Statement } from './db.ts';
 
@@ -188,6 +188,11 @@ export function storedRow(db: Db, id: number): StoredEventRow | undefined {
   return r && { id: r[0], system_id: r[1], generated_ms: r[2], source_ip: r[3], hostname: r[4], program: r[5], pri: r[6], message: r[7], extra: r[8], flags: r[9], salt: r[10], pos: r[11] };
 }
 
+/** The columns of up to `blocks` sealed blocks holding ids above `afterId`, oldest first (read from disk, not kept). */
+export function sealedColumnsAfter(db: Db, afterId: number, blocks: number): Columns[] {
+  return hasBlocks(db) ? (prepared(db).after.all(afterId, blocks) as Buffer[]).map(decodeColumns) : [];
+}
+
 const liveStatements = new WeakMap<Db, Statement>();
 
 /**
@@ -197,8 +202,11 @@ const liveStatements = new WeakMap<Db, Statement>();
 export function storedRowsAfter(db: Db, afterId: number, limit: number): StoredRow[] {
   const out: StoredRow[] = [];
   if (hasBlocks(db)) {
-    for (const data of prepared(db).after.all(afterId, Math.ceil(limit / BLOCK_ROWS)) as Buffer[]) for (const r of blockRows(data)) if (r[0] > afterId) out.push(r);
-    if (out.length >= limit) return out;
+    const wanted = Math.ceil(limit / BLOCK_ROWS);
+    const blocks = prepared(db).after.all(afterId, wanted) as Buffer[];
+    for (const data of blocks) for (const r of blockRows(data)) if (r[0] > afterId) out.push(r);
+    // Rows come after the last block only: while blocks remain, the next call reads them.
+    if (blocks.length === wanted) return out;
   }
   let live = liveStatements.get(db);
   if (!live) {

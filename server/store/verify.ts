@@ -2,9 +2,10 @@
 // and the chain heads against exported checkpoints, and names the first problem
 // (docs/SECURITY.md, "What verify proves"). Reads only; never writes a day file.
 import { hash } from 'node:crypto';
-import { batchHash, GENESIS, leaf, tagOf, TAG_BYTES } from '../integrity/hash.ts';
+import { batchHash, GENESIS, leaf, leafText, tagOf, TAG_BYTES } from '../integrity/hash.ts';
+import { BLOCK_ROWS, eachRow } from './block-codec.ts';
 import type { Checkpoint } from '../integrity/checkpoint.ts';
-import { firstSealedId, sealedThrough, storedRowsAfter } from './blocks.ts';
+import { firstSealedId, sealedColumnsAfter, sealedThrough, storedRowsAfter } from './blocks.ts';
 import type { Db } from './db.ts';
 import type { ManifestDay } from './manifest.ts';
 import type { Partitions } from './partitions.ts';
@@ -60,6 +61,7 @@ const EXTRA = 8;
 const SALT = 10;
 const TAG_HEX = TAG_BYTES * 2;
 const SEALED_ROWS_PER_READ = 4096;
+const SEALED_BLOCKS_PER_READ = SEALED_ROWS_PER_READ / BLOCK_ROWS;
 
 /** The row's leaf, with another id when asked (to recognize content moved between ids). */
 function leafOfRow(r: Row, saltHex: string, id = r[ID]): string {
@@ -146,6 +148,27 @@ class DayVerifier {
     this.sealedThrough = sealedThrough(db);
   }
 
+  /**
+   * The leaf texts of the events in (after, through], in id order (null without a salt): of rows
+   * as SQLite builds them, of sealed events from their blocks' columns (no row objects made).
+   */
+  private leafTextsOf(after: number, through: number): (string | null)[] {
+    const texts: (string | null)[] = [];
+    for (let from = after; from < Math.min(through, this.sealedThrough); ) {
+      const blocks = sealedColumnsAfter(this.db, from, SEALED_BLOCKS_PER_READ);
+      if (blocks.length === 0) break;
+      for (const c of blocks) {
+        eachRow(c, (i, id, generatedMs) => {
+          from = id;
+          if (id <= after || id > through) return;
+          const salt = c.salts[i];
+          texts.push(salt ? leafText(salt, id, c.systems[i]!, generatedMs, c.pris[i]!, c.flags[i]!, c.ips[i]!, c.hostnames[i]!, c.programs[i]!, c.messages[i]!, c.extras[i]!) : null);
+        });
+      }
+    }
+    return texts.concat(this.leafTextsIn.all(Math.max(after, this.sealedThrough), through) as (string | null)[]);
+  }
+
   /** The events in (after, through], sealed or rows, in id order. */
   private rowsIn(after: number, through: number): Row[] {
     const rows: Row[] = [];
@@ -224,17 +247,14 @@ class DayVerifier {
    * holding means the first row is first_id.
    */
   private batchFits(b: ChainRow, after: number): boolean {
-    // Sealed events are decoded in JavaScript anyway: their leaves are computed there.
-    const sealed = after < this.sealedThrough;
-    const texts = sealed ? this.rowsIn(after, b.last_id) : (this.leafTextsIn.all(after, b.last_id) as (string | null)[]);
+    const texts = this.leafTextsOf(after, b.last_id);
     if (texts.length !== b.events) return false;
     const tags = b.tags.toString('hex');
     const leaves = new Array<string>(texts.length);
     for (let i = 0; i < texts.length; i++) {
       const text = texts[i];
       if (text === null) return false; // no salt: redacted (its kept leaf is in redactions), or altered
-      const leafHex = typeof text === 'string' ? hash('sha256', text, 'hex') : text[SALT] === null ? undefined : leafOfRow(text, text[SALT]);
-      if (leafHex === undefined) return false;
+      const leafHex = hash('sha256', text, 'hex');
       if (leafHex.slice(0, TAG_HEX) !== tags.slice(i * TAG_HEX, (i + 1) * TAG_HEX)) return false;
       leaves[i] = leafHex;
     }
