@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { parse } from '../../shared/query/parse.ts';
 import { decodeBlock, encodeBlock } from '../../server/store/block-codec.ts';
+import { storedRowsAfter } from '../../server/store/blocks.ts';
 import { EventWriter } from '../../server/store/events.ts';
 import { FtsIndexer } from '../../server/store/indexer.ts';
 import { openStore, type Store } from '../../server/store/index.ts';
@@ -70,6 +71,24 @@ test('sealed events are found, counted and verified as rows were, and take about
     const blockBytes = (db.prepare('SELECT sum(length(data)) FROM blocks').pluck().get() as number) / 2816;
     const rawBytes = before.all.reduce((n, e) => n + Buffer.byteLength(e.message), 0) / 3000;
     expect(blockBytes).toBeLessThan(rawBytes * 0.6);
+  } finally {
+    store.close();
+  }
+});
+
+test('verify and the archive read a day of many blocks whose batches start inside blocks', () => {
+  const store = openStore(dir.path);
+  try {
+    const ids = [...writeUnsealed(store, Array.from({ length: 1000 }, (_, i) => event(i))), ...writeUnsealed(store, Array.from({ length: 9000 }, (_, i) => event(1000 + i)))];
+    expect(sealAll(store)).toBe(39);
+    const report = verifyStore(store.partitions);
+    expect(report.problem).toBeUndefined();
+    expect([report.batches, report.events]).toEqual([2, 10_000]);
+    // Read on from inside a block, 1,000 at a time, as the archive reads (10,000 at a time).
+    const read: number[] = [];
+    const db = store.partitions.reader(DAY)!;
+    for (let rows = storedRowsAfter(db, ids[99]!, 1000); rows.length; rows = storedRowsAfter(db, read.at(-1)!, 1000)) read.push(...rows.map((r) => r[0]));
+    expect(read).toEqual(ids.slice(100));
   } finally {
     store.close();
   }
