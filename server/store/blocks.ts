@@ -20,7 +20,7 @@ import { openReadOnly, type Db, type Statement } from './db.ts';
 const CACHE_MAX = 64; // decoded blocks (~100 KB each) per thread
 const SIDE_MAX = 4; // read-only connections kept for the table-valued functions, per thread
 
-/** A decoded block, and its rows as SQLite takes them (made on first use). */
+/** A decoded block, and its rows as SQLite takes them. */
 interface Decoded {
   rows: StoredRow[];
   sql?: unknown[][];
@@ -77,7 +77,8 @@ export function closeSideConnection(path: string): void {
 // integers and comparisons see the same types as on `events` rows.
 const big = (n: number | null) => (n === null ? null : BigInt(n));
 const toSql = (r: StoredRow) => [big(r[0]), big(r[1]), big(r[2]), r[3], r[4], r[5], big(r[6]), r[7], r[8], big(r[9]), r[10], big(r[11])];
-const sqlRows = (d: Decoded) => (d.sql ??= d.rows.map(toSql));
+// Made on first use, row by row: a full-text hit needs one row of its block.
+const sqlRow = (d: Decoded, i: number) => ((d.sql ??= new Array<unknown[]>(d.rows.length))[i] ??= toSql(d.rows[i]!));
 
 /** The position of the last row of the block with an id at or below `id` (the one before the block when none). */
 function positionThrough(rows: StoredRow[], id: number): number {
@@ -99,7 +100,8 @@ export function registerBlockFunctions(db: Db): void {
     parameters: ['block', 'rev'],
     directOnly: true,
     *rows(block: unknown, rev: unknown) {
-      yield* sqlRows(at(block, rev));
+      const decoded = at(block, rev);
+      for (let i = 0; i < decoded.rows.length; i++) yield sqlRow(decoded, i);
     },
   });
   db.table('dw_block_row', {
@@ -108,8 +110,8 @@ export function registerBlockFunctions(db: Db): void {
     directOnly: true,
     *rows(block: unknown, rev: unknown, pos: unknown) {
       const decoded = at(block, rev);
-      const r = sqlRows(decoded)[Number(pos) - decoded.rows[0]![11]];
-      if (r) yield r;
+      const i = Number(pos) - decoded.rows[0]![11];
+      if (i >= 0 && i < decoded.rows.length) yield sqlRow(decoded, i);
     },
   });
   // An integer (BigInt): given a REAL bound, FTS5 does not seek to it but reads the whole doclist.
