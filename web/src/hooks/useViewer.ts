@@ -134,7 +134,12 @@ export function useViewer(view: ViewParams): Viewer {
           setLoading(undefined);
         });
         setTimeout(() => !abort.signal.aborted && setShownKey(key));
-        if (!live || abort.signal.aborted) return;
+        if (!live) return;
+        // The tail opens in a task of its own too, so that the page's task ends (and the frame can
+        // be drawn) as soon as the rows are in; it starts from the last event shown, so the wait
+        // loses nothing.
+        await new Promise((resolve) => setTimeout(resolve));
+        if (abort.signal.aborted) return;
         const lastId = first.events.at(-1)?.id;
         tail = openTail(
           // From the last event shown; with none, from when the search started (no gap either way).
