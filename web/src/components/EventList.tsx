@@ -111,8 +111,10 @@ export function EventList(props: EventListProps) {
     if (p.live && p.following && fromBottom > ROW_HEIGHT * 2) p.onPause('scroll');
     else if (p.live && !p.following && fromBottom <= 2 && !p.buffer.hasNewer) p.onBottom();
     const top = Math.floor(el.scrollTop / ROW_HEIGHT);
-    // Drawn in this event, as the rows scroll in (not a frame later, with blank rows meanwhile).
-    flushSync(() => setTopRow(top));
+    // Drawn in this event, as the rows scroll in (not a frame later, with blank rows meanwhile);
+    // while following, the rows drawn are the last ones whatever the offset.
+    if (p.following) setTopRow(top);
+    else flushSync(() => setTopRow(top));
     p.onTopTime(p.buffer.events[Math.min(top, p.buffer.events.length - 1)]?.received_at);
     if (paging.current) return;
     if (top < EDGE_ROWS && p.buffer.hasOlder) {
@@ -141,12 +143,11 @@ export function EventList(props: EventListProps) {
       {events.length === 0 && (
         <div className="row sev-info" aria-hidden="true" style={{ visibility: 'hidden' }}>
           <time className="c-time">
-            <span className="c-date">May 30 </span>16:24:40
-          </time>{' '}
-          <a className="c-sender">warm</a> <a className="c-program">up:</a>{' '}
-          <span className="c-message">
-            warm up <mark>warm</mark>
-          </span>
+            <span className="c-date">May 30 </span>16:24:40{' '}
+          </time>
+          <a className="c-sender">warm </a>
+          <a className="c-program">up: </a>
+          warm up <mark>warm</mark>
         </div>
       )}
       <div style={{ height: events.length * ROW_HEIGHT, position: 'relative' }}>
@@ -196,20 +197,21 @@ const Row = memo(function Row({ event: e, top, selected, centered, highlighter, 
         ev.stopPropagation();
       }}
     >
+      {/* Few nodes per row (the first page's style and layout cost grows with them): each part's
+          text and the space after it are one text node, and the message is the row's own text
+          (its severity colour is the row's; the other parts have colours of their own). */}
       <time className="c-time" dateTime={e.received_at}>
-        <span className="c-date">{date} </span>
-        {time}
-      </time>{' '}
+        <span className="c-date">{`${date} `}</span>
+        {`${time} `}
+      </time>
       <a className="c-sender" href={pivotHref(e, 'sender')} onClick={(ev) => onPivot(ev, e, 'sender')} title={`Events around this one from ${e.source_name} (Alt: keep the query)`}>
-        {e.source_name}
-      </a>{' '}
+        {`${e.source_name} `}
+      </a>
       <a className="c-program" href={pivotHref(e, 'program')} onClick={(ev) => onPivot(ev, e, 'program')} title={`Events around this one from ${e.program} (Alt: keep the query)`}>
-        {e.program}:
-      </a>{' '}
-      <span className="c-message">
-        <Message text={message} highlighter={highlighter} />
-        {message !== e.message && <span className="cut"> … ({Math.round(e.message.length / 1024)} KB, open to show all)</span>}
-      </span>
+        {`${e.program}: `}
+      </a>
+      <Message text={message} highlighter={highlighter} />
+      {message !== e.message && <span className="cut"> … ({Math.round(e.message.length / 1024)} KB, open to show all)</span>}
     </div>
   );
 });
