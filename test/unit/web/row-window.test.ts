@@ -27,7 +27,8 @@ describe('rowWindow', () => {
 });
 
 describe('scrollTopFor', () => {
-  const f = (index: number, align: 'center' | 'nearest', scrollTop: number, want: number) => expect(scrollTopFor(index, align, 20, scrollTop, 400)).toBe(want);
+  const f = (index: number, align: 'center' | 'nearest', scrollTop: number, want: number, listTop = 0) =>
+    expect(scrollTopFor(index, align, { rowHeight: 20, listTop, scrollTop, viewportHeight: 400 })).toBe(want);
 
   test('centre puts the row in the middle of the view (not above the top)', () => {
     f(100, 'center', 0, 1810);
@@ -38,5 +39,11 @@ describe('scrollTopFor', () => {
     f(100, 'nearest', 1900, 1900); // in view: stays
     f(100, 'nearest', 2100, 2000); // above: to the top
     f(100, 'nearest', 1500, 1620); // below: to the bottom edge
+  });
+
+  test('rows that start below a header line are scrolled to where they really are', () => {
+    f(100, 'nearest', 1500, 1640, 20);
+    f(100, 'nearest', 2100, 2020, 20);
+    f(100, 'center', 0, 1830, 20);
   });
 });

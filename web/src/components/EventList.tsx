@@ -61,7 +61,8 @@ export function EventList(props: EventListProps) {
   const drawn = rowWindow({ count: events.length, rowHeight: ROW_HEIGHT, scrollTop: topRow * ROW_HEIGHT, viewportHeight, overscan: OVERSCAN, atEnd: following });
   const scrollToIndex = (index: number, align: 'center' | 'nearest') => {
     const el = scroller.current;
-    if (el) el.scrollTop = scrollTopFor(index, align, ROW_HEIGHT, el.scrollTop, el.clientHeight);
+    // The rows start below the stream's edge line ("Beginning of the results"), one row high.
+    if (el) el.scrollTop = scrollTopFor(index, align, { rowHeight: ROW_HEIGHT, listTop: ROW_HEIGHT, scrollTop: el.scrollTop, viewportHeight: el.clientHeight });
   };
   const centeredDone = useRef<string | undefined>(undefined);
   const paging = useRef(false);

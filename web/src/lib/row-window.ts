@@ -30,9 +30,13 @@ export function rowWindow({ count, rowHeight, scrollTop, viewportHeight, oversca
   return { start: Math.max(0, first - overscan), end: Math.min(count, first + visible + 1 + overscan) };
 }
 
-/** The scrollTop that shows row `index`: in the middle, or (`nearest`) only as far as needed. */
-export function scrollTopFor(index: number, align: 'center' | 'nearest', rowHeight: number, scrollTop: number, viewportHeight: number): number {
-  const top = index * rowHeight;
+/**
+ * The scrollTop that shows row `index`: in the middle, or (`nearest`) only as far as needed.
+ * `listTop`: where the rows start in the scroller (below the "Scroll up for older events" line).
+ */
+export function scrollTopFor(index: number, align: 'center' | 'nearest', view: { rowHeight: number; listTop: number; scrollTop: number; viewportHeight: number }): number {
+  const { rowHeight, listTop, scrollTop, viewportHeight } = view;
+  const top = listTop + index * rowHeight;
   if (align === 'center') return Math.max(0, top - (viewportHeight - rowHeight) / 2);
   if (top < scrollTop) return top;
   if (top + rowHeight > scrollTop + viewportHeight) return top + rowHeight - viewportHeight;
