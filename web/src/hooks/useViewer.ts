@@ -22,7 +22,7 @@ const FLUSH_MS = 100;
 const GAP_PAGE = 10_000;
 
 /**
- * A search.json page without the fields the message gives (a third of a Heroku page's bytes, and
+ * A search.json page without the fields the message gives (a fifth of a Heroku page's bytes, and
  * its parse): the details panel derives them for the one event it shows.
  */
 const searchPage = (params: Record<string, string | number | undefined>, signal?: AbortSignal) =>
