@@ -3,7 +3,7 @@
 // Order: logfmt at=/level=/severity=; JSON "level"/"severity"; Heroku error codes; a leading
 // uppercase level word. Case matters for the last one so `sql_error_code` or "no errors" stay put.
 
-import { parseLogfmt } from './logfmt.ts';
+import { parseLogfmt } from '../../shared/logfmt.ts';
 
 // Severity codes, RFC 5424 §6.2.1 table 2.
 const EMERGENCY = 0;

@@ -4,7 +4,7 @@
 // shares: truncation, logfmt fields, severity inference (DESIGN 2). Never throws.
 
 import { severityName, type EventFlag } from '../../shared/event.ts';
-import { fieldsOf } from './logfmt.ts';
+import { fieldsOf } from '../../shared/logfmt.ts';
 import { decodeFrame, truncateMessage } from './normalize.ts';
 import { parseCisco } from './cisco.ts';
 import { parseRfc3164 } from './rfc3164.ts';

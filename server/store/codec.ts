@@ -1,7 +1,8 @@
 // Event rows <-> the Event JSON of DESIGN 2. Fields that logfmt can re-derive from the message are
 // not stored twice: that keeps a Heroku router line near its raw size on disk.
+import type { DerivedFields } from '../../shared/api.ts';
 import { EVENT_FLAGS, facilityName, severityName, type Event, type EventFlag } from '../../shared/event.ts';
-import { fieldsOf, parseLogfmt } from '../parse/logfmt.ts';
+import { fieldsOf, parseLogfmt } from '../../shared/logfmt.ts';
 import { timeOfId } from './ids.ts';
 import { displayTimeOf, isoTime } from './times.ts';
 import type { NewEvent } from './types.ts';
@@ -64,9 +65,14 @@ export function toRow(id: number, systemId: number, systemName: string, e: NewEv
   };
 }
 
-export function toEvent(row: EventRow, systemName: string): Event {
+/**
+ * `derived: 'omit'` (search.json's `derived_fields=omit`): `fields` holds only the stored ones, which
+ * the message does not give; `fieldsOf(message, fields)` (shared/logfmt.ts) makes the whole set.
+ */
+export function toEvent(row: EventRow, systemName: string, derived: DerivedFields = 'include'): Event {
   const receivedMs = timeOfId(row.id);
-  const fields = fieldsOf(row.message, row.extra ? (JSON.parse(row.extra) as Record<string, string>) : null);
+  const own = row.extra ? (JSON.parse(row.extra) as Record<string, string>) : null;
+  const fields = derived === 'omit' ? (own ?? {}) : fieldsOf(row.message, own);
   return {
     id: String(row.id),
     received_at: isoTime(receivedMs),

@@ -3,7 +3,7 @@
 // millions of matches, so the counts are over a bounded sample of the newest ones.
 import type { Facet, FacetValue } from '../../shared/api.ts';
 import { facilityName, severityName } from '../../shared/event.ts';
-import { fieldsOf } from '../parse/logfmt.ts';
+import { fieldsOf } from '../../shared/logfmt.ts';
 import type { EventRow } from './codec.ts';
 import type { Filter, Searcher } from './search.ts';
 import type { Systems } from './systems.ts';

@@ -3,7 +3,7 @@
 import type Database from 'better-sqlite3';
 import { containsAtWordStart, numericValue, wildcardToRegExp } from '../../shared/query/match.ts';
 import { withoutEscapes } from '../../shared/escapes.ts';
-import { logfmtField, parseLogfmt } from '../parse/logfmt.ts';
+import { logfmtField, parseLogfmt } from '../../shared/logfmt.ts';
 
 const CACHE_MAX = 256;
 const cached = <T>(cache: Map<string, T>, key: string, make: () => T): T => {

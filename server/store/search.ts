@@ -1,5 +1,6 @@
 // Paged search across day files with Papertrail's min_id/max_id semantics (DESIGN 4): both bounds
 // exclusive; the newest matches below max_id, or the oldest above min_id when only min_id is given.
+import type { DerivedFields } from '../../shared/api.ts';
 import type { Event } from '../../shared/event.ts';
 import { toEvent, type EventRow } from './codec.ts';
 import { StatementCache, type Db } from './db.ts';
@@ -45,6 +46,8 @@ export interface PageRequest {
   limit: number;
   deadlineMs: number;
   now: () => number;
+  /** 'omit': events carry only the fields their message does not give (search.json's derived_fields). */
+  derivedFields?: DerivedFields;
 }
 
 export interface Page {
@@ -94,7 +97,7 @@ export class Searcher {
 
   page(req: PageRequest): Page {
     const { rows, ...rest } = this.rows(req);
-    return { events: rows.map((r) => toEvent(r, this.systems.nameOf(r.system_id))), ...rest };
+    return { events: rows.map((r) => toEvent(r, this.systems.nameOf(r.system_id), req.derivedFields)), ...rest };
   }
 
   /** As page(), the stored rows without making Events of them (facets count over thousands). */

@@ -168,6 +168,29 @@ test('a permalink opens its event highlighted in its context, with details and a
   await context.close();
 });
 
+test('the details panel lists every field the API gives (logfmt pairs from the message, structured data) and the same JSON', async () => {
+  // The viewer's pages leave out the fields the message gives (derived_fields=omit): the panel
+  // must still show exactly the API's full set, in its order, the stored value winning a clash.
+  await sendTcp(server.syslogPort!, [
+    octetFrame(`<134>1 ${new Date().toISOString()} web-7 shop 4242 ORDERS [meta region="eu-west" status="503"] fieldcheck at=info status=200 path="/a b" empty=`),
+  ]);
+  const target = (await api.waitFor('fieldcheck', 1)).events[0]!;
+  const want = Object.entries(target.fields).map(([k, v]) => [k, v === '' ? '(empty)' : v]);
+  expect(want).toEqual(expect.arrayContaining([['at', 'info'], ['status', '503'], ['path', '/a b'], ['empty', '(empty)'], ['region', 'eu-west'], ['procid', '4242']]));
+  const { context, page } = await openViewer('/events?q=fieldcheck');
+  await row(page, 'fieldcheck').click();
+  const details = page.getByRole('region', { name: 'Event details' });
+  const fieldRows = details.locator('table.fields tr');
+  await expect.poll(() => fieldRows.count()).toBe(want.length);
+  const shown = await fieldRows.evaluateAll((trs) => trs.map((tr) => [tr.querySelector('th')!.textContent, tr.querySelector('td')!.textContent]));
+  expect(shown).toEqual(want);
+  // The event's JSON, as the API's default response has it.
+  await details.getByText('JSON', { exact: true }).click();
+  expect(await details.locator('details.raw pre').last().textContent()).toBe(JSON.stringify(target, null, 2));
+  await screenshot(page, 'viewer-details-fields');
+  await context.close();
+});
+
 test('a line carrying HTML shows as text and runs nothing; ANSI colours show as colour, not escapes', async () => {
   await drain([{ message: `xsscheck <img src=x onerror="window.__pwned=1"> <script>window.__pwned=2</script>` }]);
   await sendTcp(server.syslogPort!, [octetFrame(`<14>1 ${new Date().toISOString()} build-1 rails - - - ansicheck \u001b[1;31mFAILED\u001b[0m \u001b[38;2;0;160;255mtruecolour\u001b[0m done`)]);

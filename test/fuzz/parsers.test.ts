@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { EVENT_FLAGS } from '../../shared/event.ts';
 import { createFrameSplitter, splitLogplexBody, type FramerOutput } from '../../server/ingest/framing.ts';
 import { parseCisco } from '../../server/parse/cisco.ts';
-import { logfmtField, parseLogfmt } from '../../server/parse/logfmt.ts';
+import { logfmtField, parseLogfmt } from '../../shared/logfmt.ts';
 import { fieldOf, fieldsNamed } from '../../server/store/functions.ts';
 import { inferSeverity } from '../../server/parse/severity.ts';
 import { parsePlainLine, parseSyslog, type SyslogParseOptions } from '../../server/parse/syslog.ts';

@@ -1,7 +1,7 @@
 // GET /api/v1/events/search.json, histogram.json and /:id/context.json (DESIGN 4), with
 // Papertrail's parameters and response shapes; facets.json for the viewer's sidebar.
 import type { FastifyInstance } from 'fastify';
-import type { ContextResponse, FacetsParams, FacetsResponse, HistogramResponse, SearchParams, SearchResponse } from '../../../shared/api.ts';
+import type { ContextResponse, DerivedFields, FacetsParams, FacetsResponse, HistogramResponse, SearchPageParams, SearchParams, SearchResponse } from '../../../shared/api.ts';
 import { appError } from '../../errors.ts';
 import { parseScope } from '../../query/scope.ts';
 import type { Store } from '../../store/index.ts';
@@ -42,6 +42,13 @@ function idRange(p: SearchParams): { minId?: number; maxId?: number; minIdParam?
   return { minId: minId < 0 ? undefined : minId, maxId: maxId === Number.MAX_SAFE_INTEGER ? undefined : maxId, minIdParam, maxIdParam };
 }
 
+/** search.json's `derived_fields`: `omit` leaves out the fields the message gives (ours, opt-in). */
+function derivedFieldsParam(raw: string | undefined): DerivedFields {
+  if (raw === undefined || raw === '' || raw === 'include') return 'include';
+  if (raw === 'omit') return 'omit';
+  throw appError('BAD_REQUEST', `derived_fields: "${raw}" is not include or omit`);
+}
+
 /** facets.json's `fields`: names in order, duplicates dropped, and where `fields.*` goes. */
 function parseFacetFields(raw: string | undefined): { fields: string[]; autoAt?: number } {
   const names = [...new Set((raw ?? FACETS_DEFAULT).split(',').map((f) => f.trim()).filter((f) => f !== ''))];
@@ -59,7 +66,7 @@ function parseFacetFields(raw: string | undefined): { fields: string[]; autoAt?:
 export async function eventRoutes(app: FastifyInstance, opts: { store: Store; now: () => number }): Promise<void> {
   const { store, now } = opts;
 
-  app.get<{ Querystring: SearchParams }>('/api/v1/events/search.json', async (request): Promise<SearchResponse> => {
+  app.get<{ Querystring: SearchPageParams }>('/api/v1/events/search.json', async (request): Promise<SearchResponse> => {
     const p = request.query;
     const limit = intParam('limit', p.limit, 1) ?? LIMIT_DEFAULT;
     if (limit > LIMIT_MAX) throw appError('BAD_REQUEST', `limit: at most ${LIMIT_MAX}`);
@@ -68,6 +75,7 @@ export async function eventRoutes(app: FastifyInstance, opts: { store: Store; no
     // Only min_id given: page forward (oldest first after it), unless tail asks for the newest.
     const forward = minIdParam !== undefined && maxIdParam === undefined && !tail;
     const scope = parseScope(store, p);
+    const derivedFields = derivedFieldsParam(p.derived_fields);
     const page = store.searcher.page({
       filter: store.compile(scope.ast, scope.systemIds),
       minId,
@@ -76,6 +84,7 @@ export async function eventRoutes(app: FastifyInstance, opts: { store: Store; no
       limit,
       deadlineMs: now() + SEARCH_BUDGET_MS,
       now,
+      derivedFields,
     });
     const ids = page.events.map((e) => e.id);
     // With no events the cursors still say where the search stopped, so paging continues.

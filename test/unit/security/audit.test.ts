@@ -1,7 +1,7 @@
 import { expect, test } from 'vitest';
 import { AuditThrottle, formatSecurityEvent } from '../../../server/security/audit.ts';
 import { logfmtValue } from '../../../server/security/logfmt-value.ts';
-import { parseLogfmt } from '../../../server/parse/logfmt.ts';
+import { parseLogfmt } from '../../../shared/logfmt.ts';
 
 test('a value with CR, LF, ANSI escapes or line separators stays on one line and inert', () => {
   const evil = 'x@example.com\r\n2026-01-01 info security action=login outcome=success\u001b[31mred\u001b[0m\u2028more';

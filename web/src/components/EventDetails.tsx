@@ -1,9 +1,10 @@
 // One event, expanded (DESIGN 7: a region named "Event details" with a link named "Permalink"):
 // every field, the flags, the whole message (cut past a few KB until "Show all"), the lines before
 // and after it from the same system (context.json), and pivots to its sender and program.
-import { useEffect, useState, type MouseEvent } from 'react';
+import { useEffect, useMemo, useState, type MouseEvent } from 'react';
 import type { ContextResponse } from '../../../shared/api.ts';
 import type { Event } from '../../../shared/event.ts';
+import { fieldsOf } from '../../../shared/logfmt.ts';
 import { get, withQuery } from '../api/client.ts';
 import type { Highlighter } from '../lib/highlight.ts';
 import { fullTime, streamTime } from '../lib/time-format.ts';
@@ -27,7 +28,10 @@ export interface EventDetailsProps {
   onOpenEvent(id: string): void;
 }
 
-export function EventDetails({ event: e, highlighter, zone, onClose, onAddTerm, onPivot, pivotHref, onOpenEvent }: EventDetailsProps) {
+export function EventDetails({ event, highlighter, zone, onClose, onAddTerm, onPivot, pivotHref, onOpenEvent }: EventDetailsProps) {
+  // The viewer's pages leave out the fields the message gives (search.json derived_fields=omit):
+  // the event as the API's default has it, for the one shown. An event with them all is unchanged.
+  const e = useMemo(() => ({ ...event, fields: fieldsOf(event.message, event.fields) }), [event]);
   const [showAll, setShowAll] = useState(false);
   const [context, setContext] = useState<ContextResponse>();
   const [contextError, setContextError] = useState('');

@@ -1,10 +1,12 @@
 // The stream: a virtualized list of one-line rows (only the visible ones exist in the page, so
-// 100,000 loaded lines scroll as smoothly as 100). Rows have one fixed height, which makes keeping
-// the reader's view still exact: rows added at the top move the scroll offset by rows × height.
-import { defaultRangeExtractor, useVirtualizer, type Range, type Virtualizer } from '@tanstack/react-virtual';
-import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState, type MouseEvent } from 'react';
+// 100,000 loaded lines scroll as smoothly as 100). Rows have one fixed height, which makes both
+// the rows to draw (lib/row-window.ts) and keeping the reader's view still exact: rows added at
+// the top move the scroll offset by rows × height.
+import { memo, useEffect, useLayoutEffect, useRef, useState, type MouseEvent } from 'react';
+import { flushSync } from 'react-dom';
 import type { Event } from '../../../shared/event.ts';
 import type { Highlighter } from '../lib/highlight.ts';
+import { rowWindow, scrollTopFor } from '../lib/row-window.ts';
 import type { BufferState } from '../lib/tail-buffer.ts';
 import { streamTimeParts } from '../lib/time-format.ts';
 import { Message } from './Message.tsx';
@@ -44,31 +46,24 @@ export function EventList(props: EventListProps) {
   const { buffer, following, selectedId } = props;
   const scroller = useRef<HTMLDivElement>(null);
   const events = buffer.events;
-  const virtualRef = useRef<Virtualizer<HTMLDivElement, Element>>(null);
-  // Following, the rows drawn are the newest ones whatever the scroll offset still says: a first
-  // page is drawn where it will be read (the bottom) in one render, not at the top and again once
-  // the scroll to the bottom is reported.
-  const rangeExtractor = useCallback(
-    (range: Range) => {
-      if (!following) return defaultRangeExtractor(range);
-      const visible = Math.ceil((virtualRef.current?.scrollRect?.height || window.innerHeight) / ROW_HEIGHT);
-      const start = Math.max(0, range.count - visible - range.overscan);
-      return Array.from({ length: range.count - start }, (_, i) => start + i);
-    },
-    [following],
-  );
-  // The virtualizer measures its scroller as it attaches, which forces a layout of the whole page:
-  // it attaches after the page's first paint, where the layout is done already.
-  const [painted, setPainted] = useState(false);
-  useEffect(() => setPainted(true), []);
-  const virtual = useVirtualizer({
-    count: events.length,
-    getScrollElement: () => (painted ? scroller.current : null),
-    estimateSize: () => ROW_HEIGHT,
-    overscan: OVERSCAN,
-    rangeExtractor,
-  });
-  virtualRef.current = virtual;
+  // The scroll offset in whole rows (a re-render only when another row reaches the top), and the
+  // scroller's height: the window's until the first paint, then observed (reading it while
+  // mounting would force a layout of the page).
+  const [topRow, setTopRow] = useState(0);
+  const [viewportHeight, setViewportHeight] = useState(() => window.innerHeight);
+  useEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const observer = new ResizeObserver(([entry]) => entry && setViewportHeight(entry.contentRect.height));
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+  const drawn = rowWindow({ count: events.length, rowHeight: ROW_HEIGHT, scrollTop: topRow * ROW_HEIGHT, viewportHeight, overscan: OVERSCAN, atEnd: following });
+  const scrollToIndex = (index: number, align: 'center' | 'nearest') => {
+    const el = scroller.current;
+    // The rows start below the stream's edge line ("Beginning of the results"), one row high.
+    if (el) el.scrollTop = scrollTopFor(index, align, { rowHeight: ROW_HEIGHT, listTop: ROW_HEIGHT, scrollTop: el.scrollTop, viewportHeight: el.clientHeight });
+  };
   const centeredDone = useRef<string | undefined>(undefined);
   const paging = useRef(false);
   const propsRef = useRef(props);
@@ -88,14 +83,14 @@ export function EventList(props: EventListProps) {
     const i = events.findIndex((e) => e.id === id);
     if (i < 0) return;
     centeredDone.current = id;
-    virtual.scrollToIndex(i, { align: 'center' });
-  }, [props.centeredId, events, virtual]);
+    scrollToIndex(i, 'center');
+  }, [props.centeredId, events]);
 
   // j/k: keep the selected row in view.
   useEffect(() => {
     if (!selectedId) return;
     const i = events.findIndex((e) => e.id === selectedId);
-    if (i >= 0) virtual.scrollToIndex(i, { align: 'auto' });
+    if (i >= 0) scrollToIndex(i, 'nearest');
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [selectedId]);
 
@@ -117,6 +112,10 @@ export function EventList(props: EventListProps) {
     if (p.live && p.following && fromBottom > ROW_HEIGHT * 2) p.onPause('scroll');
     else if (p.live && !p.following && fromBottom <= 2 && !p.buffer.hasNewer) p.onBottom();
     const top = Math.floor(el.scrollTop / ROW_HEIGHT);
+    // Drawn in this event, as the rows scroll in (not a frame later, with blank rows meanwhile);
+    // while following, the rows drawn are the last ones whatever the offset.
+    if (p.following) setTopRow(top);
+    else flushSync(() => setTopRow(top));
     p.onTopTime(p.buffer.events[Math.min(top, p.buffer.events.length - 1)]?.received_at);
     if (paging.current) return;
     if (top < EDGE_ROWS && p.buffer.hasOlder) {
@@ -145,32 +144,28 @@ export function EventList(props: EventListProps) {
       {events.length === 0 && (
         <div className="row sev-info" aria-hidden="true" style={{ visibility: 'hidden' }}>
           <time className="c-time">
-            <span className="c-date">May 30 </span>16:24:40
-          </time>{' '}
-          <a className="c-sender">warm</a> <a className="c-program">up:</a>{' '}
-          <span className="c-message">
-            warm up <mark>warm</mark>
-          </span>
+            <span className="c-date">May 30 </span>16:24:40{' '}
+          </time>
+          <a className="c-sender">warm </a>
+          <a className="c-program">up: </a>
+          warm up <mark>warm</mark>
         </div>
       )}
-      <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
-        {virtual.getVirtualItems().map((item) => {
-          const e = events[item.index]!;
-          return (
-            <Row
-              key={e.id}
-              event={e}
-              top={item.start}
-              selected={e.id === selectedId}
-              centered={e.id === props.centeredId}
-              highlighter={props.highlighter}
-              zone={props.zone}
-              onSelect={props.onSelect}
-              onPivot={props.onPivot}
-              pivotHref={props.pivotHref}
-            />
-          );
-        })}
+      <div style={{ height: events.length * ROW_HEIGHT, position: 'relative' }}>
+        {events.slice(drawn.start, drawn.end).map((e, i) => (
+          <Row
+            key={e.id}
+            event={e}
+            top={(drawn.start + i) * ROW_HEIGHT}
+            selected={e.id === selectedId}
+            centered={e.id === props.centeredId}
+            highlighter={props.highlighter}
+            zone={props.zone}
+            onSelect={props.onSelect}
+            onPivot={props.onPivot}
+            pivotHref={props.pivotHref}
+          />
+        ))}
       </div>
     </div>
   );
@@ -203,20 +198,21 @@ const Row = memo(function Row({ event: e, top, selected, centered, highlighter, 
         ev.stopPropagation();
       }}
     >
+      {/* Few nodes per row (the first page's style and layout cost grows with them): each part's
+          text and the space after it are one text node, and the message is the row's own text
+          (its severity colour is the row's; the other parts have colours of their own). */}
       <time className="c-time" dateTime={e.received_at}>
-        <span className="c-date">{date} </span>
-        {time}
-      </time>{' '}
+        <span className="c-date">{`${date} `}</span>
+        {`${time} `}
+      </time>
       <a className="c-sender" href={pivotHref(e, 'sender')} onClick={(ev) => onPivot(ev, e, 'sender')} title={`Events around this one from ${e.source_name} (Alt: keep the query)`}>
-        {e.source_name}
-      </a>{' '}
+        {`${e.source_name} `}
+      </a>
       <a className="c-program" href={pivotHref(e, 'program')} onClick={(ev) => onPivot(ev, e, 'program')} title={`Events around this one from ${e.program} (Alt: keep the query)`}>
-        {e.program}:
-      </a>{' '}
-      <span className="c-message">
-        <Message text={message} highlighter={highlighter} />
-        {message !== e.message && <span className="cut"> … ({Math.round(e.message.length / 1024)} KB, open to show all)</span>}
-      </span>
+        {`${e.program}: `}
+      </a>
+      <Message text={message} highlighter={highlighter} />
+      {message !== e.message && <span className="cut"> … ({Math.round(e.message.length / 1024)} KB, open to show all)</span>}
     </div>
   );
 });

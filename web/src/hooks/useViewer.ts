@@ -3,7 +3,7 @@
 // where the rules live). Components read `buffer` and call the actions; nothing here draws.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { flushSync } from 'react-dom';
-import type { SearchResponse } from '../../../shared/api.ts';
+import type { DerivedFields, SearchResponse } from '../../../shared/api.ts';
 import type { Event } from '../../../shared/event.ts';
 import { get, withQuery } from '../api/client.ts';
 import { openTail } from '../api/tail.ts';
@@ -20,6 +20,13 @@ const CENTER_SIDE = 100;
 const FLUSH_MS = 100;
 /** A skipped range is fetched in pages of the API's maximum. */
 const GAP_PAGE = 10_000;
+
+/**
+ * A search.json page without the fields the message gives (a fifth of a Heroku page's bytes, and
+ * its parse): the details panel derives them for the one event it shows.
+ */
+const searchPage = (params: Record<string, string | number | undefined>, signal?: AbortSignal) =>
+  get<SearchResponse>(withQuery('/api/v1/events/search.json', { ...params, derived_fields: 'omit' satisfies DerivedFields }), signal);
 
 export type TailStatus = 'connecting' | 'live' | 'reconnecting' | 'closed' | 'off';
 
@@ -95,7 +102,7 @@ export function useViewer(view: ViewParams): Viewer {
       const got: Event[] = [];
       let maxId = gap.maxId;
       for (;;) {
-        const page = await get<SearchResponse>(withQuery('/api/v1/events/search.json', { ...scope, min_id: gap.minId, max_id: maxId, limit: GAP_PAGE }), abort.signal);
+        const page = await searchPage({ ...scope, min_id: gap.minId, max_id: maxId, limit: GAP_PAGE }, abort.signal);
         got.push(...page.events);
         if (page.events.length === 0 || page.reached_beginning || page.min_id === maxId) break;
         maxId = page.min_id;
@@ -109,16 +116,13 @@ export function useViewer(view: ViewParams): Viewer {
         if (view.centeredOnId) {
           const id = BigInt(view.centeredOnId);
           const [before, after] = await Promise.all([
-            get<SearchResponse>(withQuery('/api/v1/events/search.json', { ...scope, max_id: String(id + 1n), limit: CENTER_SIDE }), abort.signal),
-            get<SearchResponse>(withQuery('/api/v1/events/search.json', { ...scope, min_id: view.centeredOnId, limit: CENTER_SIDE }), abort.signal),
+            searchPage({ ...scope, max_id: String(id + 1n), limit: CENTER_SIDE }, abort.signal),
+            searchPage({ ...scope, min_id: view.centeredOnId, limit: CENTER_SIDE }, abort.signal),
           ]);
           first = resetBuffer([...before.events, ...after.events], { hasOlder: !before.reached_beginning, hasNewer: !after.reached_end }, bufferRef.current);
           setPartial(Boolean(before.reached_time_limit || after.reached_time_limit));
         } else {
-          const page = await get<SearchResponse>(
-            withQuery('/api/v1/events/search.json', { ...scope, min_time: view.minTime, max_time: view.maxTime, limit: FIRST_PAGE }),
-            abort.signal,
-          );
+          const page = await searchPage({ ...scope, min_time: view.minTime, max_time: view.maxTime, limit: FIRST_PAGE }, abort.signal);
           first = resetBuffer(page.events, { hasOlder: !page.reached_beginning, hasNewer: !live }, bufferRef.current);
           setPartial(Boolean(page.reached_time_limit));
         }
@@ -130,7 +134,12 @@ export function useViewer(view: ViewParams): Viewer {
           setLoading(undefined);
         });
         setTimeout(() => !abort.signal.aborted && setShownKey(key));
-        if (!live || abort.signal.aborted) return;
+        if (!live) return;
+        // The tail opens in a task of its own too, so that the page's task ends (and the frame can
+        // be drawn) as soon as the rows are in; it starts from the last event shown, so the wait
+        // loses nothing.
+        await new Promise((resolve) => setTimeout(resolve));
+        if (abort.signal.aborted) return;
         const lastId = first.events.at(-1)?.id;
         tail = openTail(
           // From the last event shown; with none, from when the search started (no gap either way).
@@ -183,13 +192,13 @@ export function useViewer(view: ViewParams): Viewer {
         const scope = scopeParams(view);
         if (direction === 'older') {
           const first = s.events[0]?.id;
-          const res = await get<SearchResponse>(withQuery('/api/v1/events/search.json', { ...scope, min_time: view.minTime, max_id: first, max_time: first ? undefined : view.maxTime, limit: PAGE }));
+          const res = await searchPage({ ...scope, min_time: view.minTime, max_id: first, max_time: first ? undefined : view.maxTime, limit: PAGE });
           const { state, added } = prependOlder(bufferRef.current, res.events, Boolean(res.reached_beginning) || (res.events.length === 0 && !res.reached_time_limit));
           apply(() => state);
           return added;
         }
         const last = s.events.at(-1)?.id;
-        const res = await get<SearchResponse>(withQuery('/api/v1/events/search.json', { ...scope, min_id: last, max_time: view.maxTime, limit: PAGE }));
+        const res = await searchPage({ ...scope, min_id: last, max_time: view.maxTime, limit: PAGE });
         const { state, removed } = appendNewer(bufferRef.current, res.events, Boolean(res.reached_end) || (res.events.length === 0 && !res.reached_time_limit));
         apply(() => state);
         return -removed;

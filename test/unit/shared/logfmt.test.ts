@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseLogfmt } from '../../../server/parse/logfmt.ts';
+import { parseLogfmt } from '../../../shared/logfmt.ts';
 
 const f = (message: string, want: Record<string, string>) => expect(parseLogfmt(message)).toEqual(want);
 
