@@ -52,8 +52,11 @@ export interface Columns {
   salts: (string | null)[];
 }
 
+/** An event to seal: a StoredRow whose salt may also be given in lower-case hex (as SQLite's hex() reads it). */
+export type SealedRow = Omit<StoredRow, 10> & { 10: Buffer | string | null };
+
 /** Rows of consecutive positions, in position order, as one compressed value. */
-export function encodeBlock(rows: readonly StoredRow[]): Buffer {
+export function encodeBlock(rows: readonly (StoredRow | SealedRow)[]): Buffer {
   if (rows.length === 0) throw new Error('BUG: an empty block');
   const c: Columns = { format: FORMAT, firstPos: rows[0]![11], ids: [], systems: [], generated: [], ips: [], hostnames: [], programs: [], pris: [], messages: [], extras: [], flags: [], salts: [] };
   let lastId = 0;
@@ -70,7 +73,8 @@ export function encodeBlock(rows: readonly StoredRow[]): Buffer {
     c.messages.push(r[7]);
     c.extras.push(r[8]);
     c.flags.push(r[9]);
-    c.salts.push(r[10] === null ? null : r[10].toString('hex'));
+    const salt = r[10] as Buffer | string | null;
+    c.salts.push(salt === null || typeof salt === 'string' ? salt : salt.toString('hex'));
   });
   return deflateRawSync(JSON.stringify(c), { level: LEVEL });
 }

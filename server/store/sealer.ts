@@ -3,7 +3,7 @@
 // block's insert and its rows' delete commit together, so a crash leaves each event either a row
 // or in its block, never both or neither; the delete trigger (day/0010) refuses to drop a row
 // whose block does not exist. The freed pages are reused by the rows ingest adds next.
-import { BLOCK_ROWS, encodeBlock, type StoredRow } from './block-codec.ts';
+import { BLOCK_ROWS, encodeBlock, type SealedRow } from './block-codec.ts';
 import { hasBlocks } from './blocks.ts';
 import type { Db, Statement } from './db.ts';
 
@@ -36,7 +36,8 @@ function prepared(db: Db): SealStatements {
       // The position of the newest indexed row: blocks hold indexed events only.
       indexedPos: db.prepare('SELECT coalesce((SELECT pos FROM main.events WHERE id <= (SELECT indexed_through FROM fts_progress) ORDER BY id DESC LIMIT 1), 0)').pluck(),
       newestPos: db.prepare('SELECT coalesce(max(pos), 0) FROM main.events').pluck(),
-      rows: db.prepare('SELECT id, system_id, generated_ms, source_ip, hostname, program, pri, message, extra, flags, salt, pos FROM main.events WHERE pos BETWEEN ? AND ? ORDER BY pos').raw(),
+      // The salt as hex text, which the block stores: no Buffer a row.
+      rows: db.prepare("SELECT id, system_id, generated_ms, source_ip, hostname, program, pri, message, extra, flags, CASE WHEN salt IS NULL THEN NULL ELSE lower(hex(salt)) END, pos FROM main.events WHERE pos BETWEEN ? AND ? ORDER BY pos").raw(),
       sealed: db.prepare('SELECT 1 FROM main.blocks WHERE block = ?').pluck(),
       redactions: db.prepare('SELECT count(*) FROM main.redactions WHERE id BETWEEN ? AND ?').pluck(),
       insertBlock: db.prepare('INSERT INTO main.blocks (block, first_id, last_id, data) VALUES (?, ?, ?, ?)'),
@@ -57,7 +58,7 @@ export interface SealOptions {
 
 interface Encoded {
   block: number;
-  rows: StoredRow[];
+  rows: SealedRow[];
   redactions: number;
   data: Buffer;
 }
@@ -81,7 +82,7 @@ export function sealDay(db: Db, opts: SealOptions = {}): number {
     for (let block = s.nextBlock.get() as number; ready.length < BLOCKS_PER_TRANSACTION && sealed + ready.length < maxBlocks; block++) {
       const first = block * BLOCK_ROWS + 1;
       if (first + BLOCK_ROWS - 1 > through) break;
-      const rows = s.rows.all(first, first + BLOCK_ROWS - 1) as StoredRow[];
+      const rows = s.rows.all(first, first + BLOCK_ROWS - 1) as SealedRow[];
       // Positions are given in commit order and never removed but here: a gap is a damaged file.
       if (rows.length !== BLOCK_ROWS) throw new Error(`cannot seal positions ${first}-${first + BLOCK_ROWS - 1}: ${rows.length} of ${BLOCK_ROWS} rows are there`);
       ready.push({ block, rows, redactions: s.redactions.get(rows[0]![0], rows[BLOCK_ROWS - 1]![0]) as number, data: encodeBlock(rows) });

@@ -4,6 +4,7 @@
 // form names its id bounds @lo and @hi (bound by name: some forms use them twice) and takes its
 // other values in order: (match,) then the filter's.
 import { BLOCK_ROWS } from './block-codec.ts';
+import { hasBlocks } from './blocks.ts';
 import type { Db } from './db.ts';
 import { ftsJoin, ftsRowidRange } from './positions.ts';
 import type { Filter } from './search.ts';
@@ -30,7 +31,8 @@ export function partSql(db: Db, filter: Filter, sealed: boolean, hi: 'below' | '
     return { from: sealed ? SEALED_FTS_JOIN : ftsJoin(db), range: `events_fts MATCH ? AND ${ftsRowidRange(db, hi)}`, order: (d) => `f.rowid ${d}` };
   }
   if (!sealed) {
-    const index = filter.bySystem ? ' INDEXED BY events_system_id' : '';
+    // Day files that seal their events have no (system_id, id) index (day/0010): few rows are left.
+    const index = filter.bySystem && !hasBlocks(db) ? ' INDEXED BY events_system_id' : '';
     return { from: `events e${index}`, range: `e.id > @lo AND e.id ${upTo} @hi`, order: (d) => `e.id ${d}` };
   }
   // The blocks that overlap the range, walked by block number (rowid order, so that a page stops
