@@ -7,12 +7,13 @@
 // disk per line, the server's CPU per line and peak RSS. In the same run it measures a bare
 // better-sqlite3 insert loop of the same kind of rows (as many unique ones) into the same schema.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'node:http';
-import { openDb } from '../server/store/db.ts';
+import { BLOCK_ROWS } from '../server/store/block-codec.ts';
+import { openDb, openReadOnly } from '../server/store/db.ts';
 import { openStore } from '../server/store/index.ts';
 import { toRow } from '../server/store/codec.ts';
 import { attribute } from '../server/ingest/attribute.ts';
@@ -184,6 +185,22 @@ function eventBytes(dataDir: string): number {
   return Number(execFileSync('du', ['-sb', join(dataDir, 'events')]).toString().split('\t')[0]);
 }
 
+/** Of the events stored, the share sealed into blocks when the server stopped (store/sealer.ts), and the day files' free pages. */
+function sealedShare(dataDir: string): { sealed: number; freeMb: number } {
+  let events = 0;
+  let sealed = 0;
+  let freeMb = 0;
+  for (const f of readdirSync(join(dataDir, 'events')).filter((f) => /^\d{4}-\d{2}-\d{2}\.sqlite$/.test(f))) {
+    const db = openReadOnly(join(dataDir, 'events', f));
+    const blocks = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'blocks'").get() ? (db.prepare('SELECT count(*) FROM blocks').pluck().get() as number) : 0;
+    sealed += blocks * BLOCK_ROWS;
+    events += blocks * BLOCK_ROWS + (db.prepare('SELECT count(*) FROM events').pluck().get() as number);
+    freeMb += ((db.pragma('freelist_count', { simple: true }) as number) * (db.pragma('page_size', { simple: true }) as number)) / 1e6;
+    db.close();
+  }
+  return { sealed: events ? sealed / events : 0, freeMb };
+}
+
 /**
  * Rows of the same kind, unique as the servers' are, inserted by a bare loop into the same schema:
  * the day file with its index file attached (store/partitions.ts), rows and postings in one
@@ -261,8 +278,9 @@ async function once(kind: 'http' | 'tcp') {
   server.kill('SIGTERM');
   await new Promise((r) => server.once('exit', r));
   const disk = eventBytes(dataDir);
+  const { sealed, freeMb } = sealedShare(dataDir);
   rmSync(dataDir, { recursive: true, force: true });
-  return { linesPerS, cpuPerLineUs, searchableMs: median(delays), diskPerLine: disk / lines, rawPerLine: rawBytes / lines, rssMb: rss };
+  return { linesPerS, cpuPerLineUs, searchableMs: median(delays), diskPerLine: disk / lines, rawPerLine: rawBytes / lines, rssMb: rss, sealed, freeMb };
 }
 
 const results: Record<string, Awaited<ReturnType<typeof once>>[]> = { http: [], tcp: [] };
@@ -288,6 +306,6 @@ for (const kind of TRANSPORTS) {
       `server CPU ${m((x) => x.cpuPerLineUs).toFixed(1)} µs/line, ` +
       `searchable after ack ${m((x) => x.searchableMs).toFixed(1)} ms, ` +
       `disk ${m((x) => x.diskPerLine).toFixed(0)} B/line (raw ${m((x) => x.rawPerLine).toFixed(0)} B, ${(m((x) => x.diskPerLine) / m((x) => x.rawPerLine)).toFixed(2)}×), ` +
-      `peak RSS ${m((x) => x.rssMb).toFixed(0)} MB`,
+      `peak RSS ${m((x) => x.rssMb).toFixed(0)} MB; sealed when it stopped ${(m((x) => x.sealed) * 100).toFixed(0)} % of events, free pages ${m((x) => x.freeMb).toFixed(0)} MB`,
   );
 }
