@@ -80,6 +80,17 @@ const toSql = (r: StoredRow) => [big(r[0]), big(r[1]), big(r[2]), r[3], r[4], r[
 // Made on first use, row by row: a full-text hit needs one row of its block.
 const sqlRow = (d: Decoded, i: number) => ((d.sql ??= new Array<unknown[]>(d.rows.length))[i] ??= toSql(d.rows[i]!));
 
+const systemSets = new Map<string, Set<number>>();
+/** `1,5,12` as a set of system ids (the lists are few: the systems of the queries of the moment). */
+function systemSet(list: string): Set<number> {
+  let set = systemSets.get(list);
+  if (!set) {
+    if (systemSets.size >= CACHE_MAX) systemSets.clear();
+    systemSets.set(list, (set = new Set(list.split(',').map(Number))));
+  }
+  return set;
+}
+
 /** The position of the last row of the block with an id at or below `id` (the one before the block when none). */
 function positionThrough(rows: StoredRow[], id: number): number {
   let lo = 0;
@@ -102,6 +113,17 @@ export function registerBlockFunctions(db: Db): void {
     *rows(block: unknown, rev: unknown) {
       const decoded = at(block, rev);
       for (let i = 0; i < decoded.rows.length; i++) yield sqlRow(decoded, i);
+    },
+  });
+  // A quiet system's events, one or two a block: the rest are not made into SQL rows at all.
+  db.table('dw_block_rows_of', {
+    columns,
+    parameters: ['block', 'rev', 'systems'],
+    directOnly: true,
+    *rows(block: unknown, rev: unknown, systems: unknown) {
+      const wanted = systemSet(String(systems));
+      const decoded = at(block, rev);
+      for (let i = 0; i < decoded.rows.length; i++) if (wanted.has(decoded.rows[i]![1])) yield sqlRow(decoded, i);
     },
   });
   db.table('dw_block_row', {

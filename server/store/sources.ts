@@ -40,9 +40,11 @@ export function partSql(db: Db, filter: Filter, sealed: boolean, hi: 'below' | '
   // last_id indexes.
   // Only blocks that hold one of the systems, when a few quiet ones drive the query: their ids
   // come from the systems table, not from the user, and the unary + keeps the walk in block order.
-  const systems = filter.bySystem ? ` AND +b.block IN (SELECT block FROM main.block_systems WHERE system_id IN (${filter.bySystem.map((id) => Math.trunc(Number(id))).join(', ')}))` : '';
+  // Their rows alone come out of each block (dw_block_rows_of).
+  const ids = filter.bySystem?.map((id) => Math.trunc(Number(id))).join(',');
+  const systems = ids === undefined ? '' : ` AND +b.block IN (SELECT block FROM main.block_systems WHERE system_id IN (${ids}))`;
   return {
-    from: 'main.blocks b CROSS JOIN dw_block_rows(b.block, b.rev) e',
+    from: `main.blocks b CROSS JOIN ${ids === undefined ? 'dw_block_rows(b.block, b.rev)' : `dw_block_rows_of(b.block, b.rev, '${ids}')`} e`,
     range: `b.block >= (SELECT block FROM main.blocks WHERE last_id > @lo ORDER BY last_id LIMIT 1)
       AND b.block <= (SELECT block FROM main.blocks WHERE first_id ${upTo} @hi ORDER BY first_id DESC LIMIT 1)${systems}
       AND e.id > @lo AND e.id ${upTo} @hi`,
