@@ -11,7 +11,7 @@ import { formatRow } from '../integrity/tsv.ts';
 import type { LoweredPriority } from '../idle-priority.ts';
 import { startProcess } from '../workers.ts';
 import { hasBlocks, storedRowsAfter } from './blocks.ts';
-import { openReadOnly } from './db.ts';
+import { inSnapshot, openReadOnly } from './db.ts';
 import { timeOfId } from './ids.ts';
 import { dayOf, type Partitions } from './partitions.ts';
 
@@ -105,19 +105,22 @@ export function writeArchive(job: ArchiveJob, wanted: () => boolean = () => true
     sha.update(gz);
   };
   try {
-    for (let after = -1; ; ) {
-      if (!wanted()) throw new Error(`archiving ${day} given up: the server that asked for it is gone`);
-      const rows = storedRowsAfter(db, after, CHUNK_ROWS);
-      if (rows.length === 0) break;
-      let text = '';
-      for (const [id, systemId, generatedMs, sourceIp, , program, pri, message] of rows) {
-        const sourceName = names[systemId] ?? `system ${systemId}`;
-        text += `${formatRow({ id: `${id}`, generatedMs, receivedMs: timeOfId(id), sourceId: `${systemId}`, sourceName, sourceIp, facility: pri >> 3, severity: pri & 7, program, message })}\n`;
+    // One snapshot: the server's index thread may be sealing this day meanwhile (store/db.ts).
+    inSnapshot(db, () => {
+      for (let after = -1; ; ) {
+        if (!wanted()) throw new Error(`archiving ${day} given up: the server that asked for it is gone`);
+        const rows = storedRowsAfter(db, after, CHUNK_ROWS);
+        if (rows.length === 0) break;
+        let text = '';
+        for (const [id, systemId, generatedMs, sourceIp, , program, pri, message] of rows) {
+          const sourceName = names[systemId] ?? `system ${systemId}`;
+          text += `${formatRow({ id: `${id}`, generatedMs, receivedMs: timeOfId(id), sourceId: `${systemId}`, sourceName, sourceIp, facility: pri >> 3, severity: pri & 7, program, message })}\n`;
+        }
+        append(gzipSync(text, GZIP));
+        events += rows.length;
+        after = rows[rows.length - 1]![0];
       }
-      append(gzipSync(text, GZIP));
-      events += rows.length;
-      after = rows[rows.length - 1]![0];
-    }
+    });
     if (events === 0) append(gzipSync('', GZIP));
     fsyncSync(fd);
   } catch (e) {

@@ -7,7 +7,7 @@
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../workers.ts';
 import type { Event } from '../../shared/event.ts';
-import { StatementCache, type Db, type Statement } from './db.ts';
+import { inSnapshot, StatementCache, type Db, type Statement } from './db.ts';
 import { answerMinutes, MINUTE_IDS, rowsFilter } from './field-counts.ts';
 import { IDS_PER_MS, timeOfId } from './ids.ts';
 import { dayOf, type Partitions } from './partitions.ts';
@@ -70,7 +70,7 @@ export class WindowCounter {
   count(filter: Filter, afterId: number, throughId: number, deadline = Infinity): CountProgress {
     let count = 0;
     for (const { db, lo, hi } of this.slices(afterId, throughId)) {
-      count += this.countSlice(db, filter, lo, hi);
+      count += inSnapshot(db, () => this.countSlice(db, filter, lo, hi));
       if (hi < throughId && performance.now() > deadline) return { count, upTo: hi, done: false };
     }
     return { count, upTo: throughId, done: true };
@@ -107,10 +107,12 @@ export class WindowCounter {
     const divisor = IDS_PER_MS * 1000 * bucketS;
     const out: { system_id: number; bucket: number; n: number }[] = [];
     for (const { db, lo, hi } of this.slices(afterId, throughId)) {
-      for (const part of splitParts(db, filter, lo, hi + 1)) {
-        const head = part.filter.fts === undefined ? [divisor] : [divisor, part.filter.fts];
-        out.push(...(this.prepared(db, bySenderSql(db, part)).all({ lo: part.lo, hi: part.hi - 1 }, ...head, ...part.filter.params) as { system_id: number; bucket: number; n: number }[]));
-      }
+      inSnapshot(db, () => {
+        for (const part of splitParts(db, filter, lo, hi + 1)) {
+          const head = part.filter.fts === undefined ? [divisor] : [divisor, part.filter.fts];
+          out.push(...(this.prepared(db, bySenderSql(db, part)).all({ lo: part.lo, hi: part.hi - 1 }, ...head, ...part.filter.params) as { system_id: number; bucket: number; n: number }[]));
+        }
+      });
     }
     return out;
   }

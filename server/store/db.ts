@@ -100,6 +100,16 @@ export class StatementCache {
   }
 }
 
+/**
+ * Runs `read` on one snapshot of the connection's files (a deferred transaction; nested calls
+ * share the outer one). A query that reads a day file in several statements needs it: sealing
+ * (store/sealer.ts) moves events from rows into blocks between two statements otherwise, and a
+ * part read before and a part read after would both miss them.
+ */
+export function inSnapshot<T>(db: Db, read: () => T): T {
+  return db.inTransaction ? read() : db.transaction(read)();
+}
+
 export function openReadOnly(path: string): Db {
   const db = new Database(path, { readonly: true, fileMustExist: true });
   db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);

@@ -7,7 +7,7 @@ import { answerMinutes, rowsFilter } from './field-counts.ts';
 import { IDS_PER_MS, idFloorForTime } from './ids.ts';
 import { dayOf, dayStartMs, type Partitions } from './partitions.ts';
 import type { Filter } from './search.ts';
-import { StatementCache, type Db } from './db.ts';
+import { inSnapshot, StatementCache, type Db } from './db.ts';
 import { partSql } from './sources.ts';
 import { splitParts, type IdRangePart } from './unindexed.ts';
 
@@ -74,11 +74,13 @@ export function histogram(partitions: Partitions, req: HistogramRequest): Histog
     const countRows = (from: number, to: number) => {
       const [afterId, beforeId] = [idFloorForTime(from) - 1, idFloorForTime(to)];
       const filter = plan ? rowsFilter(req.filter, afterId, beforeId - 1) : req.filter;
-      for (const part of splitParts(db, filter, afterId, beforeId)) {
-        const statement = statements.get(db, bucketSql(db, part));
-        const rows = statement.all({ lo: part.lo, hi: part.hi }, minMs, width, ...(part.filter.fts === undefined ? [] : [part.filter.fts]), ...part.filter.params) as { b: number; n: number }[];
-        for (const r of rows) if (r.b >= 0 && r.b < req.buckets) counts[r.b]! += r.n;
-      }
+      inSnapshot(db, () => {
+        for (const part of splitParts(db, filter, afterId, beforeId)) {
+          const statement = statements.get(db, bucketSql(db, part));
+          const rows = statement.all({ lo: part.lo, hi: part.hi }, minMs, width, ...(part.filter.fts === undefined ? [] : [part.filter.fts]), ...part.filter.params) as { b: number; n: number }[];
+          for (const r of rows) if (r.b >= 0 && r.b < req.buckets) counts[r.b]! += r.n;
+        }
+      });
     };
     /** [from, to) ranges of ms left to count from the rows, oldest first. */
     const rowRanges: [number, number][] = [];

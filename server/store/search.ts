@@ -3,7 +3,7 @@
 import type { DerivedFields } from '../../shared/api.ts';
 import type { Event } from '../../shared/event.ts';
 import { toEvent, type EventRow } from './codec.ts';
-import { StatementCache, type Db } from './db.ts';
+import { inSnapshot, StatementCache, type Db } from './db.ts';
 import { IDS_PER_MS, idFloorForTime, timeOfId } from './ids.ts';
 import type { FieldCountPlan } from './field-counts.ts';
 import { dayOf, dayStartMs, type Partitions } from './partitions.ts';
@@ -111,36 +111,44 @@ export class Searcher {
     if (req.direction === 'oldest') days = days.reverse();
     const found: EventRow[] = [];
     let cursor = req.direction === 'newest' ? hi : lo;
-    const newest = req.direction === 'newest';
     for (const day of days) {
       const db = this.partitions.reader(day);
       if (!db) continue;
-      const dayLo = Math.max(lo, idFloorForTime(dayStartMs(day)) - 1);
-      const dayHi = Math.min(hi, idFloorForTime(dayStartMs(day) + DAY_MS));
-      const parts = splitParts(db, req.filter, dayLo, dayHi);
-      if (newest) parts.reverse();
-      for (const part of parts) {
-        const statement = this.statements.get(db, sliceSql(db, part.filter, part.sealed, newest ? 'DESC' : 'ASC'));
-        const head = part.filter.fts === undefined ? [] : [part.filter.fts];
-        // The part's id range, walked in slices sized by the last one's time (SLICE_TARGET_MS): a
-        // slow query stops at the deadline with a cursor, a rare one costs few statements.
-        let { lo: from, hi: to } = part;
-        for (let span = FIRST_SLICE_MS * IDS_PER_MS; from < to - 1; ) {
-          if (req.now() > req.deadlineMs) return this.finish(found, false, true, cursor);
-          const sliceLo = newest ? Math.max(from, to - span) : from;
-          const sliceHi = newest ? to : Math.min(to, from + span);
-          const started = performance.now();
-          const rows = statement.all({ lo: sliceLo, hi: sliceHi }, ...head, ...part.filter.params, req.limit - found.length) as EventRow[];
-          span *= nextSliceGrowth(performance.now() - started);
-          found.push(...rows);
-          if (found.length >= req.limit) return this.finish(found, false, false, Number(found[found.length - 1]!.id));
-          cursor = newest ? sliceLo + 1 : sliceHi - 1;
-          if (newest) to = sliceLo + 1;
-          else from = sliceHi - 1;
-        }
-      }
+      const done = inSnapshot(db, () => this.rowsOfDay(db, day, req, lo, hi, found, cursor));
+      if (typeof done !== 'number') return done;
+      cursor = done;
     }
     return this.finish(found, true, false, cursor);
+  }
+
+  /** rows() in one day file, read as one snapshot: the finished page, or the cursor to go on from. */
+  private rowsOfDay(db: Db, day: string, req: PageRequest, lo: number, hi: number, found: EventRow[], cursor: number): RowPage | number {
+    const newest = req.direction === 'newest';
+    const dayLo = Math.max(lo, idFloorForTime(dayStartMs(day)) - 1);
+    const dayHi = Math.min(hi, idFloorForTime(dayStartMs(day) + DAY_MS));
+    const parts = splitParts(db, req.filter, dayLo, dayHi);
+    if (newest) parts.reverse();
+    for (const part of parts) {
+      const statement = this.statements.get(db, sliceSql(db, part.filter, part.sealed, newest ? 'DESC' : 'ASC'));
+      const head = part.filter.fts === undefined ? [] : [part.filter.fts];
+      // The part's id range, walked in slices sized by the last one's time (SLICE_TARGET_MS): a
+      // slow query stops at the deadline with a cursor, a rare one costs few statements.
+      let { lo: from, hi: to } = part;
+      for (let span = FIRST_SLICE_MS * IDS_PER_MS; from < to - 1; ) {
+        if (req.now() > req.deadlineMs) return this.finish(found, false, true, cursor);
+        const sliceLo = newest ? Math.max(from, to - span) : from;
+        const sliceHi = newest ? to : Math.min(to, from + span);
+        const started = performance.now();
+        const rows = statement.all({ lo: sliceLo, hi: sliceHi }, ...head, ...part.filter.params, req.limit - found.length) as EventRow[];
+        span *= nextSliceGrowth(performance.now() - started);
+        found.push(...rows);
+        if (found.length >= req.limit) return this.finish(found, false, false, Number(found[found.length - 1]!.id));
+        cursor = newest ? sliceLo + 1 : sliceHi - 1;
+        if (newest) to = sliceLo + 1;
+        else from = sliceHi - 1;
+      }
+    }
+    return cursor;
   }
 
   private finish(rows: EventRow[], exhausted: boolean, timedOut: boolean, cursor: number): RowPage {

@@ -6,7 +6,7 @@ import { batchHash, GENESIS, leaf, leafText, tagOf, TAG_BYTES } from '../integri
 import { BLOCK_ROWS, eachRow } from './block-codec.ts';
 import type { Checkpoint } from '../integrity/checkpoint.ts';
 import { firstSealedId, sealedColumnsAfter, sealedThrough, storedRowsAfter } from './blocks.ts';
-import type { Db } from './db.ts';
+import { inSnapshot, type Db } from './db.ts';
 import type { ManifestDay } from './manifest.ts';
 import type { Partitions } from './partitions.ts';
 
@@ -114,7 +114,7 @@ export function verifyStore(partitions: Partitions, opts: VerifyOptions = {}): V
     }
     const checkEvents = d.day >= since;
     const day = new DayVerifier(db, d, report, checkEvents, checkpointsOf.get(d.day) ?? []);
-    const problem = day.run(link);
+    const problem = inSnapshot(db, () => day.run(link)); // sealing may go on meanwhile (store/db.ts)
     if (problem) return { ...report, problem };
     if (checkEvents) report.days++;
     link = { day: d.day, hashes: day.hashes };

@@ -94,6 +94,28 @@ test('verify and the archive read a day of many blocks whose batches start insid
   }
 });
 
+test('events sealed while a search runs are neither missed nor found twice', () => {
+  const store = openStore(dir.path);
+  try {
+    writeUnsealed(store, Array.from({ length: 3000 }, (_, i) => event(i)));
+    const want = all(store).map((e) => e.id);
+    // The search decides its parts (all rows, nothing sealed yet), then sealing commits before its
+    // first statement: the clock it reads between statements is where the test seals.
+    let sealed = 0;
+    const now = () => {
+      if (!sealed) sealed = sealAll(store);
+      return 0;
+    };
+    const page = store.searcher.page({ filter: store.compile((parse('') as { ok: true; ast: never }).ast), direction: 'newest', limit: 100_000, deadlineMs: Infinity, now });
+    expect(sealed).toBe(11);
+    expect(page.events.map((e) => e.id)).toEqual(want);
+    const count = store.windows.count(store.compile((parse('paid') as { ok: true; ast: never }).ast), 0, Number.MAX_SAFE_INTEGER);
+    expect(count.count).toBe(1500);
+  } finally {
+    store.close();
+  }
+});
+
 test('a query limited to a quiet sender finds its sealed events through the list of systems each block holds', () => {
   const store = openStore(dir.path);
   try {
