@@ -234,7 +234,24 @@ export function compileQuery(ast: QueryNode, ctx: CompileContext, opts?: Compile
   const systems = scope && fromQuery ? scope.filter((id) => fromQuery.includes(id)) : (scope ?? fromQuery);
   const plan = fieldCountPlan(ast, systems);
   const filter = compileRows(ast, ctx, scope, systems, opts);
-  return plan ? { ...filter, fieldCounts: plan } : filter;
+  const countFts = scope === undefined && !filter.bySystem ? loneWordCount(ast, ctx) : undefined;
+  return { ...filter, ...(plan && { fieldCounts: plan }), ...(countFts && { countFts }) };
+}
+
+/**
+ * The FTS5 expression that alone counts a query made of one ASCII word of more than
+ * PREFIX_INDEX_CHARS characters (`error`): every token that starts with the word, which is the
+ * word-start rule of dw_text for such a word (both fold ASCII case alike, and the index is given
+ * the text as dw_text reads it). Pages still take `"err"*` from the prefix index and check rows:
+ * that streams newest first, where `"error"*` merges every such term's postings first; a count
+ * needs no order, and reads no row at all (a sealed block decoded per candidate otherwise).
+ */
+function loneWordCount(ast: QueryNode, ctx: CompileContext): string | undefined {
+  if (ast.type !== 'term' && ast.type !== 'phrase') return undefined;
+  const word = ast.value.toLowerCase();
+  if (!/^[a-z0-9]+$/.test(word) || word.length <= PREFIX_INDEX_CHARS) return undefined;
+  if (ctx.systems.some((s) => containsAtWordStart(s.name.toLowerCase(), word))) return undefined; // a sender's name too
+  return `"${word}"*`;
 }
 
 /** The Filter that reads rows: FTS-driven, walking the quiet systems' index, or a scan of ids. */

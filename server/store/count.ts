@@ -37,10 +37,12 @@ export interface SenderCounts {
   timeseries: Record<string, number>;
 }
 
+/** The index alone decides the query: its count needs no row, wherever the rows are. */
+const indexAlone = (filter: Filter) => filter.fts !== undefined && (filter.where === '1' || filter.countFts !== undefined);
+
 // Statements over an id range (@lo, @hi]: (divisor,) (match,) the filter's values.
 function countSql(db: Db, { filter, sealed }: IdRangePart): string {
-  // The index alone decides the query: no need to touch the rows, wherever they are.
-  if (filter.fts !== undefined && filter.where === '1') return `SELECT count(*) AS n FROM events_fts WHERE events_fts MATCH ? AND ${ftsRowidRange(db, 'through', 'rowid')}`;
+  if (indexAlone(filter)) return `SELECT count(*) AS n FROM events_fts WHERE events_fts MATCH ? AND ${ftsRowidRange(db, 'through', 'rowid')}`;
   const part = partSql(db, filter, sealed, 'through');
   return `SELECT count(*) AS n FROM ${part.from} WHERE ${part.range} AND (${filter.where})`;
 }
@@ -96,8 +98,8 @@ export class WindowCounter {
   private countRows(db: Db, filter: Filter, lo: number, hi: number): number {
     let count = 0;
     for (const part of splitParts(db, filter, lo, hi + 1)) {
-      const head = part.filter.fts === undefined ? [] : [part.filter.fts];
-      count += (this.prepared(db, countSql(db, part)).get({ lo: part.lo, hi: part.hi - 1 }, ...head, ...part.filter.params) as { n: number }).n;
+      const values = indexAlone(part.filter) ? [part.filter.countFts ?? part.filter.fts] : [...(part.filter.fts === undefined ? [] : [part.filter.fts]), ...part.filter.params];
+      count += (this.prepared(db, countSql(db, part)).get({ lo: part.lo, hi: part.hi - 1 }, ...values) as { n: number }).n;
     }
     return count;
   }

@@ -27,6 +27,8 @@ export interface Filter {
   unindexed?: Filter;
   /** The query as the per-minute field counts can answer it (counts and histograms; store/field-counts.ts). */
   fieldCounts?: FieldCountPlan;
+  /** An FTS5 expression that alone decides the query, for counting without reading rows (a lone word: store/compile.ts). */
+  countFts?: string;
 }
 
 /** A slice's statement: @lo, @hi (exclusive ids); (match,) the filter's values, limit. */
