@@ -161,7 +161,8 @@ function prepared(db: Db) {
     s = {
       sealedThrough: db.prepare('SELECT last_id FROM main.blocks ORDER BY block DESC LIMIT 1').pluck(),
       byId: db.prepare('SELECT data FROM main.blocks WHERE last_id >= ? ORDER BY last_id LIMIT 1').pluck(),
-      after: db.prepare('SELECT data FROM main.blocks WHERE last_id > ? ORDER BY block LIMIT ?').pluck(),
+      // By last_id, which is block order: its index seeks to the first (ORDER BY block scanned every block before it).
+      after: db.prepare('SELECT data FROM main.blocks WHERE last_id > ? ORDER BY last_id LIMIT ?').pluck(),
       firstId: db.prepare('SELECT first_id FROM main.blocks ORDER BY block LIMIT 1').pluck(),
     };
     statements.set(db, s);

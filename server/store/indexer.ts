@@ -116,8 +116,8 @@ function sealedStatements(db: Db): { behind: Statement; insert: Statement; mark:
     behind: db.prepare(`SELECT EXISTS (SELECT 1 FROM main.blocks WHERE last_id > ${mark})`).pluck(),
     insert: db.prepare(
       `INSERT INTO events_fts (rowid, program, message) SELECT e.pos, e.program, dw_plain(e.message)
-       FROM (SELECT block, rev FROM main.blocks WHERE last_id > ${mark} ORDER BY block LIMIT ?) b CROSS JOIN dw_block_rows(b.block, b.rev) e WHERE e.id > ${mark}`,
+       FROM (SELECT block, rev FROM main.blocks WHERE last_id > ${mark} ORDER BY last_id LIMIT ?) b CROSS JOIN dw_block_rows(b.block, b.rev) e WHERE e.id > ${mark}`,
     ),
-    mark: db.prepare('UPDATE fts_progress SET indexed_through = (SELECT max(last_id) FROM (SELECT last_id FROM main.blocks WHERE last_id > indexed_through ORDER BY block LIMIT ?))'),
+    mark: db.prepare('UPDATE fts_progress SET indexed_through = (SELECT max(last_id) FROM (SELECT last_id FROM main.blocks WHERE last_id > indexed_through ORDER BY last_id LIMIT ?))'),
   };
 }
