@@ -9,26 +9,19 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { attribute } from '../server/ingest/attribute.ts';
-import { parseSyslog } from '../server/parse/syslog.ts';
-import { EventWriter } from '../server/store/events.ts';
 import { idFloorForTime } from '../server/store/ids.ts';
 import { openStore } from '../server/store/index.ts';
 import { FtsIndexer } from '../server/store/indexer.ts';
 import { dayOf } from '../server/store/partitions.ts';
-import type { NewEvent } from '../server/store/types.ts';
 import { oldDayFile } from '../test/helpers/old-day-file.ts'; // a pre-day/0009 day file, built from its own migrations
 import { parse } from '../shared/query/parse.ts';
-import { herokuMessage, resetSeed } from './heroku-lines.ts';
+import { fmt, median, RARE_WORD, writeDay } from './write-day.ts';
 
 const LINES = Number(process.argv[2] ?? 1_000_000);
 const RUNS = Number(process.argv[3] ?? 2);
 const PER_DAY = Number(process.argv[4] ?? 10_000_000); // arrival rate: gaps between ids as at 10M lines a day
 const REPS = Number(process.argv[5] ?? 100);
-const RARE_WORD = 'zanzibarquux'; // in 10 lines, as in bench/search
 const START = Date.parse('2026-05-30T00:00:00Z');
-const FLUSH = 5_000; // ingest/pipeline.ts: events per flush at most
-const INDEX_BATCH = 10_000; // store/index-thread.ts INDEX_BATCH_ROWS
 type Layout = 'ids' | 'positions';
 
 interface Result {
@@ -55,35 +48,14 @@ function run(layout: Layout): Result & { dir: string } {
     oldDayFile(7, join(dir, 'events', `${day}.sqlite`), join(dir, 'events', `${day}.fts.sqlite`), [{ id: idFloorForTime(START), systemId: 1, message: 'first' }]);
   }
   const store = openStore(dir);
-  const writer = new EventWriter(store.partitions, store.systems);
   const indexer = new FtsIndexer(store.partitions);
-  resetSeed(42);
-  const now = new Date(START);
-  let writeMs = 0;
   let indexMs = 0;
-  let rawBytes = 0;
-  let pending = 0;
   const index = () => {
     const t = performance.now();
     indexer.indexNew([day]);
     indexMs += performance.now() - t;
-    pending = 0;
   };
-  for (let i = 0; i < LINES; i += FLUSH) {
-    const events: NewEvent[] = [];
-    for (let k = i; k < Math.min(LINES, i + FLUSH); k++) {
-      const msg = herokuMessage(k) + (k % Math.floor(LINES / 10) === 7 ? ` ${RARE_WORD}` : '');
-      rawBytes += Buffer.byteLength(msg) + 1;
-      const receivedMs = START + 1 + Math.floor((k * 86_400_000) / PER_DAY);
-      events.push(attribute(parseSyslog(msg, { now, timeZone: 'UTC', maxMessageBytes: 65536, heroku: true }), { ip: '10.0.0.1', drainName: 'bench' }, receivedMs));
-    }
-    const t = performance.now();
-    writer.write([{ events }]);
-    writeMs += performance.now() - t;
-    pending += events.length;
-    if (pending >= INDEX_BATCH) index();
-  }
-  index();
+  const { writeMs, rawBytes } = writeDay(store, { lines: LINES, perDay: PER_DAY, startMs: START, sender: () => 'bench', index });
   store.close();
   return {
     dir,
@@ -96,8 +68,6 @@ function run(layout: Layout): Result & { dir: string } {
 
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
-const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 console.log(`machine: ${cpus().length} × ${cpus()[0]!.model}, node ${process.version}, load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 console.log(`${fmt(LINES)} unique lines per run, arriving as at ${fmt(PER_DAY)} a day; ${RUNS} runs per layout, alternating`);

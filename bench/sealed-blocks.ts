@@ -8,25 +8,18 @@
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { attribute } from '../server/ingest/attribute.ts';
-import { parseSyslog } from '../server/parse/syslog.ts';
-import { EventWriter } from '../server/store/events.ts';
 import { openStore, type Store } from '../server/store/index.ts';
 import { FtsIndexer } from '../server/store/indexer.ts';
 import { dayOf } from '../server/store/partitions.ts';
-import type { NewEvent } from '../server/store/types.ts';
 import { verifyStore } from '../server/store/verify.ts';
 import { parse } from '../shared/query/parse.ts';
-import { herokuMessage, resetSeed } from './heroku-lines.ts';
+import { fmt, median, RARE_WORD, writeDay } from './write-day.ts';
 
 const LINES = Number(process.argv[2] ?? 1_000_000);
 const RUNS = Number(process.argv[3] ?? 2);
 const PER_DAY = Number(process.argv[4] ?? 10_000_000);
 const REPS = Number(process.argv[5] ?? 50);
-const RARE_WORD = 'zanzibarquux'; // in 10 lines, as in bench/search
 const START = Date.parse('2026-05-30T00:00:00Z');
-const FLUSH = 5_000; // ingest/pipeline.ts: events per flush at most
-const INDEX_BATCH = 10_000;
 const LAYOUTS = ['rows', 'sealed'] as const;
 type Layout = (typeof LAYOUTS)[number];
 
@@ -36,31 +29,14 @@ const day = dayOf(START);
 function run(layout: Layout) {
   const dir = mkdtempSync(join(tmpdir(), 'dw-sealed-'));
   const store = openStore(dir);
-  const writer = new EventWriter(store.partitions, store.systems);
   const indexer = new FtsIndexer(store.partitions);
-  resetSeed(42);
-  const now = new Date(START);
-  let writeMs = 0;
   let indexMs = 0;
-  let rawBytes = 0;
   const index = () => {
     const t = performance.now();
     indexer.indexNew([day], layout === 'sealed' ? Infinity : 0);
     indexMs += performance.now() - t;
   };
-  for (let i = 0; i < LINES; i += FLUSH) {
-    const events: NewEvent[] = [];
-    for (let k = i; k < Math.min(LINES, i + FLUSH); k++) {
-      const msg = herokuMessage(k) + (k % Math.floor(LINES / 10) === 7 ? ` ${RARE_WORD}` : '');
-      rawBytes += Buffer.byteLength(msg) + 1;
-      events.push(attribute(parseSyslog(msg, { now, timeZone: 'UTC', maxMessageBytes: 65536, heroku: true }), { ip: '10.0.0.1', drainName: `app-${k % 20}` }, START + 1 + Math.floor((k * 86_400_000) / PER_DAY)));
-    }
-    const t = performance.now();
-    writer.write([{ events }]);
-    writeMs += performance.now() - t;
-    if ((i + FLUSH) % INDEX_BATCH === 0) index();
-  }
-  index();
+  const { writeMs, rawBytes } = writeDay(store, { lines: LINES, perDay: PER_DAY, startMs: START, sender: (k) => `app-${k % 20}`, index });
   store.close();
   return {
     dir,
@@ -72,8 +48,6 @@ function run(layout: Layout) {
   };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
-const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 console.log(`machine: ${cpus().length} × ${cpus()[0]!.model}, node ${process.version}, load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 console.log(`${fmt(LINES)} unique lines per run, arriving as at ${fmt(PER_DAY)} a day; ${RUNS} runs per layout, alternating`);
