@@ -181,7 +181,7 @@ export function firstSealedId(db: Db): number | undefined {
 }
 
 /** A sealed event, or undefined when no block holds this id. */
-export function sealedRow(db: Db, id: number): StoredRow | undefined {
+function sealedRow(db: Db, id: number): StoredRow | undefined {
   if (!hasBlocks(db)) return undefined;
   const data = prepared(db).byId.get(id) as Buffer | undefined;
   return data && blockRows(data).find((r) => r[0] === id);
@@ -242,5 +242,3 @@ export function storedRowsAfter(db: Db, afterId: number, limit: number): StoredR
   return out.concat(live.all(out.at(-1)?.[0] ?? afterId, limit - out.length) as StoredRow[]);
 }
 
-/** The block that holds a position. */
-export const blockOf = (pos: number): number => Math.floor((pos - 1) / BLOCK_ROWS);
