@@ -20,10 +20,11 @@ import { openReadOnly, type Db, type Statement } from './db.ts';
 const CACHE_MAX = 64; // decoded blocks (~100 KB each) per thread
 const SIDE_MAX = 4; // read-only connections kept for the table-valued functions, per thread
 
-/** A decoded block, and its rows as SQLite takes them. */
+/** A decoded block, its rows as SQLite takes them, and (decoded from bytes given) those bytes. */
 interface Decoded {
   rows: StoredRow[];
   sql?: unknown[][];
+  data?: Buffer;
 }
 
 const cache = new Map<string, Decoded>();
@@ -37,9 +38,9 @@ function remember(key: string, decoded: Decoded): Decoded {
 /** A block's rows decoded from its bytes (kept while asked for again, if the bytes are the same). Callers must not change them. */
 export function blockRows(data: Buffer): StoredRow[] {
   const key = `bytes:${data.length}:${data.readUInt32LE(data.length - 4)}:${data.readUInt32LE(data.length >> 1)}`;
-  const hit = cache.get(key) as (Decoded & { data?: Buffer }) | undefined;
+  const hit = cache.get(key);
   if (hit?.data?.equals(data)) return hit.rows;
-  return remember(key, { rows: decodeBlock(data), data } as Decoded).rows;
+  return remember(key, { rows: decodeBlock(data), data }).rows;
 }
 
 const side = new Map<string, { db: Db; read: Statement }>();
