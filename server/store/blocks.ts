@@ -16,6 +16,7 @@
 import { BLOCK_ROWS, decodeBlock, decodeColumns, encodeBlock, STORED_COLUMNS, type Columns, type StoredRow } from './block-codec.ts';
 import type { EventRow } from './codec.ts';
 import { openReadOnly, type Db, type Statement } from './db.ts';
+import { ftsRowids } from './positions.ts';
 
 const CACHE_MAX = 64; // decoded blocks (~100 KB each) per thread
 const SIDE_MAX = 4; // read-only connections kept for the table-valued functions, per thread
@@ -236,7 +237,7 @@ export function storedRowsAfter(db: Db, afterId: number, limit: number): StoredR
   }
   let live = liveStatements.get(db);
   if (!live) {
-    const pos = db.prepare("SELECT 1 FROM pragma_table_info('events') WHERE name = 'pos'").get() ? 'pos' : 'NULL';
+    const pos = ftsRowids(db) === 'position' ? 'pos' : 'NULL';
     live = db.prepare(`SELECT id, system_id, generated_ms, source_ip, hostname, program, pri, message, extra, flags, salt, ${pos} FROM main.events WHERE id > ? ORDER BY id LIMIT ?`).raw();
     liveStatements.set(db, live);
   }

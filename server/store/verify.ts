@@ -3,7 +3,7 @@
 // (docs/SECURITY.md, "What verify proves"). Reads only; never writes a day file.
 import { hash } from 'node:crypto';
 import { batchHash, GENESIS, leaf, leafText, tagOf, TAG_BYTES } from '../integrity/hash.ts';
-import { BLOCK_ROWS, eachRow } from './block-codec.ts';
+import { eachRow, type Columns } from './block-codec.ts';
 import type { Checkpoint } from '../integrity/checkpoint.ts';
 import { firstSealedId, sealedColumnsAfter, sealedThrough, storedRowsAfter } from './blocks.ts';
 import { inSnapshot, type Db } from './db.ts';
@@ -60,8 +60,7 @@ const MESSAGE = 7;
 const EXTRA = 8;
 const SALT = 10;
 const TAG_HEX = TAG_BYTES * 2;
-const SEALED_ROWS_PER_READ = 4096;
-const SEALED_BLOCKS_PER_READ = SEALED_ROWS_PER_READ / BLOCK_ROWS;
+const SEALED_BLOCKS_PER_READ = 16; // 4,096 events a read
 
 /** The row's leaf, with another id when asked (to recognize content moved between ids). */
 function leafOfRow(r: Row, saltHex: string, id = r[ID]): string {
@@ -148,36 +147,39 @@ class DayVerifier {
     this.sealedThrough = sealedThrough(db);
   }
 
-  /**
-   * The leaf texts of the events in (after, through], in id order (null without a salt): of rows
-   * as SQLite builds them, of sealed events from their blocks' columns (no row objects made).
-   */
-  private leafTextsOf(after: number, through: number): (string | null)[] {
-    const texts: (string | null)[] = [];
+  /** Calls `visit` for each sealed event in (after, through], in id order, from its block's columns. */
+  private eachSealed(after: number, through: number, visit: (c: Columns, i: number, id: number, generatedMs: number | null) => void): void {
     for (let from = after; from < Math.min(through, this.sealedThrough); ) {
       const blocks = sealedColumnsAfter(this.db, from, SEALED_BLOCKS_PER_READ);
       if (blocks.length === 0) break;
       for (const c of blocks) {
         eachRow(c, (i, id, generatedMs) => {
           from = id;
-          if (id <= after || id > through) return;
-          const salt = c.salts[i];
-          texts.push(salt ? leafText(salt, id, c.systems[i]!, generatedMs, c.pris[i]!, c.flags[i]!, c.ips[i]!, c.hostnames[i]!, c.programs[i]!, c.messages[i]!, c.extras[i]!) : null);
+          if (id > after && id <= through) visit(c, i, id, generatedMs);
         });
       }
     }
+  }
+
+  /**
+   * The leaf texts of the events in (after, through], in id order (null without a salt): of rows
+   * as SQLite builds them, of sealed events from their blocks' columns (no row objects made).
+   */
+  private leafTextsOf(after: number, through: number): (string | null)[] {
+    const texts: (string | null)[] = [];
+    this.eachSealed(after, through, (c, i, id, generatedMs) => {
+      const salt = c.salts[i];
+      texts.push(salt ? leafText(salt, id, c.systems[i]!, generatedMs, c.pris[i]!, c.flags[i]!, c.ips[i]!, c.hostnames[i]!, c.programs[i]!, c.messages[i]!, c.extras[i]!) : null);
+    });
     return texts.concat(this.leafTextsIn.all(Math.max(after, this.sealedThrough), through) as (string | null)[]);
   }
 
   /** The events in (after, through], sealed or rows, in id order. */
   private rowsIn(after: number, through: number): Row[] {
     const rows: Row[] = [];
-    for (let from = after; from < Math.min(through, this.sealedThrough); ) {
-      const sealed = storedRowsAfter(this.db, from, SEALED_ROWS_PER_READ);
-      for (const r of sealed) if (r[0] <= through && r[0] <= this.sealedThrough) rows.push([r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10] === null || r[10].length === 0 ? null : r[10].toString('hex')]);
-      if (sealed.length === 0) break;
-      from = sealed.at(-1)![0];
-    }
+    this.eachSealed(after, through, (c, i, id, generatedMs) => {
+      rows.push([id, c.systems[i]!, generatedMs, c.ips[i]!, c.hostnames[i]!, c.programs[i]!, c.pris[i]!, c.messages[i]!, c.extras[i]!, c.flags[i]!, c.salts[i] || null]);
+    });
     return rows.concat(this.liveRowsIn.all(Math.max(after, this.sealedThrough), through) as Row[]);
   }
 
