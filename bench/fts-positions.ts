@@ -6,7 +6,7 @@
 // on the last run's two stores, in-process search pages and alert counts, alternating.
 //   npx tsx bench/fts-positions.ts [lines=1000000] [runs=2] [linesPerDay=10000000] [repetitions=100]
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { idFloorForTime } from '../server/store/ids.ts';
@@ -15,7 +15,7 @@ import { FtsIndexer } from '../server/store/indexer.ts';
 import { dayOf } from '../server/store/partitions.ts';
 import { oldDayFile } from '../test/helpers/old-day-file.ts'; // a pre-day/0009 day file, built from its own migrations
 import { parse } from '../shared/query/parse.ts';
-import { fmt, median, RARE_WORD, writeDay } from './write-day.ts';
+import { fmt, median, RARE_WORD, writeAndMeasure, type DayFigures } from './write-day.ts';
 
 const LINES = Number(process.argv[2] ?? 1_000_000);
 const RUNS = Number(process.argv[3] ?? 2);
@@ -24,20 +24,10 @@ const REPS = Number(process.argv[5] ?? 100);
 const START = Date.parse('2026-05-30T00:00:00Z');
 type Layout = 'ids' | 'positions';
 
-interface Result {
-  writeRate: number;
-  indexRate: number;
-  dayBytes: number;
-  indexBytes: number;
-  rawBytes: number;
-}
-
-const fileBytes = (path: string) => ['', '-wal'].reduce((n, s) => n + (existsSync(path + s) ? statSync(path + s).size : 0), 0);
-
 const day = dayOf(START);
 
 /** Writes and indexes LINES lines into a new data dir, which it returns with the figures. */
-function run(layout: Layout): Result & { dir: string } {
+function run(layout: Layout): DayFigures & { dir: string } {
   const dir = mkdtempSync(join(tmpdir(), 'dw-fts-pos-'));
   if (layout === 'ids') {
     // A day file that held an event before the upgrade keeps id rowids (day/0009): one line at midnight.
@@ -49,30 +39,14 @@ function run(layout: Layout): Result & { dir: string } {
   }
   const store = openStore(dir);
   const indexer = new FtsIndexer(store.partitions);
-  let indexMs = 0;
-  const index = () => {
-    const t = performance.now();
-    indexer.indexNew([day]);
-    indexMs += performance.now() - t;
-  };
-  const { writeMs, rawBytes } = writeDay(store, { lines: LINES, perDay: PER_DAY, startMs: START, sender: () => 'bench', index });
-  store.close();
-  return {
-    dir,
-    writeRate: LINES / (writeMs / 1000),
-    indexRate: LINES / (indexMs / 1000),
-    dayBytes: fileBytes(join(dir, 'events', `${day}.sqlite`)),
-    indexBytes: fileBytes(join(dir, 'events', `${day}.fts.sqlite`)),
-    rawBytes,
-  };
-
+  return { dir, ...writeAndMeasure(dir, store, { lines: LINES, perDay: PER_DAY, startMs: START, sender: () => 'bench', index: () => indexer.indexNew([day], 0) }) }; // no sealing: the rowid layouts alone (bench/sealed-blocks compares sealing)
 }
 
 
 console.log(`machine: ${cpus().length} × ${cpus()[0]!.model}, node ${process.version}, load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 console.log(`${fmt(LINES)} unique lines per run, arriving as at ${fmt(PER_DAY)} a day; ${RUNS} runs per layout, alternating`);
 console.log(`tmpdir ${tmpdir()}: ${execFileSync('df', ['-h', tmpdir()]).toString().split('\n')[1]}`);
-const results: Record<Layout, Result[]> = { ids: [], positions: [] };
+const results: Record<Layout, DayFigures[]> = { ids: [], positions: [] };
 const kept: Partial<Record<Layout, string>> = {};
 for (let r = 0; r < RUNS; r++) {
   for (const layout of ['ids', 'positions'] as const) {

@@ -5,7 +5,7 @@
 // and its index, rows/s of writing and of indexing (with sealing), then, on the last run's two
 // stores, in process and alternating: search pages, alert counts, a facets-sized read, verify.
 //   npx tsx bench/sealed-blocks.ts [lines=1000000] [runs=2] [linesPerDay=10000000] [repetitions=50]
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore, type Store } from '../server/store/index.ts';
@@ -13,7 +13,7 @@ import { FtsIndexer } from '../server/store/indexer.ts';
 import { dayOf } from '../server/store/partitions.ts';
 import { verifyStore } from '../server/store/verify.ts';
 import { parse } from '../shared/query/parse.ts';
-import { fmt, median, RARE_WORD, writeDay } from './write-day.ts';
+import { fmt, median, RARE_WORD, writeAndMeasure } from './write-day.ts';
 
 const LINES = Number(process.argv[2] ?? 1_000_000);
 const RUNS = Number(process.argv[3] ?? 2);
@@ -23,29 +23,13 @@ const START = Date.parse('2026-05-30T00:00:00Z');
 const LAYOUTS = ['rows', 'sealed'] as const;
 type Layout = (typeof LAYOUTS)[number];
 
-const fileBytes = (path: string) => ['', '-wal'].reduce((n, s) => n + (existsSync(path + s) ? statSync(path + s).size : 0), 0);
 const day = dayOf(START);
 
 function run(layout: Layout) {
   const dir = mkdtempSync(join(tmpdir(), 'dw-sealed-'));
   const store = openStore(dir);
   const indexer = new FtsIndexer(store.partitions);
-  let indexMs = 0;
-  const index = () => {
-    const t = performance.now();
-    indexer.indexNew([day], layout === 'sealed' ? Infinity : 0);
-    indexMs += performance.now() - t;
-  };
-  const { writeMs, rawBytes } = writeDay(store, { lines: LINES, perDay: PER_DAY, startMs: START, sender: (k) => `app-${k % 20}`, index });
-  store.close();
-  return {
-    dir,
-    writeRate: LINES / (writeMs / 1000),
-    indexRate: LINES / (indexMs / 1000),
-    dayBytes: fileBytes(join(dir, 'events', `${day}.sqlite`)),
-    indexBytes: fileBytes(join(dir, 'events', `${day}.fts.sqlite`)),
-    rawBytes,
-  };
+  return { dir, ...writeAndMeasure(dir, store, { lines: LINES, perDay: PER_DAY, startMs: START, sender: (k) => `app-${k % 20}`, index: () => indexer.indexNew([day], layout === 'sealed' ? Infinity : 0) }) };
 }
 
 

@@ -2,10 +2,13 @@
 // ingest/pipeline.ts's 5,000 events at most), with a rare word in 10 of them, and handed to the
 // caller's indexing every 10,000 (store/index-thread.ts batches): shared by the benches that
 // compare two layouts of a day file on the same lines.
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { attribute } from '../server/ingest/attribute.ts';
 import { parseSyslog } from '../server/parse/syslog.ts';
 import { EventWriter } from '../server/store/events.ts';
 import type { Store } from '../server/store/index.ts';
+import { dayOf } from '../server/store/partitions.ts';
 import type { NewEvent } from '../server/store/types.ts';
 import { herokuMessage, resetSeed } from './heroku-lines.ts';
 
@@ -21,6 +24,38 @@ export interface DayWriting {
   sender: (k: number) => string;
   /** Called every 10,000 lines and at the end. */
   index: () => void;
+}
+
+export interface DayFigures {
+  writeRate: number;
+  /** Rows a second of the `index` steps. */
+  indexRate: number;
+  /** The day file and its index file, with their WALs, after the store closed. */
+  dayBytes: number;
+  indexBytes: number;
+  rawBytes: number;
+}
+
+const fileBytes = (path: string) => ['', '-wal'].reduce((n, s) => n + (existsSync(path + s) ? statSync(path + s).size : 0), 0);
+
+/** writeDay on the store of `dir`, its index steps timed too; closes the store and measures the day's files. */
+export function writeAndMeasure(dir: string, store: Store, w: DayWriting): DayFigures {
+  let indexMs = 0;
+  const index = () => {
+    const t = performance.now();
+    w.index();
+    indexMs += performance.now() - t;
+  };
+  const { writeMs, rawBytes } = writeDay(store, { ...w, index });
+  store.close();
+  const day = dayOf(w.startMs);
+  return {
+    writeRate: w.lines / (writeMs / 1000),
+    indexRate: w.lines / (indexMs / 1000),
+    dayBytes: fileBytes(join(dir, 'events', `${day}.sqlite`)),
+    indexBytes: fileBytes(join(dir, 'events', `${day}.fts.sqlite`)),
+    rawBytes,
+  };
 }
 
 /** Writes the lines; returns the writer's time and the raw bytes (a newline each). */
