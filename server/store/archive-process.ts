@@ -12,7 +12,7 @@ process.once('message', async (job: ArchiveJob) => {
   const { writeArchive } = await import('./archive.ts');
   let reply: ArchiveReply;
   try {
-    reply = { events: writeArchive(job, () => process.ppid === parent), lowered };
+    reply = { events: await writeArchive(job, () => process.ppid === parent), lowered };
   } catch (e) {
     reply = { error: (e as Error).message };
   }

@@ -6,22 +6,25 @@
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import { formatRow } from '../integrity/tsv.ts';
 import type { LoweredPriority } from '../idle-priority.ts';
 import { startProcess } from '../workers.ts';
-import { hasBlocks, storedRowsAfter } from './blocks.ts';
-import { inSnapshot, openReadOnly } from './db.ts';
+import { BLOCK_ROWS, eachRow } from './block-codec.ts';
+import { hasBlocks, sealedColumnsAfter, storedRowsAfter } from './blocks.ts';
+import { inSnapshot, openReadOnly, type Db } from './db.ts';
 import { timeOfId } from './ids.ts';
 import { dayOf, type Partitions } from './partitions.ts';
 
 // Rows per gzip member: each chunk is compressed on its own and the members are concatenated
 // (RFC 1952 §2.2: a gzip file is a series of members; gzip -d and zlib read them all), so that
 // memory stays bounded whatever the day's size.
-const CHUNK_ROWS = 10_000;
+const CHUNK_ROWS = 10_240; // 40 sealed blocks
 // zlib level 1: on Heroku-like lines twice as fast as the default 6 for a file 7 % larger
 // (65 vs 146 ms per 5.6 MB here); archives are written once and read rarely.
 const GZIP = { level: 1 };
+const gzipAsync = promisify(gzip);
 
 export function archivePath(dir: string, day: string): string {
   return join(dir, `${day}.tsv.gz`);
@@ -88,10 +91,12 @@ const SYSTEM_IDS_SQL = `WITH RECURSIVE s(id) AS (SELECT min(system_id) FROM even
   SELECT id FROM s WHERE id IS NOT NULL`;
 
 /**
- * The archiving itself, synchronous: call it off the server's threads (archiveDay does). It gives
- * up (the temporary file removed) once `wanted` says no, checked between chunks.
+ * The archiving itself: call it off the server's threads (archiveDay does). It gives up (the
+ * temporary file removed) once `wanted` says no, checked between chunks. Each chunk's gzip runs
+ * on libuv's thread pool while the next chunk is read and formatted: on a 10M-event day, reading
+ * and formatting take ~4 µs an event and gzip ~1.3.
  */
-export function writeArchive(job: ArchiveJob, wanted: () => boolean = () => true): number {
+export async function writeArchive(job: ArchiveJob, wanted: () => boolean = () => true): Promise<number> {
   const { dayPath, day, dir, names } = job;
   mkdirSync(dir, { recursive: true });
   const path = archivePath(dir, day);
@@ -100,30 +105,32 @@ export function writeArchive(job: ArchiveJob, wanted: () => boolean = () => true
   const fd = openSync(tmp, 'w');
   const sha = createHash('sha256');
   let events = 0;
-  const append = (gz: Buffer) => {
+  let compressing: Promise<Buffer> | undefined;
+  const append = async () => {
+    if (!compressing) return;
+    const gz = await compressing;
+    compressing = undefined;
     writeSync(fd, gz);
     sha.update(gz);
   };
   try {
-    // One snapshot: the server's index thread may be sealing this day meanwhile (store/db.ts).
-    inSnapshot(db, () => {
-      for (let after = -1; ; ) {
-        if (!wanted()) throw new Error(`archiving ${day} given up: the server that asked for it is gone`);
-        const rows = storedRowsAfter(db, after, CHUNK_ROWS);
-        if (rows.length === 0) break;
-        let text = '';
-        for (const [id, systemId, generatedMs, sourceIp, , program, pri, message] of rows) {
-          const sourceName = names[systemId] ?? `system ${systemId}`;
-          text += `${formatRow({ id: `${id}`, generatedMs, receivedMs: timeOfId(id), sourceId: `${systemId}`, sourceName, sourceIp, facility: pri >> 3, severity: pri & 7, program, message })}\n`;
-        }
-        append(gzipSync(text, GZIP));
-        events += rows.length;
-        after = rows[rows.length - 1]![0];
-      }
-    });
-    if (events === 0) append(gzipSync('', GZIP));
+    for (let after = -1; ; ) {
+      if (!wanted()) throw new Error(`archiving ${day} given up: the server that asked for it is gone`);
+      // A snapshot per chunk: the server's index thread may be sealing this day meanwhile
+      // (store/db.ts), which moves events from rows into blocks but never changes which ones
+      // have ids above `after`.
+      const chunk = inSnapshot(db, () => linesAfter(db, after, names));
+      if (chunk.events === 0) break;
+      await append();
+      compressing = gzipAsync(chunk.text, GZIP);
+      events += chunk.events;
+      after = chunk.lastId;
+    }
+    if (events === 0) compressing = gzipAsync('', GZIP); // an empty day: an empty archive
+    await append();
     fsyncSync(fd);
   } catch (e) {
+    await compressing?.catch(() => undefined);
     closeSync(fd);
     rmSync(tmp, { force: true });
     throw e;
@@ -139,6 +146,30 @@ export function writeArchive(job: ArchiveJob, wanted: () => boolean = () => true
   closeSync(sfd);
   renameSync(sumTmp, `${path}.sha256`);
   return events;
+}
+
+/**
+ * The archive lines of about CHUNK_ROWS events with ids above `afterId`, oldest first, and the
+ * last one's id. Sealed events are formatted from their blocks' columns (no row arrays), and the
+ * lines joined once: appending to one string made a rope that gzip's input then had to walk.
+ */
+function linesAfter(db: Db, afterId: number, names: Record<number, string>): { text: string; events: number; lastId: number } {
+  const lines: string[] = [];
+  let lastId = afterId;
+  const add = (id: number, systemId: number, generatedMs: number | null, sourceIp: string, program: string, pri: number, message: string) => {
+    const sourceName = names[systemId] ?? `system ${systemId}`;
+    lines.push(formatRow({ id: `${id}`, generatedMs, receivedMs: timeOfId(id), sourceId: `${systemId}`, sourceName, sourceIp, facility: pri >> 3, severity: pri & 7, program, message }));
+    lastId = id;
+  };
+  for (const c of sealedColumnsAfter(db, afterId, CHUNK_ROWS / BLOCK_ROWS)) {
+    eachRow(c, (i, id, generatedMs) => {
+      if (id > afterId) add(id, c.systems[i]!, generatedMs, c.ips[i]!, c.programs[i]!, c.pris[i]!, c.messages[i]!);
+    });
+  }
+  // Rows come after the last block only: while blocks remain, the next chunk reads them.
+  if (lines.length === 0) for (const r of storedRowsAfter(db, afterId, CHUNK_ROWS)) add(r[0], r[1], r[2], r[3], r[5], r[6], r[7]);
+  lines.push('');
+  return { text: lines.join('\n'), events: lines.length - 1, lastId };
 }
 
 /** Archives every day before today that has no archive yet, oldest first; returns the days written. */
