@@ -11,8 +11,8 @@ import { gzip } from 'node:zlib';
 import { formatRow } from '../integrity/tsv.ts';
 import type { LoweredPriority } from '../idle-priority.ts';
 import { startProcess } from '../workers.ts';
-import { BLOCK_ROWS, eachRow } from './block-codec.ts';
-import { hasBlocks, sealedColumnsAfter, storedRowsAfter } from './blocks.ts';
+import { BLOCK_ROWS } from './block-codec.ts';
+import { hasBlocks, sealedBlocksAfter, storedRowsAfter } from './blocks.ts';
 import { inSnapshot, openReadOnly, type Db } from './db.ts';
 import { timeOfId } from './ids.ts';
 import { dayOf, type Partitions } from './partitions.ts';
@@ -150,8 +150,9 @@ export async function writeArchive(job: ArchiveJob, wanted: () => boolean = () =
 
 /**
  * The archive lines of about CHUNK_ROWS events with ids above `afterId`, oldest first, and the
- * last one's id. Sealed events are formatted from their blocks' columns (no row arrays), and the
- * lines joined once: appending to one string made a rope that gzip's input then had to walk.
+ * last one's id. Blocks are opened here, not through the cache of decoded blocks (store/blocks.ts)
+ * that searches share, and the lines joined once: appending to one string made a rope that gzip's
+ * input then had to walk.
  */
 function linesAfter(db: Db, afterId: number, names: Record<number, string>): { text: string; events: number; lastId: number } {
   const lines: string[] = [];
@@ -161,10 +162,8 @@ function linesAfter(db: Db, afterId: number, names: Record<number, string>): { t
     lines.push(formatRow({ id: `${id}`, generatedMs, receivedMs: timeOfId(id), sourceId: `${systemId}`, sourceName, sourceIp, facility: pri >> 3, severity: pri & 7, program, message }));
     lastId = id;
   };
-  for (const c of sealedColumnsAfter(db, afterId, CHUNK_ROWS / BLOCK_ROWS)) {
-    eachRow(c, (i, id, generatedMs) => {
-      if (id > afterId) add(id, c.systems[i]!, generatedMs, c.ips[i]!, c.programs[i]!, c.pris[i]!, c.messages[i]!);
-    });
+  for (const block of sealedBlocksAfter(db, afterId, CHUNK_ROWS / BLOCK_ROWS)) {
+    for (const r of block.rows()) if (r[0] > afterId) add(r[0], r[1], r[2], r[3], r[5], r[6], r[7]);
   }
   // Rows come after the last block only: while blocks remain, the next chunk reads them.
   if (lines.length === 0) for (const r of storedRowsAfter(db, afterId, CHUNK_ROWS)) add(r[0], r[1], r[2], r[3], r[5], r[6], r[7]);

@@ -1,9 +1,11 @@
-// Sealed blocks (store/blocks.ts): BLOCK_ROWS events of consecutive positions in one compressed
-// value. Columns are stored apart (all ids, then all systems, …, then all messages), so that
-// deflate finds the repetition between neighbouring lines: a Heroku-like line takes ~60 bytes
-// here against ~290 as a row with its indexes (docs/BENCHMARKS.md, "Sealed blocks"). Pure: rows
-// in, bytes out, and back.
+// Sealed blocks (store/blocks.ts): BLOCK_ROWS events of consecutive positions in one deflated
+// value, deflate finding the repetition between neighbouring lines: a Heroku-like line takes ~70
+// bytes here against ~290 as a row with its indexes (docs/BENCHMARKS.md, "Sealed blocks"). Two
+// formats are read: 2, each row's leaf text (encodeBlock), which is written; and 1, the JSON of
+// the columns apart (all ids, then all systems, …), which the first sealing version wrote. Pure:
+// rows in, bytes out, and back.
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { leafText } from '../integrity/hash.ts';
 import { timeOfId } from './ids.ts';
 
 /** Events per block: a block is positions block × BLOCK_ROWS + 1 … (block + 1) × BLOCK_ROWS. */
@@ -11,7 +13,6 @@ export const BLOCK_ROWS = 256;
 // Deflate level 3: on Heroku-like lines 62.7 bytes a line for 1.8 µs of deflate a line, against
 // 59.2 for 3.2 µs at zlib's default 6 and 66.1 for 2.0 µs at 1 (docs/BENCHMARKS.md, "Sealed blocks").
 const LEVEL = 3;
-const FORMAT = 1;
 // A block inflates to ~65 KB: in zlib's default 16 KB chunks that is five native steps and a
 // copy to join them, 126 µs a block against 96 µs in one 128 KB chunk (bench/sealed-blocks' lines).
 const INFLATE_CHUNK = 128 * 1024;
@@ -35,9 +36,9 @@ export type StoredRow = [
 /** The columns of StoredRow, as SQL names them. */
 export const STORED_COLUMNS = ['id', 'system_id', 'generated_ms', 'source_ip', 'hostname', 'program', 'pri', 'message', 'extra', 'flags', 'salt', 'pos'] as const;
 
-/** A block as stored: its columns. */
-export interface Columns {
-  format: number;
+/** A format-1 block (JSON of columns), as stored: its columns. */
+interface Columns {
+  format: 1;
   firstPos: number;
   /** The first id, then each id less the one before. */
   ids: number[];
@@ -58,13 +59,38 @@ export interface Columns {
 /** An event to seal: a StoredRow whose salt may also be given in lower-case hex (as SQLite's hex() reads it). */
 export type SealedRow = Omit<StoredRow, 10> & { 10: Buffer | string | null };
 
-/** Rows of consecutive positions, in position order, as one compressed value. */
+const saltHexOf = (salt: Buffer | string | null) => (salt === null || typeof salt === 'string' ? salt : salt.toString('hex'));
+
+/**
+ * Rows of consecutive positions, in position order, as one compressed value: each row's leaf text
+ * (integrity/hash.ts, with an empty salt for a row without one), their lengths in a header line
+ * `2|<first position>|<length>,<length>,…`. The leaf text is an unambiguous encoding of every
+ * stored column, so verify hashes slices of the inflated text as they are (~1 µs an event against
+ * ~1.9 for rebuilding texts from format 1's columns) for ~9 bytes a line more on disk
+ * (docs/BENCHMARKS.md, "Sealed blocks"). A text that UTF-8 cannot carry (a lone surrogate) keeps
+ * format 1.
+ */
 export function encodeBlock(rows: readonly (StoredRow | SealedRow)[]): Buffer {
   if (rows.length === 0) throw new Error('BUG: an empty block');
-  const c: Columns = { format: FORMAT, firstPos: rows[0]![11], ids: [], systems: [], generated: [], ips: [], hostnames: [], programs: [], pris: [], messages: [], extras: [], flags: [], salts: [] };
-  let lastId = 0;
+  const firstPos = rows[0]![11];
+  const texts = new Array<string>(rows.length);
+  const lengths = new Array<number>(rows.length);
+  let wellFormed = true;
   rows.forEach((r, i) => {
-    if (r[11] !== c.firstPos + i) throw new Error(`BUG: block rows are not consecutive positions (${r[11]} after ${c.firstPos + i - 1})`);
+    if (r[11] !== firstPos + i) throw new Error(`BUG: block rows are not consecutive positions (${r[11]} after ${firstPos + i - 1})`);
+    const text = leafText(saltHexOf(r[10]) ?? '', r[0], r[1], r[2], r[6], r[9], r[3], r[4], r[5], r[7], r[8]);
+    wellFormed &&= text.isWellFormed();
+    texts[i] = text;
+    lengths[i] = text.length;
+  });
+  if (!wellFormed) return encodeColumns(rows);
+  return deflateRawSync(`2|${firstPos}|${lengths.join(',')}\n${texts.join('')}`, { level: LEVEL });
+}
+
+function encodeColumns(rows: readonly (StoredRow | SealedRow)[]): Buffer {
+  const c: Columns = { format: 1, firstPos: rows[0]![11], ids: [], systems: [], generated: [], ips: [], hostnames: [], programs: [], pris: [], messages: [], extras: [], flags: [], salts: [] };
+  let lastId = 0;
+  for (const r of rows) {
     c.ids.push(r[0] - lastId);
     lastId = r[0];
     c.systems.push(r[1]);
@@ -76,39 +102,208 @@ export function encodeBlock(rows: readonly (StoredRow | SealedRow)[]): Buffer {
     c.messages.push(r[7]);
     c.extras.push(r[8]);
     c.flags.push(r[9]);
-    const salt = r[10] as Buffer | string | null;
-    c.salts.push(salt === null || typeof salt === 'string' ? salt : salt.toString('hex'));
-  });
+    c.salts.push(saltHexOf(r[10]));
+  }
   return deflateRawSync(JSON.stringify(c), { level: LEVEL });
 }
 
-/** A block's columns (ids as deltas, generated times relative). Throws on bytes that are not a block. */
-export function decodeColumns(data: Buffer): Columns {
-  const c = JSON.parse(inflateRawSync(data, { chunkSize: INFLATE_CHUNK }).toString('utf8')) as Columns;
-  if (c.format !== FORMAT) throw new Error(`a block of format ${String(c.format)}, which this version cannot read`);
-  return c;
+/** A block opened for reading: its events' ids, leaf texts and rows, in position order. */
+export interface SealedBlock {
+  readonly firstPos: number;
+  readonly ids: readonly number[];
+  /** Event i's leaf text (integrity/hash.ts leafText) as stored; null when it has no salt. */
+  leafText(i: number): string | null;
+  /** Event i's system. */
+  systemId(i: number): number;
+  /** Event i as a row: a full-text hit needs one row of its block. */
+  row(i: number): StoredRow;
+  /** All rows (salts as views of one Buffer). */
+  rows(): StoredRow[];
 }
 
-/** Calls `visit` for each row of a block's columns with its id and generated time, in position order. */
-export function eachRow(c: Columns, visit: (i: number, id: number, generatedMs: number | null) => void): void {
-  let id = 0;
-  for (let i = 0; i < c.ids.length; i++) {
-    id += c.ids[i]!;
-    const generated = c.generated[i]!;
-    visit(i, id, generated === null ? null : generated + timeOfId(id));
-  }
+/** Opens a block's bytes. Throws on bytes that are not a block. */
+export function openBlock(data: Buffer): SealedBlock {
+  const text = inflateRawSync(data, { chunkSize: INFLATE_CHUNK }).toString('utf8');
+  return text.startsWith('2|') ? new LeafTextBlock(text) : new ColumnsBlock(JSON.parse(text) as Columns);
 }
 
 /** The rows of a block, in position order. Throws on bytes that are not a block. */
 export function decodeBlock(data: Buffer): StoredRow[] {
-  const c = decodeColumns(data);
-  const rows = new Array<StoredRow>(c.ids.length);
-  // All salts in one buffer, each row's a view of it: one allocation a block, not one a row.
-  const salts = Buffer.from(c.salts.join(''), 'hex');
-  let saltAt = 0;
-  eachRow(c, (i, id, generatedMs) => {
-    const salt = c.salts[i]!;
-    rows[i] = [id, c.systems[i]!, generatedMs, c.ips[i]!, c.hostnames[i]!, c.programs[i]!, c.pris[i]!, c.messages[i]!, c.extras[i]!, c.flags[i]!, salt === null ? null : salts.subarray(saltAt, (saltAt += salt.length / 2)), c.firstPos + i];
-  });
-  return rows;
+  return openBlock(data).rows();
+}
+
+/** Rows with their salts in hex (null without one): the salts made into views of one Buffer. */
+function withSalts(rows: SealedRow[], saltsHex: (string | null)[]): StoredRow[] {
+  const salts = Buffer.from(saltsHex.join(''), 'hex');
+  let at = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const hex = saltsHex[i]!;
+    rows[i]![10] = hex === null ? null : salts.subarray(at, (at += hex.length / 2));
+  }
+  return rows as StoredRow[];
+}
+
+class ColumnsBlock implements SealedBlock {
+  readonly firstPos: number;
+  readonly ids: number[];
+
+  constructor(private readonly c: Columns) {
+    if (c.format !== 1) throw new Error(`a block of format ${String(c.format)}, which this version cannot read`);
+    this.firstPos = c.firstPos;
+    this.ids = new Array<number>(c.ids.length);
+    let id = 0;
+    for (let i = 0; i < c.ids.length; i++) this.ids[i] = id += c.ids[i]!;
+  }
+
+  private generated(i: number): number | null {
+    const g = this.c.generated[i]!;
+    return g === null ? null : g + timeOfId(this.ids[i]!);
+  }
+
+  leafText(i: number): string | null {
+    const c = this.c;
+    const salt = c.salts[i];
+    return salt ? leafText(salt, this.ids[i]!, c.systems[i]!, this.generated(i), c.pris[i]!, c.flags[i]!, c.ips[i]!, c.hostnames[i]!, c.programs[i]!, c.messages[i]!, c.extras[i]!) : null;
+  }
+
+  systemId(i: number): number {
+    return this.c.systems[i]!;
+  }
+
+  row(i: number): StoredRow {
+    return withSalts([this.sealedRow(i)], [this.c.salts[i]!])[0]!;
+  }
+
+  rows(): StoredRow[] {
+    return withSalts(
+      this.ids.map((_, i) => this.sealedRow(i)),
+      this.c.salts,
+    );
+  }
+
+  private sealedRow(i: number): SealedRow {
+    const c = this.c;
+    return [this.ids[i]!, c.systems[i]!, this.generated(i), c.ips[i]!, c.hostnames[i]!, c.programs[i]!, c.pris[i]!, c.messages[i]!, c.extras[i]!, c.flags[i]!, null, c.firstPos + i];
+  }
+}
+
+const TWO_32 = 4_294_967_296;
+const PIPE = 0x7c; // |
+const DASH = 0x2d; // -
+const DOT = 0x2e; // .
+const COLON = 0x3a; // :
+const ZERO = 0x30;
+
+/**
+ * A format-2 block: leaf texts, split by the header's lengths and read back field by field with a
+ * cursor (charCodeAt, no slices for numbers: slicing and Number() per field made decoding twice
+ * as slow as format 1's JSON.parse).
+ */
+class LeafTextBlock implements SealedBlock {
+  readonly firstPos: number;
+  readonly ids: number[];
+  /** Where each text starts in `text`; one more for the end. */
+  private readonly starts: number[];
+  private at = 0;
+
+  constructor(private readonly text: string) {
+    const newline = text.indexOf('\n');
+    const header = text.slice(0, newline).split('|');
+    const lengths = header[2]?.split(',') ?? [];
+    this.firstPos = Number(header[1]);
+    if (header.length !== 3 || newline < 0 || !Number.isSafeInteger(this.firstPos)) throw new Error('not a block: its header is damaged');
+    this.starts = new Array<number>(lengths.length + 1);
+    this.ids = new Array<number>(lengths.length);
+    let at = newline + 1;
+    for (let i = 0; i < lengths.length; i++) {
+      this.starts[i] = at;
+      const length = Number(lengths[i]);
+      if (!(length > 0)) throw new Error('not a block: a length is damaged');
+      at += length;
+      this.at = text.indexOf('|', this.starts[i]) + 1;
+      this.ids[i] = this.int();
+    }
+    this.starts[lengths.length] = at;
+    if (at !== text.length) throw new Error(`not a block: its texts take ${text.length - newline - 1} characters, not ${at - newline - 1}`);
+  }
+
+  leafText(i: number): string | null {
+    const start = this.starts[i]!;
+    return this.text.charCodeAt(start) === PIPE ? null : this.text.slice(start, this.starts[i + 1]);
+  }
+
+  systemId(i: number): number {
+    const t = this.text;
+    this.at = t.indexOf('|', t.indexOf('|', this.starts[i]!) + 1) + 1;
+    return this.natural(PIPE);
+  }
+
+  row(i: number): StoredRow {
+    const { row, salt } = this.parse(i);
+    return withSalts([row], [salt])[0]!;
+  }
+
+  rows(): StoredRow[] {
+    const rows = new Array<SealedRow>(this.ids.length);
+    const salts = new Array<string | null>(this.ids.length);
+    for (let i = 0; i < rows.length; i++) {
+      const { row, salt } = this.parse(i);
+      rows[i] = row;
+      salts[i] = salt;
+    }
+    return withSalts(rows, salts);
+  }
+
+  /** Row i read back from `salt|id|system_id|generated_ms|pri|flags|` and five `-` or `<length>:<text>`. */
+  private parse(i: number): { row: SealedRow; salt: string | null } {
+    const t = this.text;
+    const start = this.starts[i]!;
+    const saltEnd = t.indexOf('|', start);
+    this.at = t.indexOf('|', saltEnd + 1) + 1; // the id is known
+    const systemId = this.natural(PIPE);
+    const generated = t.charCodeAt(this.at) === DASH && t.charCodeAt(this.at + 1) === PIPE ? ((this.at += 2), null) : this.int();
+    const pri = this.natural(PIPE);
+    const flags = this.natural(PIPE);
+    const sourceIp = this.string();
+    const hostname = this.string();
+    const program = this.string();
+    const message = this.string();
+    const extra = this.string();
+    if (this.at !== this.starts[i + 1] || sourceIp === null || program === null || message === null) throw new Error(`not a block: row ${i} is damaged`);
+    const row: SealedRow = [this.ids[i]!, systemId, generated, sourceIp, hostname, program, pri, message, extra, flags, null, this.firstPos + i];
+    return { row, salt: saltEnd === start ? null : t.slice(start, saltEnd) };
+  }
+
+  /** Decimal digits up to `end` (consumed), at the cursor. */
+  private natural(end: number): number {
+    const t = this.text;
+    let n = 0;
+    let digits = 0;
+    for (let c = t.charCodeAt(this.at++); c !== end; c = t.charCodeAt(this.at++), digits++) {
+      if (c < ZERO || c > ZERO + 9 || digits > 15) throw new Error('not a block: a number is damaged');
+      n = n * 10 + (c - ZERO);
+    }
+    if (digits === 0) throw new Error('not a block: a number is missing');
+    return n;
+  }
+
+  /** `<floor(n / 2^32)>.<n mod 2^32>|` (hash.ts int()) at the cursor; the high part may be negative. */
+  private int(): number {
+    const negative = this.text.charCodeAt(this.at) === DASH;
+    if (negative) this.at++;
+    const high = this.natural(DOT);
+    const n = (negative ? -high : high) * TWO_32 + this.natural(PIPE);
+    if (!Number.isSafeInteger(n)) throw new Error('not a block: a number is damaged');
+    return n;
+  }
+
+  /** `-` (null) or `<length>:<text>` at the cursor. */
+  private string(): string | null {
+    if (this.text.charCodeAt(this.at) === DASH) {
+      this.at++;
+      return null;
+    }
+    const length = this.natural(COLON);
+    return this.text.slice(this.at, (this.at += length));
+  }
 }

@@ -11,9 +11,9 @@
 // a kept block costs a look-up, not a read of its ~16 KB. A block not kept is read through a
 // read-only connection of this module's own, since a function cannot use the connection running
 // its statement; blocks are never deleted, and that connection's snapshot is never older than
-// the statement's. Verify, archive and redaction read the bytes themselves (blockRows): what
+// the statement's. Verify, archive and redaction read the bytes themselves (sealedBlocksAfter, blockRows): what
 // they check is what is on disk.
-import { BLOCK_ROWS, decodeBlock, decodeColumns, encodeBlock, STORED_COLUMNS, type Columns, type StoredRow } from './block-codec.ts';
+import { BLOCK_ROWS, encodeBlock, openBlock, STORED_COLUMNS, type SealedBlock, type StoredRow } from './block-codec.ts';
 import type { EventRow } from './codec.ts';
 import { openReadOnly, type Db, type Statement } from './db.ts';
 import { ftsRowids } from './positions.ts';
@@ -21,11 +21,12 @@ import { ftsRowids } from './positions.ts';
 const CACHE_MAX = 64; // decoded blocks (~100 KB each) per thread
 const SIDE_MAX = 4; // read-only connections kept for the table-valued functions, per thread
 
-/** A decoded block, its rows as SQLite takes them, and (decoded from bytes given) those bytes. */
+/** An opened block, the rows made of it so far as SQLite takes them, and (opened from bytes given) those bytes and all its rows. */
 interface Decoded {
-  rows: StoredRow[];
-  sql?: unknown[][];
+  block: SealedBlock;
+  sql: unknown[][];
   data?: Buffer;
+  rows?: StoredRow[];
 }
 
 const cache = new Map<string, Decoded>();
@@ -36,12 +37,15 @@ function remember(key: string, decoded: Decoded): Decoded {
   return decoded;
 }
 
+const opened = (block: SealedBlock): Decoded => ({ block, sql: new Array<unknown[]>(block.ids.length) });
+
 /** A block's rows decoded from its bytes (kept while asked for again, if the bytes are the same). Callers must not change them. */
 export function blockRows(data: Buffer): StoredRow[] {
   const key = `bytes:${data.length}:${data.readUInt32LE(data.length - 4)}:${data.readUInt32LE(data.length >> 1)}`;
   const hit = cache.get(key);
-  if (hit?.data?.equals(data)) return hit.rows;
-  return remember(key, { rows: decodeBlock(data), data }).rows;
+  if (hit?.data?.equals(data)) return hit.rows!;
+  const block = openBlock(data);
+  return remember(key, { ...opened(block), data, rows: block.rows() }).rows!;
 }
 
 const side = new Map<string, { db: Db; read: Statement }>();
@@ -63,7 +67,7 @@ function blockAt(path: string, block: number, rev: number): Decoded {
   }
   const data = reader.read.get(block) as Buffer | undefined;
   if (!data) throw new Error(`BUG: block ${block} of ${path} is gone`);
-  return remember(key, { rows: decodeBlock(data) });
+  return remember(key, opened(openBlock(data)));
 }
 
 /** Closes this thread's side connections to the day files at these paths, or under this directory. */
@@ -79,8 +83,8 @@ export function closeSideConnection(path: string): void {
 // integers and comparisons see the same types as on `events` rows.
 const big = (n: number | null) => (n === null ? null : BigInt(n));
 const toSql = (r: StoredRow) => [big(r[0]), big(r[1]), big(r[2]), r[3], r[4], r[5], big(r[6]), r[7], r[8], big(r[9]), r[10], big(r[11])];
-// Made on first use, row by row: a full-text hit needs one row of its block.
-const sqlRow = (d: Decoded, i: number) => ((d.sql ??= new Array<unknown[]>(d.rows.length))[i] ??= toSql(d.rows[i]!));
+// Made on first use, row by row: a full-text hit needs one row of its block (format 2 parses no other).
+const sqlRow = (d: Decoded, i: number) => (d.sql[i] ??= toSql(d.block.row(i)));
 
 const systemSets = new Map<string, Set<number>>();
 /** `1,5,12` as a set of system ids (the lists are few: the systems of the queries of the moment). */
@@ -93,16 +97,17 @@ function systemSet(list: string): Set<number> {
   return set;
 }
 
-/** The position of the last row of the block with an id at or below `id` (the one before the block when none). */
-function positionThrough(rows: StoredRow[], id: number): number {
+/** The position of the last event of the block with an id at or below `id` (the one before the block when none). */
+function positionThrough(block: SealedBlock, id: number): number {
+  const ids = block.ids;
   let lo = 0;
-  let hi = rows.length; // binary search: the first row above id
+  let hi = ids.length; // binary search: the first event above id
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (rows[mid]![0] <= id) lo = mid + 1;
+    if (ids[mid]! <= id) lo = mid + 1;
     else hi = mid;
   }
-  return rows[0]![11] + lo - 1;
+  return block.firstPos + lo - 1;
 }
 
 export function registerBlockFunctions(db: Db): void {
@@ -114,7 +119,7 @@ export function registerBlockFunctions(db: Db): void {
     directOnly: true,
     *rows(block: unknown, rev: unknown) {
       const decoded = at(block, rev);
-      for (let i = 0; i < decoded.rows.length; i++) yield sqlRow(decoded, i);
+      for (let i = 0; i < decoded.sql.length; i++) yield sqlRow(decoded, i);
     },
   });
   // A quiet system's events, one or two a block: the rest are not made into SQL rows at all.
@@ -125,7 +130,7 @@ export function registerBlockFunctions(db: Db): void {
     *rows(block: unknown, rev: unknown, systems: unknown) {
       const wanted = systemSet(String(systems));
       const decoded = at(block, rev);
-      for (let i = 0; i < decoded.rows.length; i++) if (wanted.has(decoded.rows[i]![1])) yield sqlRow(decoded, i);
+      for (let i = 0; i < decoded.sql.length; i++) if (wanted.has(decoded.block.systemId(i))) yield sqlRow(decoded, i);
     },
   });
   db.table('dw_block_row', {
@@ -134,12 +139,12 @@ export function registerBlockFunctions(db: Db): void {
     directOnly: true,
     *rows(block: unknown, rev: unknown, pos: unknown) {
       const decoded = at(block, rev);
-      const i = Number(pos) - decoded.rows[0]![11];
-      if (i >= 0 && i < decoded.rows.length) yield sqlRow(decoded, i);
+      const i = Number(pos) - decoded.block.firstPos;
+      if (i >= 0 && i < decoded.sql.length) yield sqlRow(decoded, i);
     },
   });
   // An integer (BigInt): given a REAL bound, FTS5 does not seek to it but reads the whole doclist.
-  db.function('dw_block_pos', { deterministic: true, directOnly: true }, (block: unknown, rev: unknown, id: unknown) => BigInt(positionThrough(at(block, rev).rows, Number(id))));
+  db.function('dw_block_pos', { deterministic: true, directOnly: true }, (block: unknown, rev: unknown, id: unknown) => BigInt(positionThrough(at(block, rev).block, Number(id))));
 }
 
 const BLOCKS_VERSION = 10; // migrations/day/0010_blocks.sql
@@ -215,9 +220,9 @@ export function storedRow(db: Db, id: number): StoredEventRow | undefined {
   return r && { id: r[0], system_id: r[1], generated_ms: r[2], source_ip: r[3], hostname: r[4], program: r[5], pri: r[6], message: r[7], extra: r[8], flags: r[9], salt: r[10], pos: r[11] };
 }
 
-/** The columns of up to `blocks` sealed blocks holding ids above `afterId`, oldest first (read from disk, not kept). */
-export function sealedColumnsAfter(db: Db, afterId: number, blocks: number): Columns[] {
-  return hasBlocks(db) ? (prepared(db).after.all(afterId, blocks) as Buffer[]).map(decodeColumns) : [];
+/** Up to `blocks` sealed blocks holding ids above `afterId`, oldest first, opened (read from disk, not kept). */
+export function sealedBlocksAfter(db: Db, afterId: number, blocks: number): SealedBlock[] {
+  return hasBlocks(db) ? (prepared(db).after.all(afterId, blocks) as Buffer[]).map(openBlock) : [];
 }
 
 const liveStatements = new WeakMap<Db, Statement>();

@@ -2,10 +2,10 @@
 // and the chain heads against exported checkpoints, and names the first problem
 // (docs/SECURITY.md, "What verify proves"). Reads only; never writes a day file.
 import { hash } from 'node:crypto';
-import { batchHash, GENESIS, leaf, leafText, tagOf, TAG_BYTES } from '../integrity/hash.ts';
-import { eachRow, type Columns } from './block-codec.ts';
+import { batchHash, GENESIS, leaf, tagOf, TAG_BYTES } from '../integrity/hash.ts';
+import type { SealedBlock, StoredRow } from './block-codec.ts';
 import type { Checkpoint } from '../integrity/checkpoint.ts';
-import { firstSealedId, sealedColumnsAfter, sealedThrough, storedRowsAfter } from './blocks.ts';
+import { firstSealedId, sealedBlocksAfter, sealedThrough, storedRowsAfter } from './blocks.ts';
 import { inSnapshot, type Db } from './db.ts';
 import type { ManifestDay } from './manifest.ts';
 import type { Partitions } from './partitions.ts';
@@ -147,31 +147,30 @@ class DayVerifier {
     this.sealedThrough = sealedThrough(db);
   }
 
-  /** Calls `visit` for each sealed event in (after, through], in id order, from its block's columns. */
-  private eachSealed(after: number, through: number, visit: (c: Columns, i: number, id: number, generatedMs: number | null) => void): void {
+  /** Calls `visit` for each sealed event in (after, through], in id order, with its block. */
+  private eachSealed(after: number, through: number, visit: (block: SealedBlock, i: number) => void): void {
     for (let from = after; from < Math.min(through, this.sealedThrough); ) {
-      const blocks = sealedColumnsAfter(this.db, from, SEALED_BLOCKS_PER_READ);
+      const blocks = sealedBlocksAfter(this.db, from, SEALED_BLOCKS_PER_READ);
       if (blocks.length === 0) break;
-      for (const c of blocks) {
-        eachRow(c, (i, id, generatedMs) => {
-          from = id;
-          if (id > after && id <= through) visit(c, i, id, generatedMs);
+      for (const block of blocks) {
+        block.ids.forEach((id, i) => {
+          if (id > after && id <= through) visit(block, i);
         });
+        from = block.ids.at(-1)!;
       }
     }
   }
 
   /**
    * Calls `visit` with the leaf text of each event in (after, through], in id order (null without
-   * a salt), while it returns true: of rows as SQLite builds them, of sealed events from their
-   * blocks' columns (no row objects made). Texts are made one at a time and not kept: a batch's
-   * texts held together outlived the young generation, and collecting them took 40 % of verify.
+   * a salt), while it returns true: of rows as SQLite builds them, of sealed events as their blocks
+   * hold them (no row objects made). Texts are visited one at a time and not kept: a batch's texts
+   * held together outlived the young generation, and collecting them took 40 % of verify.
    */
   private eachLeafText(after: number, through: number, visit: (text: string | null) => boolean): void {
     let more = true;
-    this.eachSealed(after, through, (c, i, id, generatedMs) => {
-      const salt = c.salts[i];
-      if (more) more = visit(salt ? leafText(salt, id, c.systems[i]!, generatedMs, c.pris[i]!, c.flags[i]!, c.ips[i]!, c.hostnames[i]!, c.programs[i]!, c.messages[i]!, c.extras[i]!) : null);
+    this.eachSealed(after, through, (block, i) => {
+      if (more) more = visit(block.leafText(i));
     });
     if (!more) return;
     for (const text of this.leafTextsIn.all(Math.max(after, this.sealedThrough), through) as (string | null)[]) if (!visit(text)) return;
@@ -180,8 +179,12 @@ class DayVerifier {
   /** The events in (after, through], sealed or rows, in id order. */
   private rowsIn(after: number, through: number): Row[] {
     const rows: Row[] = [];
-    this.eachSealed(after, through, (c, i, id, generatedMs) => {
-      rows.push([id, c.systems[i]!, generatedMs, c.ips[i]!, c.hostnames[i]!, c.programs[i]!, c.pris[i]!, c.messages[i]!, c.extras[i]!, c.flags[i]!, c.salts[i] || null]);
+    const opened = new Map<SealedBlock, StoredRow[]>();
+    this.eachSealed(after, through, (block, i) => {
+      let decoded = opened.get(block);
+      if (!decoded) opened.set(block, (decoded = block.rows()));
+      const r = decoded[i]!;
+      rows.push([r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10]?.toString('hex') ?? null]);
     });
     return rows.concat(this.liveRowsIn.all(Math.max(after, this.sealedThrough), through) as Row[]);
   }
