@@ -5,11 +5,13 @@
 // sealing loses nothing.
 import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { gunzipSync, inflateRawSync } from 'node:zlib';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { parse } from '../../shared/query/parse.ts';
+import { archivePath, writeArchive } from '../../server/store/archive.ts';
 import { decodeBlock, encodeBlock } from '../../server/store/block-codec.ts';
 import { storedRowsAfter } from '../../server/store/blocks.ts';
 import { EventWriter } from '../../server/store/events.ts';
@@ -20,6 +22,7 @@ import { sealDay } from '../../server/store/sealer.ts';
 import type { NewEvent } from '../../server/store/types.ts';
 import { verifyStore } from '../../server/store/verify.ts';
 import { allMessages, apiClientFor } from '../helpers/api.ts';
+import { formatOneBlock } from '../helpers/block-format-one.ts';
 import { startTestServer } from '../helpers/server.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 
@@ -149,6 +152,43 @@ test('redacting a sealed event writes its block anew without the secret, and ver
     expect(report.redacted).toEqual([ids[300]]);
   } finally {
     store.close();
+  }
+});
+
+test('blocks the first sealing version wrote (format 1) are searched, verified, archived and redacted as before', async () => {
+  const store = openStore(dir.path);
+  const ids = writeUnsealed(store, Array.from({ length: 1000 }, (_, i) => event(i, i === 700 ? `login token=${SECRET}` : line(i))));
+  sealAll(store);
+  const before = { all: all(store), router503: all(store, 'program:heroku/router status>=500') };
+  store.close();
+  const file = new Database(join(dir.path, 'events', `${DAY}.sqlite`));
+  const trigger = file.prepare("SELECT sql FROM sqlite_master WHERE name = 'blocks_no_update'").pluck().get() as string;
+  file.exec('DROP TRIGGER blocks_no_update');
+  for (const { block, data } of file.prepare('SELECT block, data FROM blocks').all() as { block: number; data: Buffer }[]) {
+    file.prepare('UPDATE blocks SET data = ? WHERE block = ?').run(formatOneBlock(decodeBlock(data)), block);
+  }
+  file.exec(trigger);
+  file.close();
+  const reopened = openStore(dir.path);
+  try {
+    expect(blocksIn(reopened).every((b) => inflateRawSync(b).toString().startsWith('{"format":1'))).toBe(true);
+    expect(all(reopened)).toEqual(before.all);
+    expect(all(reopened, 'program:heroku/router status>=500')).toEqual(before.router503);
+    const report = verifyStore(reopened.partitions);
+    expect([report.problem, report.events]).toEqual([undefined, 1000]);
+    const messages = Array.from({ length: 1000 }, (_, i) => (i === 700 ? `login token=${SECRET}` : line(i)));
+    expect(storedRowsAfter(reopened.partitions.reader(DAY)!, 0, 1000).map((r) => r[7])).toEqual(messages);
+    await writeArchive({ dayPath: reopened.partitions.pathOf(DAY), day: DAY, dir: join(dir.path, 'archive'), names: {} });
+    const archived = gunzipSync(readFileSync(archivePath(join(dir.path, 'archive'), DAY))).toString().trimEnd().split('\n');
+    expect(archived.map((l) => l.split('\t')[9])).toEqual(messages);
+    // A redaction writes its block anew in the current format; the other blocks stay as they were.
+    redactEvents(reopened.partitions, [ids[700]!], { reason: 'leaked token', by: 'ops@example.com', nowMs: NOON + 60_000 });
+    expect(all(reopened, SECRET)).toEqual([]);
+    expect(blocksIn(reopened).map((b) => inflateRawSync(b).toString().slice(0, 2))).toEqual(['{"', '{"', '2|']);
+    const after = verifyStore(reopened.partitions);
+    expect([after.problem, after.events, after.redacted]).toEqual([undefined, 1000, [ids[700]]]);
+  } finally {
+    reopened.close();
   }
 });
 

@@ -7,7 +7,7 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { expect, test } from 'vitest';
 import { leafText } from '../../../server/integrity/hash.ts';
 import { BLOCK_ROWS, decodeBlock, encodeBlock, openBlock, type StoredRow } from '../../../server/store/block-codec.ts';
-import { timeOfId } from '../../../server/store/ids.ts';
+import { formatOneBlock } from '../../helpers/block-format-one.ts';
 
 const MAY_2026 = Date.parse('2026-05-30T00:00:00Z') * 1024;
 const text = fc.string({ unit: 'grapheme', maxLength: 40 });
@@ -36,21 +36,11 @@ const rowsOf = (rows: Row[], block: number): StoredRow[] => {
 };
 const leafTextOf = (r: StoredRow) => (r[10] ? leafText(r[10].toString('hex'), r[0], r[1], r[2], r[6], r[9], r[3], r[4], r[5], r[7], r[8]) : null);
 
-/** A block as the first sealing version (format 1) wrote it: the JSON of its columns, deflated. */
-function formatOne(rows: StoredRow[]): Buffer {
-  const column = <T>(k: number) => rows.map((r) => r[k] as T);
-  const ids = rows.map((r, i) => r[0] - (i === 0 ? 0 : rows[i - 1]![0]));
-  const generated = rows.map((r) => (r[2] === null ? null : r[2] - timeOfId(r[0])));
-  const salts = rows.map((r) => r[10]?.toString('hex') ?? null);
-  const c = { format: 1, firstPos: rows[0]![11], ids, systems: column(1), generated, ips: column(3), hostnames: column(4), programs: column(5), pris: column(6), messages: column(7), extras: column(8), flags: column(9), salts };
-  return deflateRawSync(JSON.stringify(c));
-}
-
 test('a block gives back every column of every row, in position order, and its leaf texts as verify builds them', () => {
   fc.assert(
     fc.property(fc.array(row, { minLength: 1, maxLength: BLOCK_ROWS }), fc.integer({ min: 0, max: 50_000 }), (rows, block) => {
       const stored = rowsOf(rows, block);
-      for (const bytes of [encodeBlock(stored), formatOne(stored)]) {
+      for (const bytes of [encodeBlock(stored), formatOneBlock(stored)]) {
         expect(decodeBlock(bytes)).toEqual(stored);
         const opened = openBlock(bytes);
         expect(opened.ids).toEqual(stored.map((r) => r[0]));
