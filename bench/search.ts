@@ -15,6 +15,8 @@ import { attribute } from '../server/ingest/attribute.ts';
 import { parseSyslog } from '../server/parse/syslog.ts';
 import { idFloorForTime } from '../server/store/ids.ts';
 import { openStore } from '../server/store/index.ts';
+import { FtsIndexer } from '../server/store/indexer.ts';
+import { dayOf } from '../server/store/partitions.ts';
 import type { NewEvent } from '../server/store/types.ts';
 import { herokuMessage, resetSeed } from './heroku-lines.ts';
 
@@ -38,6 +40,9 @@ function build(): void {
   rmSync(DIR, { recursive: true, force: true });
   mkdirSync(DIR, { recursive: true });
   const store = openStore(DIR);
+  // Indexed and sealed as it is written, as the server's index thread does (store/indexer.ts): the
+  // rows' pages are reused by the next rows, so the day file is the size a server leaves.
+  const indexer = new FtsIndexer(store.partitions);
   const raw = openSync(RAW, 'w'); // written synchronously: a stream would buffer all 2 GB in memory
   resetSeed(42);
   const now = new Date(START);
@@ -56,6 +61,7 @@ function build(): void {
     }
     writeSync(raw, text);
     store.append([{ events }]);
+    indexer.indexNew([dayOf(START)]);
     if (i % 1_000_000 === 0) process.stderr.write(`built ${i} events (${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
   }
   closeSync(raw);

@@ -23,7 +23,10 @@ import { dayOf, type Partitions } from './partitions.ts';
 const CHUNK_ROWS = 10_240; // 40 sealed blocks
 // zlib level 1: on Heroku-like lines twice as fast as the default 6 for a file 7 % larger
 // (65 vs 146 ms per 5.6 MB here); archives are written once and read rarely.
-const GZIP = { level: 1 };
+// One output chunk for a whole member (~0.6 MB from ~2.5 MB of lines): zlib's thread-pool work
+// goes back to the main thread after each output chunk, and with its default 16 KB a member's gzip
+// waited ~40 times for the main thread, busy formatting the next chunk.
+const GZIP = { level: 1, chunkSize: 4 << 20 };
 const gzipAsync = promisify(gzip);
 
 export function archivePath(dir: string, day: string): string {
@@ -148,6 +151,10 @@ export async function writeArchive(job: ArchiveJob, wanted: () => boolean = () =
   return events;
 }
 
+// Ids are ~2^51, and V8 writes a number above 2^30 as a double: two smaller parts with the same
+// digits take a fifth of the time (200 → 40 ns), 1.6 s of a 10M-event day.
+const decimal = (n: number) => (n < 100_000 ? `${n}` : `${Math.floor(n / 100_000)}${`${n % 100_000}`.padStart(5, '0')}`);
+
 /**
  * The archive lines of about CHUNK_ROWS events with ids above `afterId`, oldest first, and the
  * last one's id. Blocks are opened here, not through the cache of decoded blocks (store/blocks.ts)
@@ -159,11 +166,11 @@ function linesAfter(db: Db, afterId: number, names: Record<number, string>): { t
   let lastId = afterId;
   const add = (id: number, systemId: number, generatedMs: number | null, sourceIp: string, program: string, pri: number, message: string) => {
     const sourceName = names[systemId] ?? `system ${systemId}`;
-    lines.push(formatRow({ id: `${id}`, generatedMs, receivedMs: timeOfId(id), sourceId: `${systemId}`, sourceName, sourceIp, facility: pri >> 3, severity: pri & 7, program, message }));
+    lines.push(formatRow({ id: decimal(id), generatedMs, receivedMs: timeOfId(id), sourceId: `${systemId}`, sourceName, sourceIp, facility: pri >> 3, severity: pri & 7, program, message }));
     lastId = id;
   };
   for (const block of sealedBlocksAfter(db, afterId, CHUNK_ROWS / BLOCK_ROWS)) {
-    for (const r of block.rows()) if (r[0] > afterId) add(r[0], r[1], r[2], r[3], r[5], r[6], r[7]);
+    for (const r of block.hexRows()) if (r[0] > afterId) add(r[0], r[1], r[2], r[3], r[5], r[6], r[7]);
   }
   // Rows come after the last block only: while blocks remain, the next chunk reads them.
   if (lines.length === 0) for (const r of storedRowsAfter(db, afterId, CHUNK_ROWS)) add(r[0], r[1], r[2], r[3], r[5], r[6], r[7]);

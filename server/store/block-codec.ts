@@ -17,8 +17,8 @@ const LEVEL = 3;
 // copy to join them, 126 µs a block against 96 µs in one 128 KB chunk (bench/sealed-blocks' lines).
 const INFLATE_CHUNK = 128 * 1024;
 
-/** An event as the `events` table holds it, in its column order. */
-export type StoredRow = [
+/** An event in the column order of the `events` table, its salt as `Salt`. */
+type EventColumns<Salt> = [
   id: number,
   systemId: number,
   generatedMs: number | null,
@@ -29,9 +29,16 @@ export type StoredRow = [
   message: string,
   extra: string | null,
   flags: number,
-  salt: Buffer | null,
+  salt: Salt,
   pos: number,
 ];
+
+/** An event as the `events` table holds it. */
+export type StoredRow = EventColumns<Buffer | null>;
+/** An event with its salt in lower-case hex (as SQLite's hex() reads it, and as blocks keep it). */
+export type HexRow = EventColumns<string | null>;
+/** An event to seal: its salt as a Buffer or in hex. */
+export type SealedRow = EventColumns<Buffer | string | null>;
 
 /** The columns of StoredRow, as SQL names them. */
 export const STORED_COLUMNS = ['id', 'system_id', 'generated_ms', 'source_ip', 'hostname', 'program', 'pri', 'message', 'extra', 'flags', 'salt', 'pos'] as const;
@@ -56,10 +63,7 @@ interface Columns {
   salts: (string | null)[];
 }
 
-/** An event to seal: a StoredRow whose salt may also be given in lower-case hex (as SQLite's hex() reads it). */
-export type SealedRow = Omit<StoredRow, 10> & { 10: Buffer | string | null };
-
-const saltHexOf = (salt: Buffer | string | null) => (salt === null || typeof salt === 'string' ? salt : salt.toString('hex'));
+const saltHexOf = (salt: SealedRow[10]) => (salt === null || typeof salt === 'string' ? salt : salt.toString('hex'));
 
 /**
  * Rows of consecutive positions, in position order, as one compressed value: each row's leaf text
@@ -70,7 +74,7 @@ const saltHexOf = (salt: Buffer | string | null) => (salt === null || typeof sal
  * (docs/BENCHMARKS.md, "Sealed blocks"). A text that UTF-8 cannot carry (a lone surrogate) keeps
  * format 1.
  */
-export function encodeBlock(rows: readonly (StoredRow | SealedRow)[]): Buffer {
+export function encodeBlock(rows: readonly SealedRow[]): Buffer {
   if (rows.length === 0) throw new Error('BUG: an empty block');
   const firstPos = rows[0]![11];
   const texts = new Array<string>(rows.length);
@@ -87,7 +91,7 @@ export function encodeBlock(rows: readonly (StoredRow | SealedRow)[]): Buffer {
   return deflateRawSync(`2|${firstPos}|${lengths.join(',')}\n${texts.join('')}`, { level: LEVEL });
 }
 
-function encodeColumns(rows: readonly (StoredRow | SealedRow)[]): Buffer {
+function encodeColumns(rows: readonly SealedRow[]): Buffer {
   const c: Columns = { format: 1, firstPos: rows[0]![11], ids: [], systems: [], generated: [], ips: [], hostnames: [], programs: [], pris: [], messages: [], extras: [], flags: [], salts: [] };
   let lastId = 0;
   for (const r of rows) {
@@ -119,6 +123,8 @@ export interface SealedBlock {
   row(i: number): StoredRow;
   /** All rows (salts as views of one Buffer). */
   rows(): StoredRow[];
+  /** All rows, salts in lower-case hex: no Buffer a row, for readers that do not need them. */
+  hexRows(): HexRow[];
 }
 
 /** Opens a block's bytes. Throws on bytes that are not a block. */
@@ -132,15 +138,15 @@ export function decodeBlock(data: Buffer): StoredRow[] {
   return openBlock(data).rows();
 }
 
-/** Rows with their salts in hex (null without one): the salts made into views of one Buffer. */
-function withSalts(rows: SealedRow[], saltsHex: (string | null)[]): StoredRow[] {
-  const salts = Buffer.from(saltsHex.join(''), 'hex');
+/** The rows with their hex salts made into views of one Buffer (in place: the rows are new ones). */
+function withSalts(rows: HexRow[]): StoredRow[] {
+  const salts = Buffer.from(rows.map((r) => r[10] ?? '').join(''), 'hex');
   let at = 0;
-  for (let i = 0; i < rows.length; i++) {
-    const hex = saltsHex[i]!;
-    rows[i]![10] = hex === null ? null : salts.subarray(at, (at += hex.length / 2));
+  for (const r of rows as SealedRow[]) {
+    const hex = r[10] as string | null;
+    r[10] = hex === null ? null : salts.subarray(at, (at += hex.length / 2));
   }
-  return rows as StoredRow[];
+  return rows as SealedRow[] as StoredRow[];
 }
 
 class ColumnsBlock implements SealedBlock {
@@ -171,19 +177,20 @@ class ColumnsBlock implements SealedBlock {
   }
 
   row(i: number): StoredRow {
-    return withSalts([this.sealedRow(i)], [this.c.salts[i]!])[0]!;
+    return withSalts([this.hexRow(i)])[0]!;
   }
 
   rows(): StoredRow[] {
-    return withSalts(
-      this.ids.map((_, i) => this.sealedRow(i)),
-      this.c.salts,
-    );
+    return withSalts(this.hexRows());
   }
 
-  private sealedRow(i: number): SealedRow {
+  hexRows(): HexRow[] {
+    return this.ids.map((_, i) => this.hexRow(i));
+  }
+
+  private hexRow(i: number): HexRow {
     const c = this.c;
-    return [this.ids[i]!, c.systems[i]!, this.generated(i), c.ips[i]!, c.hostnames[i]!, c.programs[i]!, c.pris[i]!, c.messages[i]!, c.extras[i]!, c.flags[i]!, null, c.firstPos + i];
+    return [this.ids[i]!, c.systems[i]!, this.generated(i), c.ips[i]!, c.hostnames[i]!, c.programs[i]!, c.pris[i]!, c.messages[i]!, c.extras[i]!, c.flags[i]!, c.salts[i]!, c.firstPos + i];
   }
 }
 
@@ -239,23 +246,21 @@ class LeafTextBlock implements SealedBlock {
   }
 
   row(i: number): StoredRow {
-    const { row, salt } = this.parse(i);
-    return withSalts([row], [salt])[0]!;
+    return withSalts([this.hexRow(i)])[0]!;
   }
 
   rows(): StoredRow[] {
-    const rows = new Array<SealedRow>(this.ids.length);
-    const salts = new Array<string | null>(this.ids.length);
-    for (let i = 0; i < rows.length; i++) {
-      const { row, salt } = this.parse(i);
-      rows[i] = row;
-      salts[i] = salt;
-    }
-    return withSalts(rows, salts);
+    return withSalts(this.hexRows());
+  }
+
+  hexRows(): HexRow[] {
+    const rows = new Array<HexRow>(this.ids.length);
+    for (let i = 0; i < rows.length; i++) rows[i] = this.hexRow(i);
+    return rows;
   }
 
   /** Row i read back from `salt|id|system_id|generated_ms|pri|flags|` and five `-` or `<length>:<text>`. */
-  private parse(i: number): { row: SealedRow; salt: string | null } {
+  private hexRow(i: number): HexRow {
     const t = this.text;
     const start = this.starts[i]!;
     const saltEnd = t.indexOf('|', start);
@@ -270,8 +275,8 @@ class LeafTextBlock implements SealedBlock {
     const message = this.string();
     const extra = this.string();
     if (this.at !== this.starts[i + 1] || sourceIp === null || program === null || message === null) throw new Error(`not a block: row ${i} is damaged`);
-    const row: SealedRow = [this.ids[i]!, systemId, generated, sourceIp, hostname, program, pri, message, extra, flags, null, this.firstPos + i];
-    return { row, salt: saltEnd === start ? null : t.slice(start, saltEnd) };
+    const salt = saltEnd === start ? null : t.slice(start, saltEnd);
+    return [this.ids[i]!, systemId, generated, sourceIp, hostname, program, pri, message, extra, flags, salt, this.firstPos + i];
   }
 
   /** Decimal digits up to `end` (consumed), at the cursor. */
