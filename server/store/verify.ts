@@ -3,7 +3,7 @@
 // (docs/SECURITY.md, "What verify proves"). Reads only; never writes a day file.
 import { hash } from 'node:crypto';
 import { batchHash, GENESIS, leaf, tagOf, TAG_BYTES } from '../integrity/hash.ts';
-import type { SealedBlock, StoredRow } from './block-codec.ts';
+import type { HexRow, SealedBlock } from './block-codec.ts';
 import type { Checkpoint } from '../integrity/checkpoint.ts';
 import { firstSealedId, sealedBlocksAfter, sealedThrough, storedRowsAfter } from './blocks.ts';
 import { inSnapshot, type Db } from './db.ts';
@@ -179,12 +179,11 @@ class DayVerifier {
   /** The events in (after, through], sealed or rows, in id order. */
   private rowsIn(after: number, through: number): Row[] {
     const rows: Row[] = [];
-    const opened = new Map<SealedBlock, StoredRow[]>();
+    const opened = new Map<SealedBlock, HexRow[]>();
     this.eachSealed(after, through, (block, i) => {
       let decoded = opened.get(block);
-      if (!decoded) opened.set(block, (decoded = block.rows()));
-      const r = decoded[i]!;
-      rows.push([r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10]?.toString('hex') ?? null]);
+      if (!decoded) opened.set(block, (decoded = block.hexRows()));
+      rows.push(decoded[i]!.slice(0, 11) as Row); // without the position
     });
     return rows.concat(this.liveRowsIn.all(Math.max(after, this.sealedThrough), through) as Row[]);
   }
