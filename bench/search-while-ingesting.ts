@@ -59,7 +59,7 @@ async function once() {
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '--enable-source-maps --max-semi-space-size=4 --heap-growing-percent=100').split(' ').filter(Boolean);
   const server: ChildProcess = spawn(process.execPath, [...nodeArgs, BIN, 'serve'], {
     env: { ...process.env, DRIFTWOOD_DATA_DIR: dataDir, DRIFTWOOD_HTTP_HOST: '127.0.0.1', DRIFTWOOD_HTTP_PORT: String(port), DRIFTWOOD_SYSLOG_PORT: '0' },
-    stdio: ['ignore', 'pipe', 'ignore'],
+    stdio: ['ignore', 'pipe', process.env.BENCH_SERVER_STDERR ? 'inherit' : 'ignore'],
   });
   await new Promise<void>((resolve) => server.stdout!.on('data', (d: Buffer) => d.toString().includes('running at') && resolve()));
   const drainAgent = new Agent({ keepAlive: true, maxSockets: IN_FLIGHT });

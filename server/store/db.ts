@@ -110,6 +110,24 @@ export function inSnapshot<T>(db: Db, read: () => T): T {
   return db.inTransaction ? read() : db.transaction(read)();
 }
 
+/**
+ * Runs `write` in an IMMEDIATE transaction if no other connection holds the file's write lock
+ * now; returns undefined, having run nothing, if one does. For background work that can come back
+ * later: SQLite's busy handler sleeps 1, 2, 5, 10 ms… between tries, and the writer thread holds
+ * the lock about half the time under full ingest, so waiting cost the index thread ~4 ms a try.
+ */
+export function writeIfFree<T>(db: Db, write: () => T): T | undefined {
+  db.pragma('busy_timeout = 0');
+  try {
+    return db.transaction(write).immediate();
+  } catch (e) {
+    if ((e as { code?: string }).code === 'SQLITE_BUSY') return undefined;
+    throw e;
+  } finally {
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  }
+}
+
 export function openReadOnly(path: string): Db {
   const db = new Database(path, { readonly: true, fileMustExist: true });
   db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);

@@ -13,10 +13,11 @@ import type { CommittedNotice, IndexReply, IndexRequest } from './writer.ts';
 // they index little faster: 117k rows/s against 126k at 10,000 and 104k at 1,000 (BENCHMARKS).
 const INDEX_BATCH_ROWS = 2_500;
 const INDEX_LAG_MS = 50;
-// Blocks sealed after each round of indexing (store/sealer.ts), about a millisecond each: at
-// 50,000 lines/s a round every 50 ms has ~10 blocks to seal, so 32 keeps up with room to spare.
-const SEAL_BLOCKS_PER_ROUND = 32;
-const SEAL_BLOCKS_PER_SWEEP_STEP = 4;
+// Sealing (store/sealer.ts) runs between rounds of indexing, a few blocks (a few milliseconds) per
+// turn of the event loop, so that committed rows reach the index without waiting behind it:
+// searches read the rows above the index mark one by one (0.4 µs each), and when rounds sealed up
+// to 32 blocks each, the index fell ~15,000 rows behind at 30,000 lines/s, 7 ms of every search.
+const SEAL_BLOCKS_PER_STEP = 4;
 
 const { dataDir, writerPort } = workerData as { dataDir: string; writerPort: MessagePort };
 const partitions = new Partitions(dataDir);
@@ -36,8 +37,10 @@ function indexNow(newest = 0): void {
   pendingRows = 0;
   try {
     days.push(...partitions.days().slice(0, newest));
-    indexer.indexNew(days, SEAL_BLOCKS_PER_ROUND);
+    indexer.indexNew(days, 0);
     lastFailure = undefined;
+    for (const d of days) toSeal.add(d);
+    sealSoon();
   } catch (e) {
     // The rows are stored and searched directly meanwhile; the next round indexes them. One line
     // per cause, not one every INDEX_LAG_MS (a full disk lasts).
@@ -47,6 +50,30 @@ function indexNow(newest = 0): void {
     for (const d of days) pendingDays.add(d);
     timer ??= setTimeout(indexNow, INDEX_LAG_MS);
   }
+}
+
+const toSeal = new Set<string>();
+let sealing: NodeJS.Immediate | undefined;
+
+function sealSoon(): void {
+  sealing ??= setImmediate(sealStep);
+}
+
+/**
+ * One step of sealing the days indexing touched. A day leaves the set when it has nothing ready
+ * or the writer holds its lock with few blocks waiting; the next round of indexing brings it back.
+ */
+function sealStep(): void {
+  sealing = undefined;
+  const day = toSeal.values().next().value;
+  if (day === undefined) return;
+  try {
+    if (indexer.sealStep(day, SEAL_BLOCKS_PER_STEP, 'backlog') < SEAL_BLOCKS_PER_STEP) toSeal.delete(day);
+  } catch (e) {
+    console.error(`driftwood index thread: cannot seal ${day} yet: ${(e as Error).message}`);
+    toSeal.delete(day);
+  }
+  if (toSeal.size) sealSoon();
 }
 
 writerPort.on('message', ({ day, rows }: CommittedNotice) => {
@@ -83,7 +110,7 @@ function sweep(days: string[]): void {
   const day = days[0];
   if (day === undefined) return;
   try {
-    if (!indexer.indexStep(day).more && indexer.sealStep(day, SEAL_BLOCKS_PER_SWEEP_STEP) === 0) days.shift();
+    if (!indexer.indexStep(day).more && indexer.sealStep(day, SEAL_BLOCKS_PER_STEP) === 0) days.shift();
   } catch (e) {
     console.error(`driftwood index thread: cannot index ${day}: ${(e as Error).message}`);
     days.shift();

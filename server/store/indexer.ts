@@ -78,10 +78,13 @@ export class FtsIndexer {
     return total;
   }
 
-  /** Seals up to `blocks` blocks of a day's indexed events; returns how many it sealed. */
-  sealStep(day: string, blocks: number): number {
+  /**
+   * Seals up to `blocks` blocks of a day's indexed events; returns how many it sealed. With
+   * 'backlog', while few blocks wait, only if the day file's write lock is free (store/sealer.ts).
+   */
+  sealStep(day: string, blocks: number, waitForLock: 'always' | 'backlog' = 'always'): number {
     const db = this.partitions.indexer(day);
-    return db ? sealDay(db, { maxBlocks: blocks }) : 0;
+    return db ? sealDay(db, { maxBlocks: blocks, waitForLock }) : 0;
   }
 
   /** One transaction of indexNew: at most ROWS_PER_TRANSACTION rows of one day, and whether more wait. */

@@ -97,6 +97,28 @@ test('verify and the archive read a day of many blocks whose batches start insid
   }
 });
 
+test('while another writer holds the day file, the index thread seals nothing and waits for nothing, then seals the same blocks', () => {
+  const store = openStore(dir.path);
+  const other = new Database(store.partitions.pathOf(DAY));
+  try {
+    writeUnsealed(store, Array.from({ length: 3000 }, (_, i) => event(i)));
+    const want = all(store);
+    other.prepare('BEGIN IMMEDIATE').run(); // as the writer thread does in each commit
+    // 11 blocks wait, below SEAL_BACKLOG_BLOCKS: no sleep in SQLite's busy handler (its 5 s
+    // timeout would end in SQLITE_BUSY), nothing sealed, searches answer meanwhile.
+    expect(sealDay(store.partitions.indexer(DAY)!, { keepLive: 0, waitForLock: 'backlog' })).toBe(0);
+    expect(all(store)).toEqual(want);
+    other.prepare('COMMIT').run();
+    expect(sealDay(store.partitions.indexer(DAY)!, { keepLive: 0, waitForLock: 'backlog' })).toBe(11);
+    expect(blocksIn(store)).toHaveLength(11);
+    expect(all(store)).toEqual(want);
+    expect(verifyStore(store.partitions).problem).toBeUndefined();
+  } finally {
+    other.close();
+    store.close();
+  }
+});
+
 test('events sealed while a search runs are neither missed nor found twice', () => {
   const store = openStore(dir.path);
   try {
