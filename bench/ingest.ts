@@ -52,9 +52,9 @@ function run(args: string[], env: Record<string, string>): Promise<string> {
 }
 
 async function startServer(env: Record<string, string>): Promise<ChildProcess> {
-  // The flags `npm start` passes (package.json), unless BENCH_NODE_ARGS says otherwise.
+  // The flags and MALLOC_ARENA_MAX `npm start` passes (package.json), unless BENCH_NODE_ARGS says otherwise.
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '--enable-source-maps --max-semi-space-size=4 --heap-growing-percent=100').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, BIN, 'serve'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', process.env.BENCH_SERVER_STDERR ? 'inherit' : 'ignore'] });
+  const child = spawn(process.execPath, [...nodeArgs, BIN, 'serve'], { env: { MALLOC_ARENA_MAX: '2', ...process.env, ...env }, stdio: ['ignore', 'pipe', process.env.BENCH_SERVER_STDERR ? 'inherit' : 'ignore'] });
   await new Promise<void>((resolve) => child.stdout!.on('data', (d: Buffer) => d.toString().includes('running at') && resolve()));
   return child;
 }

@@ -55,10 +55,10 @@ async function once() {
   const drainToken = store.drains.create('bench-app', Date.now()).token;
   store.close();
   const port = await freePort();
-  // The flags `npm start` passes (package.json), unless BENCH_NODE_ARGS says otherwise (--cpu-prof).
+  // The flags and MALLOC_ARENA_MAX `npm start` passes (package.json), unless BENCH_NODE_ARGS says otherwise (--cpu-prof).
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '--enable-source-maps --max-semi-space-size=4 --heap-growing-percent=100').split(' ').filter(Boolean);
   const server: ChildProcess = spawn(process.execPath, [...nodeArgs, BIN, 'serve'], {
-    env: { ...process.env, DRIFTWOOD_DATA_DIR: dataDir, DRIFTWOOD_HTTP_HOST: '127.0.0.1', DRIFTWOOD_HTTP_PORT: String(port), DRIFTWOOD_SYSLOG_PORT: '0' },
+    env: { MALLOC_ARENA_MAX: '2', ...process.env, DRIFTWOOD_DATA_DIR: dataDir, DRIFTWOOD_HTTP_HOST: '127.0.0.1', DRIFTWOOD_HTTP_PORT: String(port), DRIFTWOOD_SYSLOG_PORT: '0' },
     stdio: ['ignore', 'pipe', process.env.BENCH_SERVER_STDERR ? 'inherit' : 'ignore'],
   });
   await new Promise<void>((resolve) => server.stdout!.on('data', (d: Buffer) => d.toString().includes('running at') && resolve()));

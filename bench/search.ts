@@ -92,7 +92,7 @@ if (!existsSync(join(DIR, 'lines.txt'))) build();
 const apiToken = token();
 const port = await freePort();
 const server = spawn(process.execPath, ['--enable-source-maps', '--max-semi-space-size=4', '--heap-growing-percent=100', BIN, 'serve'], {
-  env: { ...process.env, DRIFTWOOD_DATA_DIR: DIR, DRIFTWOOD_HTTP_HOST: '127.0.0.1', DRIFTWOOD_HTTP_PORT: String(port), DRIFTWOOD_SYSLOG_PORT: '0' },
+  env: { MALLOC_ARENA_MAX: '2', ...process.env, DRIFTWOOD_DATA_DIR: DIR, DRIFTWOOD_HTTP_HOST: '127.0.0.1', DRIFTWOOD_HTTP_PORT: String(port), DRIFTWOOD_SYSLOG_PORT: '0' },
   stdio: ['ignore', 'pipe', 'ignore'],
 });
 await new Promise<void>((resolve) => server.stdout!.on('data', (d: Buffer) => d.toString().includes('running at') && resolve()));

@@ -72,10 +72,14 @@ describe('Dockerfile', () => {
     expect(pkg.scripts.build).toMatch(/^vite build web .*&& tsx server\/build\.ts$/);
   });
 
-  it('runs what `npm start` runs after its build, from the build outputs it copies', () => {
-    const startCommand = pkg.scripts.start!.split('&&').at(-1)!.trim();
+  it('runs what `npm start` runs after its build, with its environment, from the build outputs it copies', () => {
+    // `NAME=value … node …`: the assignments are the image's ENV, the rest its CMD.
+    const [, assignments, startCommand] = /^((?:\w+=\S+ )*)(.*)$/.exec(pkg.scripts.start!.split('&&').at(-1)!.trim())!;
     const cmd = JSON.parse(all(runtime, 'CMD')[0]!) as string[];
     expect(cmd.join(' ')).toBe(startCommand);
+    const env = all(runtime, 'ENV').join(' ').split(/\s+/);
+    expect(assignments!.split(' ').filter(Boolean)).toEqual(['MALLOC_ARENA_MAX=2']);
+    for (const assignment of assignments!.split(' ').filter(Boolean)) expect(env).toContain(assignment);
     for (const path of ['package.json', 'node_modules/x', 'server/dist/main.js', 'server/dist/writer-thread.js', 'web/dist/index.html']) expect(inImage(path), path).toBe(true);
   });
 
