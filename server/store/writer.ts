@@ -10,7 +10,7 @@ import { extraFieldsObject } from './codec.ts';
 import type { NewEvent, Submission, SubmissionResult, WriteResult } from './types.ts';
 
 /** A batch to commit, or (at start and after an index thread died) the port to the index thread. */
-export type WriterRequest = { seq: number; submissions: WireSubmission[] } | { indexPort: MessagePort };
+export type WriterRequest = { seq: number; batch: WireBatch } | { indexPort: MessagePort };
 /** From the writer thread to the index thread after each commit. */
 export interface CommittedNotice {
   day: string;
@@ -22,30 +22,81 @@ export interface IndexReply {
 }
 
 /**
- * What crosses to the writer thread: an event as an array of primitives, without the logfmt
- * fields the store re-derives. Structured-cloning the full objects cost 2.3 µs an event on each
- * side; this form costs 0.8 µs.
+ * What crosses to the writer thread: a flush's events by column, without the logfmt fields the
+ * store re-derives. The five texts of every event are one string (structured clone copies it in
+ * one piece) with their lengths beside it; the rest are typed arrays and, for the few events that
+ * have them, their own fields and flags. Structured-cloning the full objects cost 2.3 µs an event
+ * on each side, an array of primitives per event 0.8 µs and 1.3 µs of the main thread's profile.
  */
-type WireEvent = [number, string, string, string, string, number, number, number | null, string, Record<string, string>, NewEvent['flags']];
-interface WireSubmission {
-  frameId?: string;
-  events: WireEvent[];
+export interface WireBatch {
+  /** sourceIp, systemName, hostname, program and message of each event, in that order, concatenated. */
+  text: string;
+  /** Their lengths in UTF-16 units, five an event. */
+  lengths: Uint32Array;
+  /** receivedMs, generatedAt (NaN for none), severity and facility, four an event. */
+  numbers: Float64Array;
+  /** Own fields and flags, 0 for an event with none (most). */
+  own: (Record<string, string> | 0)[];
+  flags: (NewEvent['flags'] | 0)[];
+  /** Each submission's frame id (or undefined) and its number of events. */
+  submissions: [string | undefined, number][];
 }
 
 const NO_FIELDS: Record<string, string> = Object.freeze({}) as Record<string, string>;
+const TEXTS = 5;
+const NUMBERS = 4;
 
-function toWire(e: NewEvent): WireEvent {
-  const own = e.ownFields ?? extraFieldsObject(e.message, e.fields);
-  return [e.receivedMs, e.sourceIp, e.systemName, e.hostname, e.program, e.severity, e.facility, e.generatedAt, e.message, own, e.flags];
+export function toWire(submissions: readonly Submission[]): WireBatch {
+  const count = submissions.reduce((n, s) => n + s.events.length, 0);
+  const lengths = new Uint32Array(count * TEXTS);
+  const numbers = new Float64Array(count * NUMBERS);
+  const own: WireBatch['own'] = new Array(count);
+  const flags: WireBatch['flags'] = new Array(count);
+  let text = '';
+  let i = 0;
+  for (const s of submissions) {
+    for (const e of s.events) {
+      text += e.sourceIp + e.systemName + e.hostname + e.program + e.message;
+      lengths[i * TEXTS] = e.sourceIp.length;
+      lengths[i * TEXTS + 1] = e.systemName.length;
+      lengths[i * TEXTS + 2] = e.hostname.length;
+      lengths[i * TEXTS + 3] = e.program.length;
+      lengths[i * TEXTS + 4] = e.message.length;
+      numbers[i * NUMBERS] = e.receivedMs;
+      numbers[i * NUMBERS + 1] = e.generatedAt ?? NaN;
+      numbers[i * NUMBERS + 2] = e.severity;
+      numbers[i * NUMBERS + 3] = e.facility;
+      const fields = e.ownFields ?? extraFieldsObject(e.message, e.fields);
+      own[i] = hasAny(fields) ? fields : 0;
+      flags[i] = e.flags.length ? e.flags : 0;
+      i++;
+    }
+  }
+  return { text, lengths, numbers, own, flags, submissions: submissions.map((s) => [s.frameId, s.events.length]) };
 }
 
-export function fromWire(subs: WireSubmission[]): Submission[] {
-  return subs.map((s) => ({
-    frameId: s.frameId,
-    events: s.events.map(([receivedMs, sourceIp, systemName, hostname, program, severity, facility, generatedAt, message, ownFields, flags]) => ({
-      receivedMs, sourceIp, systemName, hostname, program, severity, facility, generatedAt, message, fields: NO_FIELDS, ownFields, flags,
-    })),
-  }));
+export function fromWire(batch: WireBatch): Submission[] {
+  const { text, lengths, numbers, own, flags } = batch;
+  let at = 0;
+  let i = 0;
+  const next = (k: number) => text.slice(at, (at += lengths[i * TEXTS + k]!));
+  return batch.submissions.map(([frameId, count]) => {
+    const events: NewEvent[] = new Array(count);
+    for (let j = 0; j < count; j++, i++) {
+      const [sourceIp, systemName, hostname, program, message] = [next(0), next(1), next(2), next(3), next(4)];
+      const generatedAt = numbers[i * NUMBERS + 1]!;
+      events[j] = {
+        receivedMs: numbers[i * NUMBERS]!, sourceIp, systemName, hostname, program, severity: numbers[i * NUMBERS + 2]!, facility: numbers[i * NUMBERS + 3]!,
+        generatedAt: Number.isNaN(generatedAt) ? null : generatedAt, message, fields: NO_FIELDS, ownFields: own[i] || NO_FIELDS, flags: flags[i] || [],
+      };
+    }
+    return { frameId, events };
+  });
+}
+
+function hasAny(o: Record<string, string>): boolean {
+  for (const _ in o) return true;
+  return false;
 }
 
 export type WriterReply = { seq: number; results: WriteResult[] } | { seq: number; error: string; code?: string };
@@ -131,8 +182,7 @@ export class ThreadedWriter implements EventSink {
     const seq = ++this.seq;
     return new Promise((resolve, reject) => {
       this.pending.set(seq, { submissions, resolve, reject });
-      const wire = submissions.map((s) => ({ frameId: s.frameId, events: s.events.map(toWire) }));
-      this.writer.postMessage({ seq, submissions: wire } satisfies WriterRequest);
+      this.writer.postMessage({ seq, batch: toWire(submissions) } satisfies WriterRequest);
     });
   }
 
