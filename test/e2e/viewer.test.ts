@@ -314,6 +314,31 @@ test('dragging across the velocity graph narrows the search to that time range',
   await context.close();
 });
 
+test('the facets count what the search matches, follow the live stream, and a click narrows the search', async () => {
+  const word = `facetcheck${Date.now().toString(36)}`;
+  await drain([
+    { message: `GET /cart ${word} status=200` },
+    { message: `GET /cart ${word} status=200` },
+    { message: `at=error code=H12 ${word} status=503`, program: 'router' },
+  ]);
+  const { context, page, problems } = await openViewer(`/events?q=${word}`);
+  const facets = page.getByRole('region', { name: 'Facets' });
+  await facets.getByText('3 events').waitFor();
+  // Lines that arrive while following are counted within seconds, not left behind the stream.
+  await drain([{ message: `POST /checkout ${word} status=201` }, { message: `at=error code=H12 ${word} status=503`, program: 'router' }]);
+  await row(page, `POST /checkout ${word}`).waitFor();
+  await facets.getByText('5 events').waitFor({ timeout: 10_000 }); // at most 5 s after the last count
+  const router = facets.getByRole('button', { name: /app\/router/ });
+  expect(await router.locator('.facet-count').textContent()).toBe('2');
+  await screenshot(page, 'viewer-facets');
+  await router.click();
+  await expect.poll(() => new URL(page.url()).searchParams.get('q')).toBe(`${word} program:app/router`);
+  await expect.poll(async () => (await shownIds(page)).length).toBe(2);
+  expect(await stream(page).locator('[data-event-id]', { hasText: 'GET /cart' }).count()).toBe(0);
+  expect(problems).toEqual([]);
+  await context.close();
+});
+
 test('at phone width the stream, search and live control are usable', async () => {
   const { context, page } = await openViewer('/events', { width: 390, height: 780, theme: 'dark' });
   await page.getByRole('button', { name: 'Pause' }).waitFor();
