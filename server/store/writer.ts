@@ -25,8 +25,9 @@ export interface IndexReply {
  * What crosses to the writer thread: a flush's events by column, without the logfmt fields the
  * store re-derives. The five texts of every event are one string (structured clone copies it in
  * one piece) with their lengths beside it; the rest are typed arrays and, for the few events that
- * have them, their own fields and flags. Structured-cloning the full objects cost 2.3 µs an event
- * on each side, an array of primitives per event 0.8 µs and 1.3 µs of the main thread's profile.
+ * have them, their own fields and flags. For a 5,000-event flush: toWire and the clone 2.65 µs an
+ * event, the clone and fromWire 1.4 µs, against 3.3 and 5.2 µs with an array of primitives per
+ * event (the full objects cost more still).
  */
 export interface WireBatch {
   /** sourceIp, systemName, hostname, program and message of each event, in that order, concatenated. */
