@@ -59,16 +59,33 @@ function sealSoon(): void {
   sealing ??= setImmediate(sealStep);
 }
 
+const deferred = new Set<string>();
+let deferredTimer: NodeJS.Timeout | undefined;
+
+function sealLater(day: string): void {
+  deferred.add(day);
+  deferredTimer ??= setTimeout(() => {
+    deferredTimer = undefined;
+    for (const d of deferred) toSeal.add(d);
+    deferred.clear();
+    sealSoon();
+  }, INDEX_LAG_MS);
+}
+
 /**
- * One step of sealing the days indexing touched. A day leaves the set when it has nothing ready
- * or the writer holds its lock with few blocks waiting; the next round of indexing brings it back.
+ * One step of sealing the days indexing touched. A day leaves the set when it has nothing ready,
+ * or when the writer holds its lock with few blocks waiting: then it is tried again after
+ * INDEX_LAG_MS, or sooner by the next round of indexing, so that the end of a burst gets sealed.
  */
 function sealStep(): void {
   sealing = undefined;
   const day = toSeal.values().next().value;
   if (day === undefined) return;
   try {
-    if (indexer.sealStep(day, SEAL_BLOCKS_PER_STEP, 'backlog') < SEAL_BLOCKS_PER_STEP) toSeal.delete(day);
+    if (indexer.sealStep(day, SEAL_BLOCKS_PER_STEP, 'backlog') < SEAL_BLOCKS_PER_STEP) {
+      toSeal.delete(day);
+      if (indexer.sealDeferred(day)) sealLater(day);
+    }
   } catch (e) {
     console.error(`driftwood index thread: cannot seal ${day} yet: ${(e as Error).message}`);
     toSeal.delete(day);

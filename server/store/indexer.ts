@@ -6,7 +6,7 @@
 import type { Db, Statement } from './db.ts';
 import { hasInlineIndex, type Partitions } from './partitions.ts';
 import { ftsRowidColumn } from './positions.ts';
-import { sealDay } from './sealer.ts';
+import { sealDay, sealDeferred } from './sealer.ts';
 import { BLOCK_ROWS } from './block-codec.ts';
 import { hasBlocks } from './blocks.ts';
 
@@ -85,6 +85,12 @@ export class FtsIndexer {
   sealStep(day: string, blocks: number, waitForLock: 'always' | 'backlog' = 'always'): number {
     const db = this.partitions.indexer(day);
     return db ? sealDay(db, { maxBlocks: blocks, waitForLock }) : 0;
+  }
+
+  /** Whether the day's last sealStep stopped at the writer's lock, with blocks encoded and waiting. */
+  sealDeferred(day: string): boolean {
+    const db = this.partitions.indexer(day);
+    return db ? sealDeferred(db) : false;
   }
 
   /** One transaction of indexNew: at most ROWS_PER_TRANSACTION rows of one day, and whether more wait. */

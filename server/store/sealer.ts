@@ -37,6 +37,11 @@ const statements = new WeakMap<Db, SealStatements>();
 // call swaps them instead of reading and deflating their rows again.
 const unswapped = new WeakMap<Db, Encoded[]>();
 
+/** Whether the last sealDay on this handle stopped because another connection held the write lock. */
+export function sealDeferred(db: Db): boolean {
+  return unswapped.has(db);
+}
+
 function prepared(db: Db): SealStatements {
   let s = statements.get(db);
   if (!s) {

@@ -18,7 +18,7 @@ import { EventWriter } from '../../server/store/events.ts';
 import { FtsIndexer } from '../../server/store/indexer.ts';
 import { openStore, type Store } from '../../server/store/index.ts';
 import { redactEvents } from '../../server/store/redact.ts';
-import { sealDay } from '../../server/store/sealer.ts';
+import { sealDay, sealDeferred } from '../../server/store/sealer.ts';
 import type { NewEvent } from '../../server/store/types.ts';
 import { verifyStore } from '../../server/store/verify.ts';
 import { allMessages, apiClientFor } from '../helpers/api.ts';
@@ -107,9 +107,11 @@ test('while another writer holds the day file, the index thread seals nothing an
     // 11 blocks wait, below SEAL_BACKLOG_BLOCKS: no sleep in SQLite's busy handler (its 5 s
     // timeout would end in SQLITE_BUSY), nothing sealed, searches answer meanwhile.
     expect(sealDay(store.partitions.indexer(DAY)!, { keepLive: 0, waitForLock: 'backlog' })).toBe(0);
+    expect(sealDeferred(store.partitions.indexer(DAY)!)).toBe(true); // the index thread tries again soon
     expect(all(store)).toEqual(want);
     other.prepare('COMMIT').run();
     expect(sealDay(store.partitions.indexer(DAY)!, { keepLive: 0, waitForLock: 'backlog' })).toBe(11);
+    expect(sealDeferred(store.partitions.indexer(DAY)!)).toBe(false);
     expect(blocksIn(store)).toHaveLength(11);
     expect(all(store)).toEqual(want);
     expect(verifyStore(store.partitions).problem).toBeUndefined();
