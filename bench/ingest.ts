@@ -20,6 +20,7 @@ import { attribute } from '../server/ingest/attribute.ts';
 import { splitLogplexBody } from '../server/ingest/framing.ts';
 import { parseSyslog } from '../server/parse/syslog.ts';
 import { herokuMessage, octetFrame, resetSeed } from './heroku-lines.ts';
+import { startCommand } from './start-command.ts';
 
 const SECONDS = Number(process.argv[2] ?? 60);
 const RUNS = Number(process.argv[3] ?? 3);
@@ -52,9 +53,10 @@ function run(args: string[], env: Record<string, string>): Promise<string> {
 }
 
 async function startServer(env: Record<string, string>): Promise<ChildProcess> {
-  // The flags and MALLOC_ARENA_MAX `npm start` passes (package.json), unless BENCH_NODE_ARGS says otherwise.
-  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '--enable-source-maps --max-semi-space-size=4 --heap-growing-percent=100').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, BIN, 'serve'], { env: { MALLOC_ARENA_MAX: '2', ...process.env, ...env }, stdio: ['ignore', 'pipe', process.env.BENCH_SERVER_STDERR ? 'inherit' : 'ignore'] });
+  // As `npm start` runs it, unless BENCH_NODE_ARGS gives other flags.
+  const start = startCommand();
+  const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? start.nodeArgs;
+  const child = spawn(process.execPath, [...nodeArgs, BIN, 'serve'], { env: { ...start.env, ...process.env, ...env }, stdio: ['ignore', 'pipe', process.env.BENCH_SERVER_STDERR ? 'inherit' : 'ignore'] });
   await new Promise<void>((resolve) => child.stdout!.on('data', (d: Buffer) => d.toString().includes('running at') && resolve()));
   return child;
 }

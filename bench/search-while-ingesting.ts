@@ -13,6 +13,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../server/store/index.ts';
 import { herokuMessage, octetFrame, resetSeed } from './heroku-lines.ts';
+import { startCommand } from './start-command.ts';
 
 const RATE = Number(process.argv[2] ?? 30_000);
 const SECONDS = Number(process.argv[3] ?? 30);
@@ -55,10 +56,11 @@ async function once() {
   const drainToken = store.drains.create('bench-app', Date.now()).token;
   store.close();
   const port = await freePort();
-  // The flags and MALLOC_ARENA_MAX `npm start` passes (package.json), unless BENCH_NODE_ARGS says otherwise (--cpu-prof).
-  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '--enable-source-maps --max-semi-space-size=4 --heap-growing-percent=100').split(' ').filter(Boolean);
+  // As `npm start` runs it, unless BENCH_NODE_ARGS gives other flags (--cpu-prof).
+  const start = startCommand();
+  const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? start.nodeArgs;
   const server: ChildProcess = spawn(process.execPath, [...nodeArgs, BIN, 'serve'], {
-    env: { MALLOC_ARENA_MAX: '2', ...process.env, DRIFTWOOD_DATA_DIR: dataDir, DRIFTWOOD_HTTP_HOST: '127.0.0.1', DRIFTWOOD_HTTP_PORT: String(port), DRIFTWOOD_SYSLOG_PORT: '0' },
+    env: { ...start.env, ...process.env, DRIFTWOOD_DATA_DIR: dataDir, DRIFTWOOD_HTTP_HOST: '127.0.0.1', DRIFTWOOD_HTTP_PORT: String(port), DRIFTWOOD_SYSLOG_PORT: '0' },
     stdio: ['ignore', 'pipe', process.env.BENCH_SERVER_STDERR ? 'inherit' : 'ignore'],
   });
   await new Promise<void>((resolve) => server.stdout!.on('data', (d: Buffer) => d.toString().includes('running at') && resolve()));

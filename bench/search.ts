@@ -19,6 +19,7 @@ import { FtsIndexer } from '../server/store/indexer.ts';
 import { dayOf } from '../server/store/partitions.ts';
 import type { NewEvent } from '../server/store/types.ts';
 import { herokuMessage, resetSeed } from './heroku-lines.ts';
+import { startCommand } from './start-command.ts';
 
 const N = Number(process.argv[2] ?? 10_000_000);
 const REPS = Number(process.argv[3] ?? 40);
@@ -91,8 +92,9 @@ function token(): string {
 if (!existsSync(join(DIR, 'lines.txt'))) build();
 const apiToken = token();
 const port = await freePort();
-const server = spawn(process.execPath, ['--enable-source-maps', '--max-semi-space-size=4', '--heap-growing-percent=100', BIN, 'serve'], {
-  env: { MALLOC_ARENA_MAX: '2', ...process.env, DRIFTWOOD_DATA_DIR: DIR, DRIFTWOOD_HTTP_HOST: '127.0.0.1', DRIFTWOOD_HTTP_PORT: String(port), DRIFTWOOD_SYSLOG_PORT: '0' },
+const start = startCommand(); // as `npm start` runs it
+const server = spawn(process.execPath, [...start.nodeArgs, BIN, 'serve'], {
+  env: { ...start.env, ...process.env, DRIFTWOOD_DATA_DIR: DIR, DRIFTWOOD_HTTP_HOST: '127.0.0.1', DRIFTWOOD_HTTP_PORT: String(port), DRIFTWOOD_SYSLOG_PORT: '0' },
   stdio: ['ignore', 'pipe', 'ignore'],
 });
 await new Promise<void>((resolve) => server.stdout!.on('data', (d: Buffer) => d.toString().includes('running at') && resolve()));

@@ -14,6 +14,7 @@ import { chromium } from 'playwright-core';
 import { hashPassword } from '../server/security/passwords.ts';
 import { openStore } from '../server/store/index.ts';
 import { herokuMessage, octetFrame } from './heroku-lines.ts';
+import { startCommand } from './start-command.ts';
 
 const LOADS = Number(process.argv[2] ?? 10);
 const CHECKOUTS = process.argv.length > 3 ? process.argv.slice(3).map((d) => resolve(d)) : [new URL('../', import.meta.url).pathname];
@@ -56,8 +57,9 @@ async function serve(checkout: string): Promise<Served> {
   const token = store.drains.create('bench-app', Date.now()).token;
   store.close();
   const port = await freePort();
-  const child = spawn(process.execPath, ['--max-semi-space-size=4', '--heap-growing-percent=100', join(checkout, 'server/dist/main.js'), 'serve'], {
-    env: { ...process.env, DRIFTWOOD_DATA_DIR: dataDir, DRIFTWOOD_HTTP_HOST: '127.0.0.1', DRIFTWOOD_HTTP_PORT: String(port), DRIFTWOOD_SYSLOG_PORT: '0' },
+  const start = startCommand(); // as `npm start` runs it (this checkout's script, for every checkout compared)
+  const child = spawn(process.execPath, [...start.nodeArgs, join(checkout, 'server/dist/main.js'), 'serve'], {
+    env: { ...start.env, ...process.env, DRIFTWOOD_DATA_DIR: dataDir, DRIFTWOOD_HTTP_HOST: '127.0.0.1', DRIFTWOOD_HTTP_PORT: String(port), DRIFTWOOD_SYSLOG_PORT: '0' },
     stdio: ['ignore', 'pipe', 'ignore'],
   });
   await new Promise<void>((res) => child.stdout!.on('data', (d: Buffer) => d.toString().includes('running at') && res()));

@@ -19,6 +19,7 @@ import { chromium, type Page } from 'playwright-core';
 import { hashPassword } from '../server/security/passwords.ts';
 import { openStore } from '../server/store/index.ts';
 import { herokuMessage, octetFrame, resetSeed } from './heroku-lines.ts';
+import { startCommand } from './start-command.ts';
 
 const TAIL_SECONDS = Number(process.argv[2] ?? 60);
 const RATE = Number(process.argv[3] ?? 2000);
@@ -40,8 +41,9 @@ async function freePort(): Promise<number> {
 }
 
 async function startServer(dataDir: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--enable-source-maps', '--max-semi-space-size=4', '--heap-growing-percent=100', BIN, 'serve'], {
-    env: { ...process.env, DRIFTWOOD_DATA_DIR: dataDir, DRIFTWOOD_HTTP_HOST: '127.0.0.1', DRIFTWOOD_HTTP_PORT: String(port), DRIFTWOOD_SYSLOG_PORT: '0' },
+  const start = startCommand(); // as `npm start` runs it
+  const child = spawn(process.execPath, [...start.nodeArgs, BIN, 'serve'], {
+    env: { ...start.env, ...process.env, DRIFTWOOD_DATA_DIR: dataDir, DRIFTWOOD_HTTP_HOST: '127.0.0.1', DRIFTWOOD_HTTP_PORT: String(port), DRIFTWOOD_SYSLOG_PORT: '0' },
     stdio: ['ignore', 'pipe', 'ignore'],
   });
   await new Promise<void>((resolve) => child.stdout!.on('data', (d: Buffer) => d.toString().includes('running at') && resolve()));
