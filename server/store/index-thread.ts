@@ -59,15 +59,9 @@ function sealSoon(): void {
   sealing ??= setImmediate(sealStep);
 }
 
-const deferred = new Set<string>();
-let deferredTimer: NodeJS.Timeout | undefined;
-
 function sealLater(day: string): void {
-  deferred.add(day);
-  deferredTimer ??= setTimeout(() => {
-    deferredTimer = undefined;
-    for (const d of deferred) toSeal.add(d);
-    deferred.clear();
+  setTimeout(() => {
+    toSeal.add(day);
     sealSoon();
   }, INDEX_LAG_MS);
 }

@@ -84,7 +84,12 @@ export function fromWire(batch: WireBatch): Submission[] {
   return batch.submissions.map(([frameId, count]) => {
     const events: NewEvent[] = new Array(count);
     for (let j = 0; j < count; j++, i++) {
-      const [sourceIp, systemName, hostname, program, message] = [next(0), next(1), next(2), next(3), next(4)];
+      // In the order toWire wrote them: each call moves on through the text.
+      const sourceIp = next(0);
+      const systemName = next(1);
+      const hostname = next(2);
+      const program = next(3);
+      const message = next(4);
       const generatedAt = numbers[i * NUMBERS + 1]!;
       events[j] = {
         receivedMs: numbers[i * NUMBERS]!, sourceIp, systemName, hostname, program, severity: numbers[i * NUMBERS + 2]!, facility: numbers[i * NUMBERS + 3]!,
