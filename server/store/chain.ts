@@ -2,7 +2,7 @@
 // commit's transaction, and a day's head (its last batch) for the manifest, retention and
 // checkpoints. The hashes themselves are in server/integrity/hash.ts.
 import { randomBytes } from 'node:crypto';
-import { batchHash, leafHash, SALT_BYTES, tagsOf, type LeafColumns } from '../integrity/hash.ts';
+import { batchDigest, leafHash, SALT_BYTES, type LeafColumns } from '../integrity/hash.ts';
 import type { Db } from './db.ts';
 
 /** A day's chain as of its last batch. */
@@ -28,9 +28,13 @@ export function dayHead(db: Db, day: string): DayHead | undefined {
  * batch), and its leaves as they are inserted. `seal` writes the chain row; call it inside the
  * events' transaction.
  */
+// Leaves joined per piece of the batch's leaf list: 16 KB strings (integrity/hash.ts batchDigest).
+const LEAVES_PER_PIECE = 256;
+
 export class BatchHasher {
   private readonly saltsHex: string;
-  private leaves = '';
+  private readonly pieces: string[] = [];
+  private piece = '';
   private n = 0;
   private firstId = 0;
   private lastId = 0;
@@ -48,13 +52,19 @@ export class BatchHasher {
     if (i === 0) this.firstId = row.id;
     this.lastId = row.id;
     const saltHex = this.saltsHex.slice(i * SALT_BYTES * 2, (i + 1) * SALT_BYTES * 2);
-    this.leaves += leafHash(saltHex, row);
+    this.piece += leafHash(saltHex, row);
+    if (this.n % LEAVES_PER_PIECE === 0) {
+      this.pieces.push(this.piece);
+      this.piece = '';
+    }
     return saltHex;
   }
 
   /** The batch's chain row, after `prev` (the previous batch's hash, or the day's link). */
   seal(insertChain: { run: (...args: unknown[]) => unknown }, day: string, batch: number, prev: string): void {
-    const header = { day, batch, firstId: this.firstId, lastId: this.lastId, events: this.n, prev };
-    insertChain.run(batch, this.firstId, this.lastId, this.n, tagsOf(this.leaves), prev, batchHash(header, this.leaves));
+    if (this.piece) this.pieces.push(this.piece);
+    this.piece = '';
+    const { hash, tags } = batchDigest({ day, batch, firstId: this.firstId, lastId: this.lastId, events: this.n, prev }, this.pieces);
+    insertChain.run(batch, this.firstId, this.lastId, this.n, tags, prev, hash);
   }
 }

@@ -2,7 +2,7 @@
 // re-implement it from hash.ts's comment. These cases pin it to the documented text.
 import { createHash } from 'node:crypto';
 import { expect, test } from 'vitest';
-import { leaf } from '../../../server/integrity/hash.ts';
+import { batchDigest, batchHash, leaf, tagsOf } from '../../../server/integrity/hash.ts';
 
 const SALT = '00112233445566778899aabbccddeeff';
 const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
@@ -24,4 +24,21 @@ test('leaves written before this version still compute to the same hash', () => 
   // Recorded with the first release of the chain (issue 14).
   expect(leaf(SALT, 1, 1, null, 190, 5, '10.0.0.1', null, 'app/web.1', 'GET /ü 200 ✓ 😀', null)).toBe('47a0b216d88133d5c06ee6f23d45f13071bfd6aeaa5b9cbde43390556bf0f45b');
   expect(leaf(SALT, 7711582041804800, 3, 1780156800000, 190, 5, '10.0.0.1', 'web-1', 'app/web.1', 'GET /ü 200 ✓ 😀', '{"a":"b"}')).toBe('a3a8fced439f8fdb68d8abb24914ba0d45fe237d870fcaa82e44924da4e2052d');
+});
+
+test('a batch hashed from its leaves in pieces has the hash and tags of its leaves joined', () => {
+  const leaves = Array.from({ length: 700 }, (_, i) => sha256(`leaf ${i}`));
+  const header = { day: '2026-12-06', batch: 7, firstId: 11, lastId: 9_000, events: leaves.length, prev: sha256('prev') };
+  const joined = leaves.join('');
+  for (const size of [1, 255, 256, 700]) {
+    const pieces: string[] = [];
+    for (let i = 0; i < leaves.length; i += size) pieces.push(leaves.slice(i, i + size).join(''));
+    const { hash, tags } = batchDigest(header, pieces);
+    expect(hash, `pieces of ${size}`).toBe(batchHash(header, joined));
+    expect(tags.equals(tagsOf(joined)), `pieces of ${size}`).toBe(true);
+  }
+  // The documented encoding, spelled out once.
+  expect(batchHash(header, joined)).toBe(sha256(`${header.prev}|2026-12-06|7|11|9000|700|${joined}`));
+  expect(tagsOf(joined).toString('hex')).toBe(leaves.map((l) => l.slice(0, 16)).join(''));
+  expect(() => batchDigest({ ...header, events: 701 }, [joined])).toThrow(/700 leaves for a batch of 701/);
 });
