@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { attribute } from '../server/ingest/attribute.ts';
 import { parseSyslog } from '../server/parse/syslog.ts';
 import { archiveDay, archivePath } from '../server/store/archive.ts';
-import { ThreadedWriter } from '../server/store/writer.ts';
+import { pack, ThreadedWriter } from '../server/store/writer.ts';
 import { BatchHasher } from '../server/store/chain.ts';
 import { extraFieldsObject, toRow } from '../server/store/codec.ts';
 import { openDb } from '../server/store/db.ts';
@@ -180,7 +180,7 @@ async function ingestRate(done?: Promise<unknown>): Promise<number> {
       const i = lineNo++;
       return attribute(parseSyslog(Buffer.from(herokuMessage(i)), { now, timeZone: 'UTC', maxMessageBytes: 65536, heroku: true }), { ip: '10.0.0.1', drainName: 'bench' }, START + Math.floor(i / 20));
     });
-    inFlight.push(ingestWriter.append([{ events: batch }]));
+    inFlight.push(ingestWriter.commit(pack(batch)));
     if (inFlight.length >= 2) await inFlight.shift();
     n += BATCH;
   }

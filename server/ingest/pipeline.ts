@@ -3,8 +3,8 @@
 import type { Event } from '../../shared/event.ts';
 import type { Logger } from '../log.ts';
 import { BUCKETS, type Metrics } from '../metrics.ts';
-import { isStoreFull, type EventSink } from '../store/writer.ts';
-import type { NewEvent, Submission, SubmissionResult } from '../store/types.ts';
+import { isStoreFull, joinWires, pack, type EventSink, type WireBatch } from '../store/writer.ts';
+import type { NewEvent, SubmissionResult } from '../store/types.ts';
 
 // A flush commits everything queued since the previous one, up to this many events: large enough
 // that commits stay few under load, small enough that one commit stays well under Heroku's 5 s.
@@ -25,7 +25,9 @@ export const STORE_FULL_RETRY_MS = 1000;
 interface Pending {
   /** Arrival order: batches put back after a full disk keep it. */
   seq: number;
-  submission: Submission;
+  /** The events, packed as they were queued (store/writer.ts pack). */
+  packed: WireBatch;
+  count: number;
   chars: number;
   transport: string;
   resolve: (r: SubmissionResult) => void;
@@ -94,7 +96,7 @@ export class Pipeline {
     return new Promise((resolve, reject) => {
       let chars = 0;
       for (const e of events) chars += e.message.length;
-      this.queue.push({ seq: ++this.seq, submission: { events, frameId }, chars, transport, resolve, reject });
+      this.queue.push({ seq: ++this.seq, packed: pack(events, frameId), count: events.length, chars, transport, resolve, reject });
       this.queuedEvents += events.length;
       this.queuedChars += chars;
       this.scheduleFlush();
@@ -121,16 +123,16 @@ export class Pipeline {
     const batch: Pending[] = [];
     let count = 0;
     let chars = 0;
-    while (this.queue.length && (count === 0 || count + this.queue[0]!.submission.events.length <= FLUSH_EVENTS_MAX)) {
+    while (this.queue.length && (count === 0 || count + this.queue[0]!.count <= FLUSH_EVENTS_MAX)) {
       const p = this.queue.shift()!;
       batch.push(p);
-      count += p.submission.events.length;
+      count += p.count;
       chars += p.chars;
     }
     let results: SubmissionResult[];
     const started = performance.now();
     try {
-      results = await this.sink.append(batch.map((p) => p.submission));
+      results = await this.sink.commit(joinWires(batch.map((p) => p.packed)));
       this.metrics.observe('driftwood_commit_duration_seconds', 'time from a flush to its commit (one transaction per day file), as drains wait for it', BUCKETS.commit, (performance.now() - started) / 1000);
     } catch (e) {
       if (isStoreFull(e) && !this.closed) return this.waitForSpace(batch, e as Error);
@@ -138,7 +140,7 @@ export class Pipeline {
       this.queuedEvents -= count;
       this.queuedChars -= chars;
       for (const p of batch) {
-        this.metrics.inc('driftwood_events_rejected_total', 'events not stored because the store failed', { transport: p.transport }, p.submission.events.length);
+        this.metrics.inc('driftwood_events_rejected_total', 'events not stored because the store failed', { transport: p.transport }, p.count);
         p.reject(error);
       }
       this.afterFlush();
@@ -154,7 +156,7 @@ export class Pipeline {
     batch.forEach((p, i) => {
       const r = results[i]!;
       this.metrics.inc('driftwood_events_stored_total', 'events committed to the store, by transport', { transport: p.transport }, r.count);
-      if (r.duplicate) this.metrics.inc('driftwood_events_duplicate_total', 'events of retried drain batches already stored', { transport: p.transport }, p.submission.events.length);
+      if (r.duplicate) this.metrics.inc('driftwood_events_duplicate_total', 'events of retried drain batches already stored', { transport: p.transport }, p.count);
       if (r.lastId !== undefined) lastId = r.lastId;
       p.resolve(r);
     });

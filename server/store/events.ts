@@ -171,12 +171,12 @@ export class EventWriter {
  * The stored events of one submission, built from what the pipeline parsed (no re-reading), and
  * only when asked for: with nobody tailing, nothing needs them.
  */
-export function storedEvents(sub: Submission, r: WriteResult, nameOf: (systemId: number) => string): SubmissionResult {
+export function storedEvents(eventsOf: () => readonly NewEvent[], r: WriteResult, nameOf: (systemId: number) => string): SubmissionResult {
   if (r.duplicate) return { stored: [], duplicate: true, count: 0 };
   let built: Event[] | undefined;
   return {
     get stored() {
-      return (built ??= sub.events.map((e, i) => newToEvent(r.ids[i]!, r.systemIds[i]!, nameOf(r.systemIds[i]!), e)));
+      return (built ??= eventsOf().map((e, i) => newToEvent(r.ids[i]!, r.systemIds[i]!, nameOf(r.systemIds[i]!), e)));
     },
     duplicate: false,
     count: r.ids.length,

@@ -1,4 +1,4 @@
-// The store: the one owner of SQLite files under the data directory. Ingest calls append();
+// The store: the one owner of SQLite files under the data directory. Ingest calls commit();
 // routes call the read functions. Nothing outside server/store/ sees SQL.
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,9 +22,12 @@ import { Alerts } from './alerts.ts';
 import { Windows } from './count.ts';
 import { Searches } from './searches.ts';
 import type { Submission, SubmissionResult } from './types.ts';
+import { committedResults, fromWire, type EventSink, type WireBatch } from './writer.ts';
 
-export interface Store {
+export interface Store extends EventSink {
   append(submissions: readonly Submission[]): SubmissionResult[];
+  /** A pipeline's flush, committed in process (tests, the CLI); the server's goes to its writer thread. */
+  commit(batch: WireBatch): SubmissionResult[];
   readonly searcher: Searcher;
   readonly systems: Systems;
   /** Events per system per hour, from the per-minute counts (the systems screen). */
@@ -65,13 +68,15 @@ export function openStore(dataDir: string): Store {
   const traffic = new Traffic(partitions);
   const searcher = new Searcher(partitions, systems);
   const windows = new Windows(dataDir, partitions, systems, searcher);
+  const write = (subs: readonly Submission[]) => {
+    const results = writer.write(subs);
+    indexer.indexNew(written); // in process (CLI, tests): indexed at once
+    written.clear();
+    return results;
+  };
   return {
-    append: (subs) => {
-      const results = writer.write(subs);
-      indexer.indexNew(written); // in process (CLI, tests): indexed at once
-      written.clear();
-      return results.map((r, i) => storedEvents(subs[i]!, r, (id) => systems.nameOf(id)));
-    },
+    append: (subs) => write(subs).map((r, i) => storedEvents(() => subs[i]!.events, r, (id) => systems.nameOf(id))),
+    commit: (batch) => committedResults(batch, write(fromWire(batch)), (id) => systems.nameOf(id)),
     searcher,
     systems,
     volume: new HourlyVolume(partitions),

@@ -7,6 +7,7 @@ import { startWorker } from '../workers.ts';
 import { storedEvents } from './events.ts';
 import type { Systems } from './systems.ts';
 import { extraFieldsObject } from './codec.ts';
+import { fieldsOf } from '../../shared/logfmt.ts';
 import type { NewEvent, Submission, SubmissionResult, WriteResult } from './types.ts';
 
 /** A batch to commit, or (at start and after an index thread died) the port to the index thread. */
@@ -47,56 +48,112 @@ const NO_FIELDS: Record<string, string> = Object.freeze({}) as Record<string, st
 const TEXTS = 5;
 const NUMBERS = 4;
 
-export function toWire(submissions: readonly Submission[]): WireBatch {
-  const count = submissions.reduce((n, s) => n + s.events.length, 0);
+/**
+ * One submission in the wire's layout, made as it is queued: the parsed events (several objects
+ * and strings each) then die young, and what waits for the commit is one flat string and two typed
+ * arrays. Events kept until their commit survived young-generation collections, each of which
+ * copied every queued event again: at full ingest the main thread spent a quarter of its time there.
+ */
+export function pack(events: readonly NewEvent[], frameId?: string): WireBatch {
+  const count = events.length;
+  const texts: string[] = new Array(count * TEXTS);
   const lengths = new Uint32Array(count * TEXTS);
   const numbers = new Float64Array(count * NUMBERS);
   const own: WireBatch['own'] = new Array(count);
   const flags: WireBatch['flags'] = new Array(count);
-  let text = '';
-  let i = 0;
-  for (const s of submissions) {
-    for (const e of s.events) {
-      text += e.sourceIp + e.systemName + e.hostname + e.program + e.message;
-      lengths[i * TEXTS] = e.sourceIp.length;
-      lengths[i * TEXTS + 1] = e.systemName.length;
-      lengths[i * TEXTS + 2] = e.hostname.length;
-      lengths[i * TEXTS + 3] = e.program.length;
-      lengths[i * TEXTS + 4] = e.message.length;
-      numbers[i * NUMBERS] = e.receivedMs;
-      numbers[i * NUMBERS + 1] = e.generatedAt ?? NaN;
-      numbers[i * NUMBERS + 2] = e.severity;
-      numbers[i * NUMBERS + 3] = e.facility;
-      const fields = e.ownFields ?? extraFieldsObject(e.message, e.fields);
-      own[i] = hasAny(fields) ? fields : 0;
-      flags[i] = e.flags.length ? e.flags : 0;
-      i++;
-    }
+  for (let i = 0; i < count; i++) {
+    const e = events[i]!;
+    texts[i * TEXTS] = e.sourceIp;
+    texts[i * TEXTS + 1] = e.systemName;
+    texts[i * TEXTS + 2] = e.hostname;
+    texts[i * TEXTS + 3] = e.program;
+    texts[i * TEXTS + 4] = e.message;
+    lengths[i * TEXTS] = e.sourceIp.length;
+    lengths[i * TEXTS + 1] = e.systemName.length;
+    lengths[i * TEXTS + 2] = e.hostname.length;
+    lengths[i * TEXTS + 3] = e.program.length;
+    lengths[i * TEXTS + 4] = e.message.length;
+    numbers[i * NUMBERS] = e.receivedMs;
+    numbers[i * NUMBERS + 1] = e.generatedAt ?? NaN;
+    numbers[i * NUMBERS + 2] = e.severity;
+    numbers[i * NUMBERS + 3] = e.facility;
+    const fields = e.ownFields ?? extraFieldsObject(e.message, e.fields);
+    own[i] = hasAny(fields) ? fields : 0;
+    flags[i] = e.flags.length ? e.flags : 0;
   }
-  return { text, lengths, numbers, own, flags, submissions: submissions.map((s) => [s.frameId, s.events.length]) };
+  // join() makes one flat string: no tree of concatenations to keep alive, or to walk when cloned.
+  return { text: texts.join(''), lengths, numbers, own, flags, submissions: [[frameId, count]] };
 }
 
-export function fromWire(batch: WireBatch): Submission[] {
+/** Packed submissions as one flush, in order. */
+export function joinWires(wires: readonly WireBatch[]): WireBatch {
+  if (wires.length === 1) return wires[0]!;
+  let count = 0;
+  for (const w of wires) count += w.own.length;
+  const lengths = new Uint32Array(count * TEXTS);
+  const numbers = new Float64Array(count * NUMBERS);
+  const own: WireBatch['own'] = [];
+  const flags: WireBatch['flags'] = [];
+  const submissions: WireBatch['submissions'] = [];
+  let at = 0;
+  for (const w of wires) {
+    lengths.set(w.lengths, at * TEXTS);
+    numbers.set(w.numbers, at * NUMBERS);
+    at += w.own.length;
+    for (const o of w.own) own.push(o);
+    for (const f of w.flags) flags.push(f);
+    for (const sub of w.submissions) submissions.push(sub);
+  }
+  return { text: wires.map((w) => w.text).join(''), lengths, numbers, own, flags, submissions };
+}
+
+export function toWire(submissions: readonly Submission[]): WireBatch {
+  return joinWires(submissions.map((s) => pack(s.events, s.frameId)));
+}
+
+/** Events `first` to `first + count - 1` of a batch; `fields` only when asked (the store derives its own). */
+function eventsOf(batch: WireBatch, first: number, count: number, withFields: boolean): NewEvent[] {
   const { text, lengths, numbers, own, flags } = batch;
   let at = 0;
-  let i = 0;
+  for (let k = 0; k < first * TEXTS; k++) at += lengths[k]!;
+  let i = first;
   const next = (k: number) => text.slice(at, (at += lengths[i * TEXTS + k]!));
+  const events: NewEvent[] = new Array(count);
+  for (let j = 0; j < count; j++, i++) {
+    // In the order pack() wrote them: each call moves on through the text.
+    const sourceIp = next(0);
+    const systemName = next(1);
+    const hostname = next(2);
+    const program = next(3);
+    const message = next(4);
+    const generatedAt = numbers[i * NUMBERS + 1]!;
+    const ownFields = own[i] || NO_FIELDS;
+    events[j] = {
+      receivedMs: numbers[i * NUMBERS]!, sourceIp, systemName, hostname, program, severity: numbers[i * NUMBERS + 2]!, facility: numbers[i * NUMBERS + 3]!,
+      generatedAt: Number.isNaN(generatedAt) ? null : generatedAt, message, fields: withFields ? fieldsOf(message, ownFields) : NO_FIELDS, ownFields, flags: flags[i] || [],
+    };
+  }
+  return events;
+}
+
+/** The batch's submissions as the store writes them (in the writer thread). */
+export function fromWire(batch: WireBatch): Submission[] {
+  let first = 0;
   return batch.submissions.map(([frameId, count]) => {
-    const events: NewEvent[] = new Array(count);
-    for (let j = 0; j < count; j++, i++) {
-      // In the order toWire wrote them: each call moves on through the text.
-      const sourceIp = next(0);
-      const systemName = next(1);
-      const hostname = next(2);
-      const program = next(3);
-      const message = next(4);
-      const generatedAt = numbers[i * NUMBERS + 1]!;
-      events[j] = {
-        receivedMs: numbers[i * NUMBERS]!, sourceIp, systemName, hostname, program, severity: numbers[i * NUMBERS + 2]!, facility: numbers[i * NUMBERS + 3]!,
-        generatedAt: Number.isNaN(generatedAt) ? null : generatedAt, message, fields: NO_FIELDS, ownFields: own[i] || NO_FIELDS, flags: flags[i] || [],
-      };
-    }
+    const events = eventsOf(batch, first, count, false);
+    first += count;
     return { frameId, events };
+  });
+}
+
+/** What the callers of a committed batch hear; its Events are built from the batch when first asked for (live tail). */
+export function committedResults(batch: WireBatch, results: readonly WriteResult[], nameOf: (systemId: number) => string): SubmissionResult[] {
+  let first = 0;
+  return results.map((r, i) => {
+    const from = first;
+    const count = batch.submissions[i]![1];
+    first += count;
+    return storedEvents(() => eventsOf(batch, from, count, true), r, nameOf);
   });
 }
 
@@ -113,13 +170,14 @@ export function isStoreFull(e: unknown): boolean {
   return err.code === 'SQLITE_FULL' || /database or disk is full|ENOSPC/.test(String(err.message));
 }
 
+/** Where the pipeline's flushes go: the writer thread, or the store itself (in process). */
 export interface EventSink {
-  append(submissions: readonly Submission[]): Promise<SubmissionResult[]> | SubmissionResult[];
+  commit(batch: WireBatch): Promise<SubmissionResult[]> | SubmissionResult[];
 }
 
 export class ThreadedWriter implements EventSink {
   private seq = 0;
-  private readonly pending = new Map<number, { submissions: readonly Submission[]; resolve: (r: SubmissionResult[]) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<number, { batch: WireBatch; resolve: (r: SubmissionResult[]) => void; reject: (e: Error) => void }>();
   private readonly indexWaiters = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
   /** Why the writer thread is gone, once it is: later appends fail at once instead of waiting forever. */
   private writerGone: Error | undefined;
@@ -137,7 +195,7 @@ export class ThreadedWriter implements EventSink {
       if (!p) return;
       this.pending.delete(reply.seq);
       if ('error' in reply) p.reject(Object.assign(new Error(reply.error), { code: reply.code }));
-      else p.resolve(reply.results.map((r, i) => storedEvents(p.submissions[i]!, r, (id) => this.systems.nameOf(id))));
+      else p.resolve(committedResults(p.batch, reply.results, (id) => this.systems.nameOf(id)));
     });
     // Without an 'error' listener, a worker's uncaught exception would end the whole server.
     writer.on('error', (e) => console.error(`driftwood writer thread failed: ${e.stack ?? e.message}`));
@@ -183,12 +241,12 @@ export class ThreadedWriter implements EventSink {
     this.indexer = indexer;
   }
 
-  append(submissions: readonly Submission[]): Promise<SubmissionResult[]> {
+  commit(batch: WireBatch): Promise<SubmissionResult[]> {
     if (this.writerGone) return Promise.reject(this.writerGone);
     const seq = ++this.seq;
     return new Promise((resolve, reject) => {
-      this.pending.set(seq, { submissions, resolve, reject });
-      this.writer.postMessage({ seq, batch: toWire(submissions) } satisfies WriterRequest);
+      this.pending.set(seq, { batch, resolve, reject });
+      this.writer.postMessage({ seq, batch } satisfies WriterRequest);
     });
   }
 

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { parse } from '../../shared/query/index.ts';
 import { openStore, ThreadedWriter, type NewEvent, type Store } from '../../server/store/index.ts';
+import { pack } from '../../server/store/writer.ts';
 import { dayOf } from '../../server/store/partitions.ts';
 import { indexedThrough } from '../../server/store/unindexed.ts';
 import { tmpDir } from '../helpers/tmp.ts';
@@ -37,7 +38,7 @@ function found(q: string): string[] {
 }
 
 test('committed rows are indexed by the index thread when asked', async () => {
-  await threaded.append([{ events: [event('indexed behind the writer')] }]);
+  await threaded.commit(pack([event('indexed behind the writer')]));
   await threaded.indexNow();
   expect(store.windows.highestIndexedId()).toBe(store.windows.highestId());
   expect(found('behind')).toEqual(['indexed behind the writer']);
@@ -46,12 +47,12 @@ test('committed rows are indexed by the index thread when asked', async () => {
 test('an index thread that dies is replaced, and the new one indexes what was committed meanwhile', async () => {
   const first = threaded.threads.indexer!;
   await first.terminate();
-  await threaded.append([{ events: [event('committed without an index thread')] }]);
+  await threaded.commit(pack([event('committed without an index thread')]));
   expect(found('without')).toEqual(['committed without an index thread']); // read directly above the mark
   while (!threaded.threads.indexer || threaded.threads.indexer === first) await new Promise((r) => setTimeout(r, 20));
   await threaded.indexNow();
   expect(store.windows.highestIndexedId()).toBe(store.windows.highestId());
-  await threaded.append([{ events: [event('indexed by the new thread')] }]);
+  await threaded.commit(pack([event('indexed by the new thread')]));
   await threaded.indexNow();
   expect(store.windows.highestIndexedId()).toBe(store.windows.highestId());
   expect(found('thread')).toEqual(['committed without an index thread', 'indexed by the new thread']);

@@ -1,7 +1,7 @@
 // What crosses from the main thread to the writer thread (store/writer.ts): a flush's events by
 // column. Every event must arrive as it was sent, whatever its texts hold.
 import { expect, test } from 'vitest';
-import { fromWire, toWire } from '../../../server/store/writer.ts';
+import { committedResults, fromWire, joinWires, pack, toWire } from '../../../server/store/writer.ts';
 import type { NewEvent, Submission } from '../../../server/store/types.ts';
 
 const event = (over: Partial<NewEvent>): NewEvent => ({
@@ -32,4 +32,31 @@ test('a flush of several submissions arrives event for event, with its frame ids
   expect(got[4]!.ownFields).toEqual({ 'sd.origin@1.ip': '10.1.2.3', requestId: 'abc' });
   expect(got[0]!.ownFields).toEqual({});
   expect(got[1]!.generatedAt).toBeNull();
+});
+
+test('submissions packed one by one as they are queued join into the same flush, and the live tail gets their fields back', () => {
+  const submissions: Submission[] = [
+    { frameId: 'frame-1', events: [event({ message: 'at=info method=GET path=/a status=200' }), event({ message: 'plain' })] },
+    { events: [event({ message: 'status=503 code=H12', ownFields: { 'sd.origin@1.ip': '10.1.2.3' } })] },
+    { frameId: 'frame-3', events: [event({ message: 'näive ☕ service=12ms' })] },
+  ];
+  const joined = joinWires(submissions.map((s) => pack(s.events, s.frameId)));
+  expect(joined).toEqual(toWire(submissions));
+  expect(fromWire(structuredClone(joined)).map((s) => [s.frameId, s.events.map((e) => e.message)])).toEqual(submissions.map((s) => [s.frameId, s.events.map((e) => e.message)]));
+  // What the writer answers: ids per submission, the second one a retried frame already stored.
+  const results = committedResults(
+    joined,
+    [
+      { ids: [11, 12], systemIds: [1, 1], duplicate: false },
+      { ids: [], systemIds: [], duplicate: true },
+      { ids: [14], systemIds: [2], duplicate: false },
+    ],
+    (id) => `system-${id}`,
+  );
+  expect(results.map((r) => [r.count, r.duplicate, r.lastId])).toEqual([[2, false, 12], [0, true, undefined], [1, false, 14]]);
+  expect(results[0]!.stored.map((e) => [e.id, e.source_name, e.message, e.fields])).toEqual([
+    ['11', 'system-1', 'at=info method=GET path=/a status=200', { at: 'info', method: 'GET', path: '/a', status: '200' }],
+    ['12', 'system-1', 'plain', {}],
+  ]);
+  expect(results[2]!.stored.map((e) => [e.id, e.source_name, e.message, e.fields])).toEqual([['14', 'system-2', 'näive ☕ service=12ms', { service: '12ms' }]]);
 });
