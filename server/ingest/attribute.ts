@@ -1,6 +1,6 @@
 // Turning a parsed line into a stored event: which system sent it (DESIGN 2 "Systems").
 import type { EventFlag } from '../../shared/event.ts';
-import { DRAIN_TOKEN } from '../parse/rfc5424.ts';
+import { isDrainToken } from '../parse/rfc5424.ts';
 import type { ParsedLine } from '../parse/types.ts';
 import type { NewEvent } from '../store/types.ts';
 
@@ -16,7 +16,7 @@ export function attribute(line: ParsedLine, origin: Origin, receivedMs: number):
   const ip = origin.ip.startsWith('::ffff:') ? origin.ip.slice(7) : origin.ip;
   let systemName = origin.drainName;
   // Heroku syslog drains put the drain token in HOSTNAME (DESIGN 3).
-  if (systemName === undefined && DRAIN_TOKEN.test(line.hostname)) systemName = origin.drainNameOfToken?.(line.hostname);
+  if (systemName === undefined && isDrainToken(line.hostname)) systemName = origin.drainNameOfToken?.(line.hostname);
   const hostname = systemName ?? line.hostname;
   return new AttributedEvent(line, receivedMs, ip, systemName ?? (line.hostname || ip), hostname || ip);
 }

@@ -45,10 +45,15 @@ export function submitFrames(ctx: SyslogContext, frames: Uint8Array[], ip: strin
   const receivedMs = ctx.now();
   const opts = { now: new Date(receivedMs), timeZone: ctx.timeZone, maxMessageBytes: ctx.maxMessageBytes };
   // A Heroku syslog drain puts its token in every line's HOSTNAME: one lookup per batch, not per line.
-  const names = new Map<string, string | undefined>();
+  // (A connection carries one drain's lines: remembering the last token is enough.)
+  let lastToken: string | undefined;
+  let lastName: string | undefined;
   const drainNameOfToken = (token: string) => {
-    if (!names.has(token)) names.set(token, ctx.store.drains.byTokenValue(token)?.name);
-    return names.get(token);
+    if (token !== lastToken) {
+      lastToken = token;
+      lastName = ctx.store.drains.byTokenValue(token)?.name;
+    }
+    return lastName;
   };
   const events = frames.map((f) => attribute(parseSyslog(f, opts), { ip, drainNameOfToken }, receivedMs));
   return ctx.pipeline.submit(events, transport);

@@ -20,13 +20,26 @@ const NIL = '-';
 const BOM = '\uFEFF'; // RFC 5424 §6.4: MSG may start with a UTF-8 BOM; it is not part of the text
 // Heroku syslog drains put the drain token in HOSTNAME: `d.` + a UUID.
 export const DRAIN_TOKEN = /^d\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DRAIN_TOKEN_LENGTH = 38;
+let lastDrainToken: string | undefined; // never '': a NILVALUE HOSTNAME reads as ''
+
+/**
+ * DRAIN_TOKEN.test(hostname), remembering the last token it matched: a drain's lines all carry the
+ * same one, and the expression cost ~0.2 µs a line, tested twice a line (here and when attributing).
+ */
+export function isDrainToken(hostname: string): boolean {
+  if (hostname === lastDrainToken) return true;
+  if (hostname.length !== DRAIN_TOKEN_LENGTH || !DRAIN_TOKEN.test(hostname)) return false;
+  lastDrainToken = hostname;
+  return true;
+}
 
 /**
  * Heroku frames (DESIGN 2-3): a drain token in HOSTNAME; through an HTTPS drain also HOSTNAME
  * `host` with APP-NAME `app`/`heroku`. A syslog sender whose host is called `host` is not Heroku.
  */
 export function isHerokuHeader(hostname: string, appName: string, viaDrain = false): boolean {
-  return DRAIN_TOKEN.test(hostname) || (viaDrain && hostname === 'host' && (appName === 'app' || appName === 'heroku'));
+  return isDrainToken(hostname) || (viaDrain && hostname === 'host' && (appName === 'app' || appName === 'heroku'));
 }
 
 /**

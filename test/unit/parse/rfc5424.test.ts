@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRfc5424, type Rfc5424Options } from '../../../server/parse/rfc5424.ts';
+import { isDrainToken, parseRfc5424, type Rfc5424Options } from '../../../server/parse/rfc5424.ts';
 import type { ParsedLine } from '../../../server/parse/types.ts';
 
 const BOM = '\uFEFF';
@@ -132,5 +132,21 @@ describe('parseRfc5424', () => {
   it('reads a zone-less TIMESTAMP in the configured zone', () => {
     f('<14>1 2026-05-30T16:24:40 h a - - - x', { generatedAt: at('2026-05-30T14:24:40Z') }, { timeZone: 'Europe/Berlin' });
     f('<14>1 2026-05-30T16:24:40 h a - - - x', { generatedAt: at('2026-05-30T16:24:40Z') });
+  });
+});
+
+describe('isDrainToken', () => {
+  it('knows a drain token from any other hostname, whatever it saw before', () => {
+    const token = 'd.01234567-89ab-cdef-0123-456789abcdef';
+    const f = (hostname: string, want: boolean) => expect(isDrainToken(hostname), hostname).toBe(want);
+    f('', false);
+    f(token, true);
+    f(token, true); // the remembered one
+    f('', false);
+    f('host', false);
+    f(token.toUpperCase().replace('D.', 'd.'), true);
+    f(`${token.slice(0, -1)}g`, false);
+    f(`${token}0`, false);
+    f('d.0123456789abcdef0123456789abcdef0123', false); // 38 characters, not a UUID
   });
 });
