@@ -180,7 +180,7 @@ async function ingestRate(done?: Promise<unknown>): Promise<number> {
       const i = lineNo++;
       return attribute(parseSyslog(Buffer.from(herokuMessage(i)), { now, timeZone: 'UTC', maxMessageBytes: 65536, heroku: true }), { ip: '10.0.0.1', drainName: 'bench' }, START + Math.floor(i / 20));
     });
-    inFlight.push(ingestWriter.commit(pack(batch)));
+    inFlight.push(ingestWriter.commit([pack(batch)]));
     if (inFlight.length >= 2) await inFlight.shift();
     n += BATCH;
   }

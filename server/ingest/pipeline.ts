@@ -3,7 +3,7 @@
 import type { Event } from '../../shared/event.ts';
 import type { Logger } from '../log.ts';
 import { BUCKETS, type Metrics } from '../metrics.ts';
-import { isStoreFull, joinWires, pack, type EventSink, type WireBatch } from '../store/writer.ts';
+import { isStoreFull, pack, type EventSink, type Packed } from '../store/writer.ts';
 import type { NewEvent, SubmissionResult } from '../store/types.ts';
 
 // A flush commits everything queued since the previous one, up to this many events: large enough
@@ -26,7 +26,7 @@ interface Pending {
   /** Arrival order: batches put back after a full disk keep it. */
   seq: number;
   /** The events, packed as they were queued (store/writer.ts pack). */
-  packed: WireBatch;
+  packed: Packed;
   count: number;
   chars: number;
   transport: string;
@@ -132,7 +132,7 @@ export class Pipeline {
     let results: SubmissionResult[];
     const started = performance.now();
     try {
-      results = await this.sink.commit(joinWires(batch.map((p) => p.packed)));
+      results = await this.sink.commit(batch.map((p) => p.packed));
       this.metrics.observe('driftwood_commit_duration_seconds', 'time from a flush to its commit (one transaction per day file), as drains wait for it', BUCKETS.commit, (performance.now() - started) / 1000);
     } catch (e) {
       if (isStoreFull(e) && !this.closed) return this.waitForSpace(batch, e as Error);

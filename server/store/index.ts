@@ -22,12 +22,12 @@ import { Alerts } from './alerts.ts';
 import { Windows } from './count.ts';
 import { Searches } from './searches.ts';
 import type { Submission, SubmissionResult } from './types.ts';
-import { committedResults, fromWire, type EventSink, type WireBatch } from './writer.ts';
+import { committedResults, fromWire, type EventSink, type Packed } from './writer.ts';
 
 export interface Store extends EventSink {
   append(submissions: readonly Submission[]): SubmissionResult[];
   /** A pipeline's flush, committed in process (tests, the CLI); the server's goes to its writer thread. */
-  commit(batch: WireBatch): SubmissionResult[];
+  commit(flush: readonly Packed[]): SubmissionResult[];
   readonly searcher: Searcher;
   readonly systems: Systems;
   /** Events per system per hour, from the per-minute counts (the systems screen). */
@@ -76,7 +76,7 @@ export function openStore(dataDir: string): Store {
   };
   return {
     append: (subs) => write(subs).map((r, i) => storedEvents(() => subs[i]!.events, r, (id) => systems.nameOf(id))),
-    commit: (batch) => committedResults(batch, write(fromWire(batch)), (id) => systems.nameOf(id)),
+    commit: (flush) => committedResults(flush, write(fromWire(flush)), (id) => systems.nameOf(id)),
     searcher,
     systems,
     volume: new HourlyVolume(partitions),

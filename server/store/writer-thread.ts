@@ -32,7 +32,7 @@ parentPort!.on('message', (request: WriterRequest | { close: true }) => {
   }
   let reply: WriterReply;
   try {
-    reply = { seq: request.seq, results: writer.write(fromWire(request.batch)) };
+    reply = { seq: request.seq, results: writer.write(fromWire(request.flush)) };
   } catch (e) {
     reply = { seq: request.seq, error: (e as Error).message, code: (e as { code?: string }).code };
   }

@@ -10,8 +10,8 @@ import { extraFieldsObject } from './codec.ts';
 import { fieldsOf } from '../../shared/logfmt.ts';
 import type { NewEvent, Submission, SubmissionResult, WriteResult } from './types.ts';
 
-/** A batch to commit, or (at start and after an index thread died) the port to the index thread. */
-export type WriterRequest = { seq: number; batch: WireBatch } | { indexPort: MessagePort };
+/** A flush to commit, or (at start and after an index thread died) the port to the index thread. */
+export type WriterRequest = { seq: number; flush: readonly Packed[] } | { indexPort: MessagePort };
 /** From the writer thread to the index thread after each commit. */
 export interface CommittedNotice {
   day: string;
@@ -23,14 +23,17 @@ export interface IndexReply {
 }
 
 /**
- * What crosses to the writer thread: a flush's events by column, without the logfmt fields the
- * store re-derives. The five texts of every event are one string (structured clone copies it in
- * one piece) with their lengths beside it; the rest are typed arrays and, for the few events that
- * have them, their own fields and flags. For a 5,000-event flush: toWire and the clone 2.65 µs an
- * event, the clone and fromWire 1.4 µs, against 3.3 and 5.2 µs with an array of primitives per
- * event (the full objects cost more still).
+ * One submission by column, as it waits in the pipeline's queue and crosses to the writer thread,
+ * without the logfmt fields the store re-derives. The five texts of every event are one flat
+ * string (structured clone copies it in one piece) with their lengths beside it; the rest are
+ * typed arrays and, for the few events that have them, their own fields and flags. A flush is an
+ * array of these: joining them into one cost the main thread ~1 µs an event (a 1.25 MB string a
+ * flush, allocated outside the young generation and mapped anew each time). For a 5,000-event
+ * flush, by column against an array of primitives per event: the main thread's side 3.3 → 2.65 µs
+ * an event, the writer's 5.2 → 1.4 µs (the full objects cost more still).
  */
-export interface WireBatch {
+export interface Packed {
+  frameId: string | undefined;
   /** sourceIp, systemName, hostname, program and message of each event, in that order, concatenated. */
   text: string;
   /** Their lengths in UTF-16 units, five an event. */
@@ -40,8 +43,6 @@ export interface WireBatch {
   /** Own fields and flags, 0 for an event with none (most). */
   own: (Record<string, string> | 0)[];
   flags: (NewEvent['flags'] | 0)[];
-  /** Each submission's frame id (or undefined) and its number of events. */
-  submissions: [string | undefined, number][];
 }
 
 const NO_FIELDS: Record<string, string> = Object.freeze({}) as Record<string, string>;
@@ -49,18 +50,18 @@ const TEXTS = 5;
 const NUMBERS = 4;
 
 /**
- * One submission in the wire's layout, made as it is queued: the parsed events (several objects
- * and strings each) then die young, and what waits for the commit is one flat string and two typed
- * arrays. Events kept until their commit survived young-generation collections, each of which
- * copied every queued event again: at full ingest the main thread spent a quarter of its time there.
+ * A submission packed as it is queued: the parsed events (several objects and strings each) then
+ * die young, and what waits for the commit is one flat string and two typed arrays. Events kept
+ * until their commit survived young-generation collections, each of which copied every queued
+ * event again: at full ingest the main thread spent a quarter of its time there.
  */
-export function pack(events: readonly NewEvent[], frameId?: string): WireBatch {
+export function pack(events: readonly NewEvent[], frameId?: string): Packed {
   const count = events.length;
   const texts: string[] = new Array(count * TEXTS);
   const lengths = new Uint32Array(count * TEXTS);
   const numbers = new Float64Array(count * NUMBERS);
-  const own: WireBatch['own'] = new Array(count);
-  const flags: WireBatch['flags'] = new Array(count);
+  const own: Packed['own'] = new Array(count);
+  const flags: Packed['flags'] = new Array(count);
   for (let i = 0; i < count; i++) {
     const e = events[i]!;
     texts[i * TEXTS] = e.sourceIp;
@@ -82,44 +83,17 @@ export function pack(events: readonly NewEvent[], frameId?: string): WireBatch {
     flags[i] = e.flags.length ? e.flags : 0;
   }
   // join() makes one flat string: no tree of concatenations to keep alive, or to walk when cloned.
-  return { text: texts.join(''), lengths, numbers, own, flags, submissions: [[frameId, count]] };
+  return { frameId, text: texts.join(''), lengths, numbers, own, flags };
 }
 
-/** Packed submissions as one flush, in order. */
-export function joinWires(wires: readonly WireBatch[]): WireBatch {
-  if (wires.length === 1) return wires[0]!;
-  let count = 0;
-  for (const w of wires) count += w.own.length;
-  const lengths = new Uint32Array(count * TEXTS);
-  const numbers = new Float64Array(count * NUMBERS);
-  const own: WireBatch['own'] = [];
-  const flags: WireBatch['flags'] = [];
-  const submissions: WireBatch['submissions'] = [];
+/** A packed submission's events; `fields` only when asked (the store derives its own). */
+export function unpack(p: Packed, withFields = false): NewEvent[] {
+  const { text, lengths, numbers, own, flags } = p;
+  const events: NewEvent[] = new Array(own.length);
   let at = 0;
-  for (const w of wires) {
-    lengths.set(w.lengths, at * TEXTS);
-    numbers.set(w.numbers, at * NUMBERS);
-    at += w.own.length;
-    for (const o of w.own) own.push(o);
-    for (const f of w.flags) flags.push(f);
-    for (const sub of w.submissions) submissions.push(sub);
-  }
-  return { text: wires.map((w) => w.text).join(''), lengths, numbers, own, flags, submissions };
-}
-
-export function toWire(submissions: readonly Submission[]): WireBatch {
-  return joinWires(submissions.map((s) => pack(s.events, s.frameId)));
-}
-
-/** Events `first` to `first + count - 1` of a batch; `fields` only when asked (the store derives its own). */
-function eventsOf(batch: WireBatch, first: number, count: number, withFields: boolean): NewEvent[] {
-  const { text, lengths, numbers, own, flags } = batch;
-  let at = 0;
-  for (let k = 0; k < first * TEXTS; k++) at += lengths[k]!;
-  let i = first;
+  let i = 0;
   const next = (k: number) => text.slice(at, (at += lengths[i * TEXTS + k]!));
-  const events: NewEvent[] = new Array(count);
-  for (let j = 0; j < count; j++, i++) {
+  for (; i < events.length; i++) {
     // In the order pack() wrote them: each call moves on through the text.
     const sourceIp = next(0);
     const systemName = next(1);
@@ -128,7 +102,7 @@ function eventsOf(batch: WireBatch, first: number, count: number, withFields: bo
     const message = next(4);
     const generatedAt = numbers[i * NUMBERS + 1]!;
     const ownFields = own[i] || NO_FIELDS;
-    events[j] = {
+    events[i] = {
       receivedMs: numbers[i * NUMBERS]!, sourceIp, systemName, hostname, program, severity: numbers[i * NUMBERS + 2]!, facility: numbers[i * NUMBERS + 3]!,
       generatedAt: Number.isNaN(generatedAt) ? null : generatedAt, message, fields: withFields ? fieldsOf(message, ownFields) : NO_FIELDS, ownFields, flags: flags[i] || [],
     };
@@ -136,25 +110,14 @@ function eventsOf(batch: WireBatch, first: number, count: number, withFields: bo
   return events;
 }
 
-/** The batch's submissions as the store writes them (in the writer thread). */
-export function fromWire(batch: WireBatch): Submission[] {
-  let first = 0;
-  return batch.submissions.map(([frameId, count]) => {
-    const events = eventsOf(batch, first, count, false);
-    first += count;
-    return { frameId, events };
-  });
+/** A flush as the store writes it (in the writer thread). */
+export function fromWire(flush: readonly Packed[]): Submission[] {
+  return flush.map((p) => ({ frameId: p.frameId, events: unpack(p) }));
 }
 
-/** What the callers of a committed batch hear; its Events are built from the batch when first asked for (live tail). */
-export function committedResults(batch: WireBatch, results: readonly WriteResult[], nameOf: (systemId: number) => string): SubmissionResult[] {
-  let first = 0;
-  return results.map((r, i) => {
-    const from = first;
-    const count = batch.submissions[i]![1];
-    first += count;
-    return storedEvents(() => eventsOf(batch, from, count, true), r, nameOf);
-  });
+/** What the callers of a committed flush hear; its Events are built from it when first asked for (live tail). */
+export function committedResults(flush: readonly Packed[], results: readonly WriteResult[], nameOf: (systemId: number) => string): SubmissionResult[] {
+  return results.map((r, i) => storedEvents(() => unpack(flush[i]!, true), r, nameOf));
 }
 
 function hasAny(o: Record<string, string>): boolean {
@@ -172,12 +135,12 @@ export function isStoreFull(e: unknown): boolean {
 
 /** Where the pipeline's flushes go: the writer thread, or the store itself (in process). */
 export interface EventSink {
-  commit(batch: WireBatch): Promise<SubmissionResult[]> | SubmissionResult[];
+  commit(flush: readonly Packed[]): Promise<SubmissionResult[]> | SubmissionResult[];
 }
 
 export class ThreadedWriter implements EventSink {
   private seq = 0;
-  private readonly pending = new Map<number, { batch: WireBatch; resolve: (r: SubmissionResult[]) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<number, { flush: readonly Packed[]; resolve: (r: SubmissionResult[]) => void; reject: (e: Error) => void }>();
   private readonly indexWaiters = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
   /** Why the writer thread is gone, once it is: later appends fail at once instead of waiting forever. */
   private writerGone: Error | undefined;
@@ -195,7 +158,7 @@ export class ThreadedWriter implements EventSink {
       if (!p) return;
       this.pending.delete(reply.seq);
       if ('error' in reply) p.reject(Object.assign(new Error(reply.error), { code: reply.code }));
-      else p.resolve(committedResults(p.batch, reply.results, (id) => this.systems.nameOf(id)));
+      else p.resolve(committedResults(p.flush, reply.results, (id) => this.systems.nameOf(id)));
     });
     // Without an 'error' listener, a worker's uncaught exception would end the whole server.
     writer.on('error', (e) => console.error(`driftwood writer thread failed: ${e.stack ?? e.message}`));
@@ -241,12 +204,12 @@ export class ThreadedWriter implements EventSink {
     this.indexer = indexer;
   }
 
-  commit(batch: WireBatch): Promise<SubmissionResult[]> {
+  commit(flush: readonly Packed[]): Promise<SubmissionResult[]> {
     if (this.writerGone) return Promise.reject(this.writerGone);
     const seq = ++this.seq;
     return new Promise((resolve, reject) => {
-      this.pending.set(seq, { batch, resolve, reject });
-      this.writer.postMessage({ seq, batch } satisfies WriterRequest);
+      this.pending.set(seq, { flush, resolve, reject });
+      this.writer.postMessage({ seq, flush } satisfies WriterRequest);
     });
   }
 

@@ -93,7 +93,7 @@ test('when the store cannot write for want of space, the pipeline keeps the batc
   const dir = tmpDir();
   const store = openStore(dir.path);
   const logs: string[] = [];
-  const pipeline = new Pipeline({ commit: (batch) => store.commit(batch) }, new Metrics(), captureLogger(logs));
+  const pipeline = new Pipeline(store, new Metrics(), captureLogger(logs));
   const event = (message: string): NewEvent => ({ receivedMs: Date.now(), sourceIp: '10.0.0.1', systemName: 'web-1', hostname: 'web-1', program: 'app', severity: 6, facility: 1, generatedAt: null, message, fields: {}, flags: [] });
   try {
     await pipeline.submit([event('before')], 'test');

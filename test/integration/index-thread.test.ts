@@ -38,7 +38,7 @@ function found(q: string): string[] {
 }
 
 test('committed rows are indexed by the index thread when asked', async () => {
-  await threaded.commit(pack([event('indexed behind the writer')]));
+  await threaded.commit([pack([event('indexed behind the writer')])]);
   await threaded.indexNow();
   expect(store.windows.highestIndexedId()).toBe(store.windows.highestId());
   expect(found('behind')).toEqual(['indexed behind the writer']);
@@ -47,12 +47,12 @@ test('committed rows are indexed by the index thread when asked', async () => {
 test('an index thread that dies is replaced, and the new one indexes what was committed meanwhile', async () => {
   const first = threaded.threads.indexer!;
   await first.terminate();
-  await threaded.commit(pack([event('committed without an index thread')]));
+  await threaded.commit([pack([event('committed without an index thread')])]);
   expect(found('without')).toEqual(['committed without an index thread']); // read directly above the mark
   while (!threaded.threads.indexer || threaded.threads.indexer === first) await new Promise((r) => setTimeout(r, 20));
   await threaded.indexNow();
   expect(store.windows.highestIndexedId()).toBe(store.windows.highestId());
-  await threaded.commit(pack([event('indexed by the new thread')]));
+  await threaded.commit([pack([event('indexed by the new thread')])]);
   await threaded.indexNow();
   expect(store.windows.highestIndexedId()).toBe(store.windows.highestId());
   expect(found('thread')).toEqual(['committed without an index thread', 'indexed by the new thread']);
