@@ -18,7 +18,8 @@ import { join } from 'node:path';
 import { attribute } from '../server/ingest/attribute.ts';
 import { parseSyslog } from '../server/parse/syslog.ts';
 import { archiveDay, archivePath } from '../server/store/archive.ts';
-import { pack, ThreadedWriter } from '../server/store/writer.ts';
+import { pack } from '../server/store/packed.ts';
+import { ThreadedWriter } from '../server/store/writer.ts';
 import { BatchHasher } from '../server/store/chain.ts';
 import { extraFieldsObject, toRow } from '../server/store/codec.ts';
 import { openDb } from '../server/store/db.ts';
@@ -45,7 +46,7 @@ const cpuMs = () => {
 
 resetSeed(1);
 const now = new Date(START);
-// As the writer thread gets them (store/writer.ts fromWire): parsed, attributed, own fields known.
+// As the writer thread gets them (store/packed.ts): parsed, attributed, own fields known.
 const events: NewEvent[] = Array.from({ length: EVENTS }, (_, i) => {
   const e = attribute(parseSyslog(Buffer.from(herokuMessage(i)), { now, timeZone: 'UTC', maxMessageBytes: 65536, heroku: true }), { ip: '10.0.0.1', drainName: 'bench' }, START + Math.floor(i / 20));
   return { receivedMs: e.receivedMs, sourceIp: e.sourceIp, systemName: e.systemName, hostname: e.hostname, program: e.program, severity: e.severity, facility: e.facility, generatedAt: e.generatedAt, message: e.message, fields: {}, ownFields: extraFieldsObject(e.message, e.fields), flags: e.flags };

@@ -3,7 +3,8 @@
 import type { Event } from '../../shared/event.ts';
 import type { Logger } from '../log.ts';
 import { BUCKETS, type Metrics } from '../metrics.ts';
-import { isStoreFull, pack, type EventSink, type Packed } from '../store/writer.ts';
+import { pack, type Packed } from '../store/packed.ts';
+import { isStoreFull, type EventSink } from '../store/writer.ts';
 import type { NewEvent, SubmissionResult } from '../store/types.ts';
 
 // A flush commits everything queued since the previous one, up to this many events: large enough

@@ -11,6 +11,7 @@ import { ftsRowids } from './positions.ts';
 import { hasBlocks } from './blocks.ts';
 import { BLOCK_ROWS } from './block-codec.ts';
 import type { Systems } from './systems.ts';
+import { eventAt, eventStarts, pack, senderOf, type Packed } from './packed.ts';
 import type { NewEvent, Submission, SubmissionResult, WriteResult } from './types.ts';
 
 interface WriteStatements {
@@ -96,37 +97,52 @@ export class EventWriter {
    * writers (the server, `driftwood import`, a test) never collide.
    */
   write(submissions: readonly Submission[]): WriteResult[] {
+    return this.writePacked(submissions.map((s) => pack(s.events, s.frameId)));
+  }
+
+  /**
+   * write() of packed submissions (store/packed.ts), as the writer thread gets them. Each event is
+   * read from its submission's columns when inserted, and is garbage right after: a flush's 5,000
+   * event objects, kept from the start of the write to its end, were copied by every
+   * young-generation collection in between.
+   */
+  writePacked(flush: readonly Packed[]): WriteResult[] {
     const results: WriteResult[] = [];
-    const byDay = new Map<string, { items: { result: WriteResult; index: number; event: NewEvent; at: number }[]; frames: { frameId: string; result: WriteResult }[] }>();
+    // Which events go in each day file: parallel arrays of submission, event and arrival time.
+    const byDay = new Map<string, { subs: number[]; events: number[]; ats: number[]; frames: { frameId: string; result: WriteResult }[] }>();
     const framesInFlush = new Set<string>();
-    for (const sub of submissions) {
-      const first = sub.events[0];
-      const result: WriteResult = { ids: new Array<number>(sub.events.length), systemIds: new Array<number>(sub.events.length), duplicate: false };
+    const starts = flush.map(eventStarts);
+    flush.forEach((p, s) => {
+      const count = p.own.length;
+      const result: WriteResult = { ids: new Array<number>(count), systemIds: new Array<number>(count), duplicate: false };
       results.push(result);
-      if (sub.frameId !== undefined && first && (framesInFlush.has(sub.frameId) || this.frameSeen(sub.frameId, first.receivedMs))) {
+      if (p.frameId !== undefined && count && (framesInFlush.has(p.frameId) || this.frameSeen(p.frameId, senderOf(p, 0, 0).receivedMs))) {
         result.duplicate = true;
-        continue;
+        return;
       }
       let firstAt = 0;
-      sub.events.forEach((event, index) => {
-        result.systemIds[index] = this.systems.resolve(event.systemName, event.sourceIp, event.receivedMs);
-        const at = this.arrival(event.receivedMs);
-        if (index === 0) firstAt = at;
+      for (let i = 0; i < count; i++) {
+        const sender = senderOf(p, i, starts[s]![i]!);
+        result.systemIds[i] = this.systems.resolve(sender.systemName, sender.sourceIp, sender.receivedMs);
+        const at = this.arrival(sender.receivedMs);
+        if (i === 0) firstAt = at;
         const day = dayOf(at);
         let bucket = byDay.get(day);
-        if (!bucket) byDay.set(day, (bucket = { items: [], frames: [] }));
-        bucket.items.push({ result, index, event, at });
-      });
-      if (sub.frameId !== undefined && first) {
-        framesInFlush.add(sub.frameId);
-        byDay.get(dayOf(firstAt))!.frames.push({ frameId: sub.frameId, result });
+        if (!bucket) byDay.set(day, (bucket = { subs: [], events: [], ats: [], frames: [] }));
+        bucket.subs.push(s);
+        bucket.events.push(i);
+        bucket.ats.push(at);
       }
-    }
-    for (const [day, { items, frames }] of byDay) {
+      if (p.frameId !== undefined && count) {
+        framesInFlush.add(p.frameId);
+        byDay.get(dayOf(firstAt))!.frames.push({ frameId: p.frameId, result });
+      }
+    });
+    for (const [day, { subs, events, ats, frames }] of byDay) {
       const db = this.partitions.writer(day);
       const s = this.prepared(db);
       const perMinute = new Map<string, number>(); // "minute system" -> count
-      const hasher = new BatchHasher(items.length);
+      const hasher = new BatchHasher(events.length);
       const counted = countedKeys(db);
       const fields = counted && new FieldTally(counted);
       // better-sqlite3 is synchronous: nothing else runs inside this transaction.
@@ -137,8 +153,11 @@ export class EventWriter {
         // The batch's chain row goes into this same transaction (docs/SECURITY.md, "Hash chain").
         const head = s.chainHead.get() as { batch: number; hash: string } | undefined;
         const prev = head?.hash ?? this.partitions.manifest.startDay(day, last, (d) => this.partitions.head(d));
-        for (const { result, index, event, at } of items) {
-          const id = (last = nextId(last, at));
+        for (let k = 0; k < events.length; k++) {
+          const result = results[subs[k]!]!;
+          const index = events[k]!;
+          const event = eventAt(flush[subs[k]!]!, index, starts[subs[k]!]![index]!);
+          const id = (last = nextId(last, ats[k]!));
           result.ids[index] = id;
           const row = toRow(id, result.systemIds[index]!, event.systemName, event);
           const salt = hasher.add(row);
@@ -154,7 +173,7 @@ export class EventWriter {
         fields?.write(db);
         for (const { frameId, result } of frames) s.insertFrame.run(frameId, result.ids[0]);
       }).immediate();
-      this.committed(day, items.length);
+      this.committed(day, events.length);
     }
     // Bookkeeping only, after the commits: a failure here (a full disk) must not report committed
     // events as failed, or the pipeline would commit them again. Flushed on a later write.

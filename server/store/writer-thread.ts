@@ -7,7 +7,7 @@ import { openDb } from './db.ts';
 import { EventWriter } from './events.ts';
 import { Partitions } from './partitions.ts';
 import { Systems } from './systems.ts';
-import { fromWire, type CommittedNotice, type WriterReply, type WriterRequest } from './writer.ts';
+import { type CommittedNotice, type WriterReply, type WriterRequest } from './writer.ts';
 
 const { dataDir } = workerData as { dataDir: string };
 const meta = openDb(join(dataDir, 'driftwood.sqlite'), 'meta');
@@ -32,7 +32,7 @@ parentPort!.on('message', (request: WriterRequest | { close: true }) => {
   }
   let reply: WriterReply;
   try {
-    reply = { seq: request.seq, results: writer.write(fromWire(request.flush)) };
+    reply = { seq: request.seq, results: writer.writePacked(request.flush) };
   } catch (e) {
     reply = { seq: request.seq, error: (e as Error).message, code: (e as { code?: string }).code };
   }

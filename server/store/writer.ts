@@ -5,10 +5,9 @@
 import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
 import { startWorker } from '../workers.ts';
 import { storedEvents } from './events.ts';
+import { unpack, type Packed } from './packed.ts';
 import type { Systems } from './systems.ts';
-import { extraFieldsObject } from './codec.ts';
-import { fieldsOf } from '../../shared/logfmt.ts';
-import type { NewEvent, Submission, SubmissionResult, WriteResult } from './types.ts';
+import type { SubmissionResult, WriteResult } from './types.ts';
 
 /** A flush to commit, or (at start and after an index thread died) the port to the index thread. */
 export type WriterRequest = { seq: number; flush: readonly Packed[] } | { indexPort: MessagePort };
@@ -22,108 +21,11 @@ export interface IndexReply {
   seq: number;
 }
 
-/**
- * One submission by column, as it waits in the pipeline's queue and crosses to the writer thread,
- * without the logfmt fields the store re-derives. The five texts of every event are one flat
- * string (structured clone copies it in one piece) with their lengths beside it; the rest are
- * typed arrays and, for the few events that have them, their own fields and flags. A flush is an
- * array of these: joining them into one cost the main thread ~1 µs an event (a 1.25 MB string a
- * flush, allocated outside the young generation and mapped anew each time). For a 5,000-event
- * flush, by column against an array of primitives per event: the main thread's side 3.3 → 2.65 µs
- * an event, the writer's 5.2 → 1.4 µs (the full objects cost more still).
- */
-export interface Packed {
-  frameId: string | undefined;
-  /** sourceIp, systemName, hostname, program and message of each event, in that order, concatenated. */
-  text: string;
-  /** Their lengths in UTF-16 units, five an event. */
-  lengths: Uint32Array;
-  /** receivedMs, generatedAt (NaN for none), severity and facility, four an event. */
-  numbers: Float64Array;
-  /** Own fields and flags, 0 for an event with none (most). */
-  own: (Record<string, string> | 0)[];
-  flags: (NewEvent['flags'] | 0)[];
-}
-
-const NO_FIELDS: Record<string, string> = Object.freeze({}) as Record<string, string>;
-const TEXTS = 5;
-const NUMBERS = 4;
-
-/**
- * A submission packed as it is queued: the parsed events (several objects and strings each) then
- * die young, and what waits for the commit is one flat string and two typed arrays. Events kept
- * until their commit survived young-generation collections, each of which copied every queued
- * event again: at full ingest the main thread spent a quarter of its time there.
- */
-export function pack(events: readonly NewEvent[], frameId?: string): Packed {
-  const count = events.length;
-  const texts: string[] = new Array(count * TEXTS);
-  const lengths = new Uint32Array(count * TEXTS);
-  const numbers = new Float64Array(count * NUMBERS);
-  const own: Packed['own'] = new Array(count);
-  const flags: Packed['flags'] = new Array(count);
-  for (let i = 0; i < count; i++) {
-    const e = events[i]!;
-    texts[i * TEXTS] = e.sourceIp;
-    texts[i * TEXTS + 1] = e.systemName;
-    texts[i * TEXTS + 2] = e.hostname;
-    texts[i * TEXTS + 3] = e.program;
-    texts[i * TEXTS + 4] = e.message;
-    lengths[i * TEXTS] = e.sourceIp.length;
-    lengths[i * TEXTS + 1] = e.systemName.length;
-    lengths[i * TEXTS + 2] = e.hostname.length;
-    lengths[i * TEXTS + 3] = e.program.length;
-    lengths[i * TEXTS + 4] = e.message.length;
-    numbers[i * NUMBERS] = e.receivedMs;
-    numbers[i * NUMBERS + 1] = e.generatedAt ?? NaN;
-    numbers[i * NUMBERS + 2] = e.severity;
-    numbers[i * NUMBERS + 3] = e.facility;
-    const fields = e.ownFields ?? extraFieldsObject(e.message, e.fields);
-    own[i] = hasAny(fields) ? fields : 0;
-    flags[i] = e.flags.length ? e.flags : 0;
-  }
-  // join() makes one flat string: no tree of concatenations to keep alive, or to walk when cloned.
-  return { frameId, text: texts.join(''), lengths, numbers, own, flags };
-}
-
-/** A packed submission's events; `fields` only when asked (the store derives its own). */
-export function unpack(p: Packed, withFields = false): NewEvent[] {
-  const { text, lengths, numbers, own, flags } = p;
-  const events: NewEvent[] = new Array(own.length);
-  let at = 0;
-  let i = 0;
-  const next = (k: number) => text.slice(at, (at += lengths[i * TEXTS + k]!));
-  for (; i < events.length; i++) {
-    // In the order pack() wrote them: each call moves on through the text.
-    const sourceIp = next(0);
-    const systemName = next(1);
-    const hostname = next(2);
-    const program = next(3);
-    const message = next(4);
-    const generatedAt = numbers[i * NUMBERS + 1]!;
-    const ownFields = own[i] || NO_FIELDS;
-    events[i] = {
-      receivedMs: numbers[i * NUMBERS]!, sourceIp, systemName, hostname, program, severity: numbers[i * NUMBERS + 2]!, facility: numbers[i * NUMBERS + 3]!,
-      generatedAt: Number.isNaN(generatedAt) ? null : generatedAt, message, fields: withFields ? fieldsOf(message, ownFields) : NO_FIELDS, ownFields, flags: flags[i] || [],
-    };
-  }
-  return events;
-}
-
-/** A flush as the store writes it (in the writer thread). */
-export function fromWire(flush: readonly Packed[]): Submission[] {
-  return flush.map((p) => ({ frameId: p.frameId, events: unpack(p) }));
-}
-
 /** What the callers of a committed flush hear; its Events are built from it when first asked for (live tail). */
 export function committedResults(flush: readonly Packed[], results: readonly WriteResult[], nameOf: (systemId: number) => string): SubmissionResult[] {
   return results.map((r, i) => storedEvents(() => unpack(flush[i]!, true), r, nameOf));
 }
 
-function hasAny(o: Record<string, string>): boolean {
-  for (const _ in o) return true;
-  return false;
-}
 
 export type WriterReply = { seq: number; results: WriteResult[] } | { seq: number; error: string; code?: string };
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { parse } from '../../shared/query/index.ts';
 import { openStore, ThreadedWriter, type NewEvent, type Store } from '../../server/store/index.ts';
-import { pack } from '../../server/store/writer.ts';
+import { pack } from '../../server/store/packed.ts';
 import { dayOf } from '../../server/store/partitions.ts';
 import { indexedThrough } from '../../server/store/unindexed.ts';
 import { tmpDir } from '../helpers/tmp.ts';

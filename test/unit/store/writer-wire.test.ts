@@ -1,7 +1,8 @@
 // What crosses from the main thread to the writer thread (store/writer.ts): a flush's events by
 // column. Every event must arrive as it was sent, whatever its texts hold.
 import { expect, test } from 'vitest';
-import { committedResults, fromWire, pack } from '../../../server/store/writer.ts';
+import { pack, unpack } from '../../../server/store/packed.ts';
+import { committedResults } from '../../../server/store/writer.ts';
 import type { NewEvent, Submission } from '../../../server/store/types.ts';
 
 const event = (over: Partial<NewEvent>): NewEvent => ({
@@ -23,7 +24,7 @@ test('a flush of several submissions arrives event for event, with its frame ids
     },
   ];
   // Through structured clone, as postMessage sends it.
-  const received = fromWire(structuredClone(submissions.map((s) => pack(s.events, s.frameId))));
+  const received = structuredClone(submissions.map((s) => pack(s.events, s.frameId))).map((p) => ({ frameId: p.frameId, events: unpack(p) }));
   expect(received.map((s) => [s.frameId, s.events.length])).toEqual([['frame-1', 2], [undefined, 0], [undefined, 4]]);
   const sent = submissions.flatMap((s) => s.events);
   const got = received.flatMap((s) => s.events);
