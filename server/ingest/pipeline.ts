@@ -26,7 +26,7 @@ export const STORE_FULL_RETRY_MS = 1000;
 interface Pending {
   /** Arrival order: batches put back after a full disk keep it. */
   seq: number;
-  /** The events, packed as they were queued (store/writer.ts pack). */
+  /** The events, packed as they were queued (store/packed.ts). */
   packed: Packed;
   count: number;
   chars: number;

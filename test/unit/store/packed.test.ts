@@ -1,4 +1,4 @@
-// What crosses from the main thread to the writer thread (store/writer.ts): a flush's events by
+// What crosses from the main thread to the writer thread (store/packed.ts): each submission's events by
 // column. Every event must arrive as it was sent, whatever its texts hold.
 import { expect, test } from 'vitest';
 import { pack, unpack } from '../../../server/store/packed.ts';
