@@ -55,9 +55,11 @@ export interface BatchHeader {
   prev: string;
 }
 
+const headerText = (h: BatchHeader) => `${h.prev}|${h.day}|${h.batch}|${h.firstId}|${h.lastId}|${h.events}|`;
+
 /** chain hash = SHA-256 of `prev|day|batch|first_id|last_id|events|` and the leaves in id order (hex, concatenated). */
 export function batchHash(h: BatchHeader, leavesHex: string): string {
-  return hash('sha256', `${h.prev}|${h.day}|${h.batch}|${h.firstId}|${h.lastId}|${h.events}|${leavesHex}`, 'hex');
+  return hash('sha256', headerText(h) + leavesHex, 'hex');
 }
 
 /** The leading TAG_BYTES of each leaf, concatenated (the batch row's `tags`). */
@@ -74,7 +76,7 @@ export function tagsOf(leavesHex: string): Buffer {
  * tags, once more behind the header); pieces of a few hundred leaves stay in the young generation.
  */
 export function batchDigest(h: BatchHeader, leafPieces: readonly string[]): { hash: string; tags: Buffer } {
-  const digest = createHash('sha256').update(`${h.prev}|${h.day}|${h.batch}|${h.firstId}|${h.lastId}|${h.events}|`);
+  const digest = createHash('sha256').update(headerText(h));
   const tags = Buffer.allocUnsafe(h.events * TAG_BYTES);
   let at = 0;
   for (const piece of leafPieces) {
