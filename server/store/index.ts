@@ -22,7 +22,7 @@ import { Alerts } from './alerts.ts';
 import { Windows } from './count.ts';
 import { Searches } from './searches.ts';
 import type { Submission, SubmissionResult } from './types.ts';
-import { pack, type Packed } from './packed.ts';
+import type { Packed } from './packed.ts';
 import { committedResults, type EventSink } from './writer.ts';
 
 export interface Store extends EventSink {
@@ -69,15 +69,15 @@ export function openStore(dataDir: string): Store {
   const traffic = new Traffic(partitions);
   const searcher = new Searcher(partitions, systems);
   const windows = new Windows(dataDir, partitions, systems, searcher);
-  const write = (subs: readonly Packed[]) => {
-    const results = writer.writePacked(subs);
-    indexer.indexNew(written); // in process (CLI, tests): indexed at once
+  // In process (CLI, tests), what was written is indexed at once.
+  const indexed = <T>(results: T): T => {
+    indexer.indexNew(written);
     written.clear();
     return results;
   };
   return {
-    append: (subs) => write(subs.map((s) => pack(s.events, s.frameId))).map((r, i) => storedEvents(() => subs[i]!.events, r, (id) => systems.nameOf(id))),
-    commit: (flush) => committedResults(flush, write(flush), (id) => systems.nameOf(id)),
+    append: (subs) => indexed(writer.write(subs)).map((r, i) => storedEvents(() => subs[i]!.events, r, (id) => systems.nameOf(id))),
+    commit: (flush) => committedResults(flush, indexed(writer.writePacked(flush)), (id) => systems.nameOf(id)),
     searcher,
     systems,
     volume: new HourlyVolume(partitions),
