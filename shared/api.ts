@@ -31,9 +31,19 @@ export interface SearchParams {
  */
 export type DerivedFields = 'include' | 'omit';
 
-/** GET /api/v1/events/search.json: the search's parameters, and how much of `fields` to send. */
+/**
+ * How search.json lays out its events. `objects` (the default): as Papertrail's API has them.
+ * `rows` (ours, opt-in; the web viewer asks for it): the envelope's other keys on the first line,
+ * ending in `"events":[`, then each event on a line of its own as a JSON array (shared/event-row.ts),
+ * and `]}` on the last line: a third fewer bytes, and a client can read each event when it needs
+ * it instead of all of them at once (web/src/api/rows-page.ts).
+ */
+export type EventsLayout = 'objects' | 'rows';
+
+/** GET /api/v1/events/search.json: the search's parameters, how much of `fields` to send, and how. */
 export interface SearchPageParams extends SearchParams {
   derived_fields?: DerivedFields;
+  layout?: EventsLayout;
 }
 
 /**

@@ -1,7 +1,8 @@
 // GET /api/v1/events/search.json, histogram.json and /:id/context.json (DESIGN 4), with
 // Papertrail's parameters and response shapes; facets.json for the viewer's sidebar.
 import type { FastifyInstance } from 'fastify';
-import type { ContextResponse, DerivedFields, FacetsParams, FacetsResponse, HistogramResponse, SearchPageParams, SearchParams, SearchResponse } from '../../../shared/api.ts';
+import type { ContextResponse, DerivedFields, EventsLayout, FacetsParams, FacetsResponse, HistogramResponse, SearchPageParams, SearchParams, SearchResponse } from '../../../shared/api.ts';
+import { eventRow } from '../../../shared/event-row.ts';
 import { appError } from '../../errors.ts';
 import { parseScope } from '../../query/scope.ts';
 import type { Store } from '../../store/index.ts';
@@ -49,6 +50,20 @@ function derivedFieldsParam(raw: string | undefined): DerivedFields {
   throw appError('BAD_REQUEST', `derived_fields: "${raw}" is not include or omit`);
 }
 
+/** search.json's `layout`: `rows` sends each event as an array on a line of its own (ours, opt-in). */
+function layoutParam(raw: string | undefined): EventsLayout {
+  if (raw === undefined || raw === '' || raw === 'objects') return 'objects';
+  if (raw === 'rows') return 'rows';
+  throw appError('BAD_REQUEST', `layout: "${raw}" is not objects or rows`);
+}
+
+/** The response in the `rows` layout: one event a line (a JSON string holds no raw line break). */
+function rowsJson(response: SearchResponse): string {
+  const { events, ...envelope } = response;
+  const head = JSON.stringify(envelope).slice(0, -1);
+  return `${head},"events":[\n${events.map((e) => JSON.stringify(eventRow(e))).join(',\n')}\n]}`;
+}
+
 /** facets.json's `fields`: names in order, duplicates dropped, and where `fields.*` goes. */
 function parseFacetFields(raw: string | undefined): { fields: string[]; autoAt?: number } {
   const names = [...new Set((raw ?? FACETS_DEFAULT).split(',').map((f) => f.trim()).filter((f) => f !== ''))];
@@ -66,7 +81,7 @@ function parseFacetFields(raw: string | undefined): { fields: string[]; autoAt?:
 export async function eventRoutes(app: FastifyInstance, opts: { store: Store; now: () => number }): Promise<void> {
   const { store, now } = opts;
 
-  app.get<{ Querystring: SearchPageParams }>('/api/v1/events/search.json', async (request): Promise<SearchResponse> => {
+  app.get<{ Querystring: SearchPageParams }>('/api/v1/events/search.json', async (request, reply): Promise<SearchResponse | string> => {
     const p = request.query;
     const limit = intParam('limit', p.limit, 1) ?? LIMIT_DEFAULT;
     if (limit > LIMIT_MAX) throw appError('BAD_REQUEST', `limit: at most ${LIMIT_MAX}`);
@@ -76,6 +91,7 @@ export async function eventRoutes(app: FastifyInstance, opts: { store: Store; no
     const forward = minIdParam !== undefined && maxIdParam === undefined && !tail;
     const scope = parseScope(store, p);
     const derivedFields = derivedFieldsParam(p.derived_fields);
+    const layout = layoutParam(p.layout);
     const page = store.searcher.page({
       filter: store.compile(scope.ast, scope.systemIds),
       minId,
@@ -97,7 +113,9 @@ export async function eventRoutes(app: FastifyInstance, opts: { store: Store; no
     else if (!page.exhausted) response.reached_record_limit = true;
     else if (forward) response.reached_end = true;
     else response.reached_beginning = true;
-    return response;
+    if (layout === 'objects') return response;
+    reply.type('application/json; charset=utf-8');
+    return rowsJson(response);
   });
 
   app.get<{ Querystring: SearchParams & { buckets?: string } }>('/api/v1/events/histogram.json', async (request): Promise<HistogramResponse> => {
