@@ -25,22 +25,32 @@ export function onSignedOut(listener: () => void): () => void {
   return () => signedOutListeners.delete(listener);
 }
 
-export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown, signal?: AbortSignal, read?: (text: string) => T): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
   const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal, credentials: 'same-origin' });
   const text = await res.text();
-  const json = text ? (JSON.parse(text) as unknown) : undefined;
   if (!res.ok) {
     if (res.status === 401 && !path.startsWith('/api/v1/session') && !path.startsWith('/api/v1/setup')) signedOutListeners.forEach((l) => l());
-    const message = (json as { message?: string } | undefined)?.message ?? `${res.status} ${res.statusText}`;
+    const message = (jsonOrText(text) as { message?: string } | undefined)?.message ?? `${res.status} ${res.statusText}`;
     throw new ApiError(message, res.status);
   }
-  return json as T;
+  if (read) return read(text);
+  return (text ? JSON.parse(text) : undefined) as T;
 }
 
-export const get = <T>(path: string, signal?: AbortSignal) => api<T>('GET', path, undefined, signal);
+/** An error body: the server's JSON `{ message }`, or whatever a proxy in between sent. */
+function jsonOrText(text: string): unknown {
+  try {
+    return text ? JSON.parse(text) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A GET; `read` turns the body into the result where JSON.parse is not the way (rows-page.ts). */
+export const get = <T>(path: string, signal?: AbortSignal, read?: (text: string) => T) => api<T>('GET', path, undefined, signal, read);
 export const post = <T>(path: string, body?: unknown) => api<T>('POST', path, body ?? {});
 export const put = <T>(path: string, body: unknown) => api<T>('PUT', path, body);
 export const del = <T>(path: string) => api<T>('DELETE', path);

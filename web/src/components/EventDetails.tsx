@@ -6,6 +6,7 @@ import type { ContextResponse } from '../../../shared/api.ts';
 import type { Event } from '../../../shared/event.ts';
 import { fieldsOf } from '../../../shared/logfmt.ts';
 import { get, withQuery } from '../api/client.ts';
+import { plainEvent } from '../api/rows-page.ts';
 import type { Highlighter } from '../lib/highlight.ts';
 import { fullTime, streamTime } from '../lib/time-format.ts';
 import { quoteValue, viewHref } from '../lib/view-params.ts';
@@ -31,7 +32,7 @@ export interface EventDetailsProps {
 export function EventDetails({ event, highlighter, zone, onClose, onAddTerm, onPivot, pivotHref, onOpenEvent }: EventDetailsProps) {
   // The viewer's pages leave out the fields the message gives (search.json derived_fields=omit):
   // the event as the API's default has it, for the one shown. An event with them all is unchanged.
-  const e = useMemo(() => ({ ...event, fields: fieldsOf(event.message, event.fields) }), [event]);
+  const e = useMemo(() => ({ ...plainEvent(event), fields: fieldsOf(event.message, event.fields) }), [event]);
   const [showAll, setShowAll] = useState(false);
   const [context, setContext] = useState<ContextResponse>();
   const [contextError, setContextError] = useState('');

@@ -58,7 +58,16 @@ export function EventList(props: EventListProps) {
     observer.observe(el);
     return () => observer.disconnect();
   }, []);
-  const drawn = rowWindow({ count: events.length, rowHeight: ROW_HEIGHT, scrollTop: topRow * ROW_HEIGHT, viewportHeight, overscan: OVERSCAN, atEnd: following });
+  // A first page is drawn without the margin rows, which matter only once the reader scrolls:
+  // they follow in a task of their own (a third fewer rows in the render the reader waits for).
+  const [overscan, setOverscan] = useState(0);
+  const hasEvents = events.length > 0;
+  useEffect(() => {
+    if (!hasEvents || overscan === OVERSCAN) return;
+    const timer = setTimeout(() => setOverscan(OVERSCAN));
+    return () => clearTimeout(timer);
+  }, [hasEvents, overscan]);
+  const drawn = rowWindow({ count: events.length, rowHeight: ROW_HEIGHT, scrollTop: topRow * ROW_HEIGHT, viewportHeight, overscan, atEnd: following });
   const scrollToIndex = (index: number, align: 'center' | 'nearest') => {
     const el = scroller.current;
     // The rows start below the stream's edge line ("Beginning of the results"), one row high.

@@ -3,9 +3,10 @@
 // where the rules live). Components read `buffer` and call the actions; nothing here draws.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { flushSync } from 'react-dom';
-import type { DerivedFields, SearchResponse } from '../../../shared/api.ts';
+import type { DerivedFields, EventsLayout } from '../../../shared/api.ts';
 import type { Event } from '../../../shared/event.ts';
 import { get, withQuery } from '../api/client.ts';
+import { readRowsPage } from '../api/rows-page.ts';
 import { openTail } from '../api/tail.ts';
 import { appendLive, appendNewer, emptyBuffer, fillGap, markSeen, noteGap, prependOlder, resetBuffer, type BufferState, type Gap } from '../lib/tail-buffer.ts';
 import { isLive, scopeParams, type ViewParams } from '../lib/view-params.ts';
@@ -23,10 +24,11 @@ const GAP_PAGE = 10_000;
 
 /**
  * A search.json page without the fields the message gives (a fifth of a Heroku page's bytes, and
- * its parse): the details panel derives them for the one event it shows.
+ * its parse): the details panel derives them for the one event it shows. Its events come as rows,
+ * one to a line, and are parsed as they are read (api/rows-page.ts): a first page shows ~30 of its 1,000.
  */
 const searchPage = (params: Record<string, string | number | undefined>, signal?: AbortSignal) =>
-  get<SearchResponse>(withQuery('/api/v1/events/search.json', { ...params, derived_fields: 'omit' satisfies DerivedFields }), signal);
+  get(withQuery('/api/v1/events/search.json', { ...params, derived_fields: 'omit' satisfies DerivedFields, layout: 'rows' satisfies EventsLayout }), signal, readRowsPage);
 
 export type TailStatus = 'connecting' | 'live' | 'reconnecting' | 'closed' | 'off';
 
