@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'react';
 import type { FacetsResponse } from '../../../shared/api.ts';
 import { get, withQuery } from '../api/client.ts';
+import { count } from '../lib/count.ts';
 import { attrTerm, quoteValue, scopeParams, type ViewParams } from '../lib/view-params.ts';
 
 const TITLES: Record<string, string> = { sender: 'Senders', program: 'Programs', severity: 'Severities', host: 'Hosts', facility: 'Facilities' };
@@ -36,7 +37,7 @@ export function Facets({ view, refreshKey, ready, onNarrow }: { view: ViewParams
         {data && (
           <span className="muted small" title={data.sampled ? 'Counted over the newest matches only: a busy range holds more.' : 'Counted over every match.'}>
             {' '}
-            {data.sampled ? `newest ${data.counted.toLocaleString()}` : `${data.counted.toLocaleString()} events`}
+            {data.sampled ? `newest ${count(data.counted)}` : `${count(data.counted)} events`}
           </span>
         )}
       </h2>
@@ -59,7 +60,7 @@ export function Facets({ view, refreshKey, ready, onNarrow }: { view: ViewParams
                     >
                       <span className="facet-bar" style={{ width: `${Math.max(2, share * 100)}%` }} />
                       <span className={`facet-label${f.field === 'severity' ? ` sev-${v.value.toLowerCase()}` : ''}`}>{v.value || '(empty)'}</span>
-                      <span className="facet-count">{v.count.toLocaleString()}</span>
+                      <span className="facet-count">{count(v.count)}</span>
                     </button>
                   </li>
                 );

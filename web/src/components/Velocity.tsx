@@ -8,6 +8,7 @@ import 'uplot/dist/uPlot.min.css';
 import type { HistogramResponse } from '../../../shared/api.ts';
 import type { Event } from '../../../shared/event.ts';
 import { get, withQuery } from '../api/client.ts';
+import { count } from '../lib/count.ts';
 import { scopeParams, type ViewParams } from '../lib/view-params.ts';
 
 /** uPlot's constructor, from its chunk. */
@@ -197,12 +198,12 @@ export function Velocity({ view, live, onLive, markerIso, utc, onRange, ready }:
     plot.current?.redraw(false, false);
   }, [markerIso]);
 
-  const label = useMemo(() => (total === undefined ? 'Velocity: loading' : `Velocity: ${total.toLocaleString()} matches in the range shown`), [total]);
+  const label = useMemo(() => (total === undefined ? 'Velocity: loading' : `Velocity: ${count(total)} matches in the range shown`), [total]);
   return (
     <figure className="velocity" aria-label="Velocity" role="img" title="Matches over time; drag across to narrow the range">
       <div ref={box} className="velocity-plot" aria-hidden="true" />
       <figcaption className="velocity-caption">
-        {total === undefined ? '…' : `${total.toLocaleString()} matches`}
+        {total === undefined ? '…' : `${count(total)} matches`}
         {error && <span className="warn"> · {error}</span>}
         <span className="sr-only">{label}</span>
       </figcaption>

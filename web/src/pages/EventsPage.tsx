@@ -16,6 +16,7 @@ import { Velocity } from '../components/Velocity.tsx';
 import { useKeyBindings } from '../hooks/useKeyBindings.ts';
 import { useViewer } from '../hooks/useViewer.ts';
 import { highlighter as makeHighlighter } from '../lib/highlight.ts';
+import { count } from '../lib/count.ts';
 import { fullTime, useZone } from '../lib/time-format.ts';
 import { addTerm, attrTerm, readViewParams, viewHref, type ViewParams } from '../lib/view-params.ts';
 
@@ -179,12 +180,12 @@ export function EventsPage() {
         {viewer.live && !paused && <span className={`live-dot ${viewer.tailStatus}`}>{viewer.tailStatus === 'live' ? 'Live' : viewer.tailStatus === 'reconnecting' ? 'Reconnecting…' : 'Connecting…'}</span>}
         {paused && viewer.live && (
           <span className="paused">
-            Paused — {unseen.toLocaleString()} new {viewer.buffer.hasNewer && <span className="muted">(resume reloads the newest)</span>}
+            Paused — {count(unseen)} new {viewer.buffer.hasNewer && <span className="muted">(resume reloads the newest)</span>}
           </span>
         )}
         {!viewer.live && <span className="paused">{view.centeredOnId ? 'Showing one event in its context' : 'Showing events up to the seek time'} — live tail off</span>}
         {viewer.partial && <span className="warn">The search took too long and shows partial results</span>}
-        <span className="muted small right">{events.length.toLocaleString()} loaded</span>
+        <span className="muted small right">{count(events.length)} loaded</span>
       </div>
       <Velocity view={view} live={viewer.live} onLive={viewer.onLive} markerIso={topTime} utc={zone === 'utc'} onRange={(minTime, maxTime) => go({ minTime, maxTime })} ready={viewer.shown} />
       <div className={`viewer-body${facetsOpen ? ' with-side' : ''}${expanded ? ' with-details' : ''}`}>
