@@ -135,6 +135,8 @@ export function useViewer(view: ViewParams): Viewer {
           apply(() => first);
           setLoading(undefined);
         });
+        // For DevTools' Performance panel and bench/ui-uninstrumented.ts: the first page is in the page.
+        performance.mark('driftwood:first-page');
         setTimeout(() => !abort.signal.aborted && setShownKey(key));
         if (!live) return;
         // The tail opens in a task of its own too, so that the page's task ends (and the frame can
