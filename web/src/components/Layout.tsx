@@ -1,8 +1,8 @@
 // The frame of every signed-in page: the navigation (DESIGN 7: a nav landmark with links named
 // Events, Searches, Systems, Sources, Settings), the time zone switch and the account menu.
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, type ReactNode } from 'react';
 import { Link, useLocation } from 'wouter';
-import { localZoneName, setZone, useZone } from '../lib/time-format.ts';
+import { localZoneName, setZone, useKnownLocalZoneName, useZone } from '../lib/time-format.ts';
 import { useSession } from '../session.tsx';
 
 const ZONE_NAME_DELAY_MS = 1000;
@@ -20,12 +20,13 @@ export function Layout({ children }: { children: ReactNode }) {
   const zone = useZone();
   const { session, signOut } = useSession();
   // The local zone's name comes from Intl, whose first use in a page loads ICU's data: 28-50 ms in
-  // one task, which must not fall while the first page of events is awaited or drawn. It is asked
-  // for once the page has settled (a second after it mounts, when idle); "Local" until then.
-  const [localName, setLocalName] = useState<string>();
+  // one task, which must not fall while the first page of events is awaited or drawn. The events
+  // screen's velocity graph asks for it in a task after its first page; any other screen, once it
+  // has settled (a second after it mounts, when idle). "Local" until then.
+  const localName = useKnownLocalZoneName();
   useEffect(() => {
     let idle: number | undefined;
-    const timer = setTimeout(() => (idle = requestIdleCallback(() => setLocalName(localZoneName()), { timeout: 1000 })), ZONE_NAME_DELAY_MS);
+    const timer = setTimeout(() => (idle = requestIdleCallback(() => localZoneName(), { timeout: 1000 })), ZONE_NAME_DELAY_MS);
     return () => {
       clearTimeout(timer);
       if (idle !== undefined) cancelIdleCallback(idle);

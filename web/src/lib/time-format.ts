@@ -14,22 +14,31 @@ export function setZone(zone: Zone): void {
   listeners.forEach((l) => l());
 }
 
+function subscribe(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
 export function useZone(): Zone {
-  return useSyncExternalStore(
-    (l) => {
-      listeners.add(l);
-      return () => listeners.delete(l);
-    },
-    getZone,
-    () => 'local',
-  );
+  return useSyncExternalStore(subscribe, getZone, () => 'local');
 }
 
 let localZone: string | undefined;
-/** Resolved once: building an Intl.DateTimeFormat costs ~0.5 ms, and tables call this per row. */
+/**
+ * Resolved once: building an Intl.DateTimeFormat costs ~0.5 ms, and tables call this per row. The
+ * first call in a page also loads ICU's data (28-50 ms), so nothing calls it before the first page.
+ */
 export function localZoneName(): string {
-  localZone ??= Intl.DateTimeFormat().resolvedOptions().timeZone || 'local';
+  if (localZone === undefined) {
+    localZone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'local';
+    queueMicrotask(() => listeners.forEach((l) => l())); // not during the render that asked
+  }
   return localZone;
+}
+
+/** The local zone's name once something has asked for it (localZoneName), else undefined. */
+export function useKnownLocalZoneName(): string | undefined {
+  return useSyncExternalStore(subscribe, () => localZone, () => undefined);
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
