@@ -33,6 +33,7 @@ export interface Served {
   dataDir: string;
 }
 
+/** Builds `checkout`, starts its server on a free port and fills its store. */
 export async function serve(checkout: string): Promise<Served> {
   execFileSync(process.execPath, ['--import', 'tsx', join(checkout, 'server/build.ts')], { cwd: checkout, stdio: 'ignore' });
   execFileSync(process.execPath, [join(checkout, 'node_modules/vite/bin/vite.js'), 'build', join(checkout, 'web'), '--logLevel', 'error'], { cwd: checkout, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
@@ -57,7 +58,7 @@ export async function serve(checkout: string): Promise<Served> {
   return { checkout, base, child, dataDir };
 }
 
-
+/** Stops the server and deletes its store. */
 export async function stop(s: Served): Promise<void> {
   s.child.kill('SIGTERM');
   await new Promise((r) => s.child.once('exit', r));

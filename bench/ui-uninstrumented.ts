@@ -10,7 +10,7 @@
 // Resource Timing's responseEnd) to the viewer's `driftwood:first-page` mark, set as soon as the
 // first page is in the page; and the renderer main thread's longest task from navigation to 2 s.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import WebSocket from 'ws';
@@ -19,6 +19,8 @@ import { EMAIL, FIRST_RENDER_PATH, PASSWORD, serve, stop } from './ui-serve.ts';
 const LOADS = Number(process.argv[2] ?? 10);
 const CHECKOUT = resolve(process.argv[3] ?? new URL('../', import.meta.url).pathname);
 const PORT = 9333;
+/** BENCH_TRACE_DIR: also keep each load's trace there (load--1.json is the warm-up load), for chrome://tracing or Perfetto. */
+const TRACE_DIR = process.env.BENCH_TRACE_DIR;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 interface TraceEvent {
@@ -110,7 +112,7 @@ try {
       await new Promise((r) => setTimeout(r, 3000));
     });
     await browser.send('Target.closeTarget', { targetId: target });
-    if (process.env.BENCH_TRACE_DIR) (await import("node:fs")).writeFileSync(`${process.env.BENCH_TRACE_DIR}/load-${l}.json`, JSON.stringify({ traceEvents: events }));
+    if (TRACE_DIR) writeFileSync(join(TRACE_DIR, `load-${l}.json`), JSON.stringify({ traceEvents: events }));
     const m = measure(events);
     if (!m) throw new Error('no first page in the trace: was the viewer signed in?');
     if (l >= 0) results.push(m);
