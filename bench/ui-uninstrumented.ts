@@ -1,10 +1,11 @@
 // bench/ui-uninstrumented: the event viewer's page load and first render as a reader's browser runs
 // them, with no DevTools domain enabled in the page. Playwright (bench/ui, bench/ui-first-render)
-// enables Runtime, Network and more in every page it drives; with them, V8 collects the source
-// positions of the functions on the stack whenever the page starts a request or schedules work,
-// which re-parses the whole 300 KB script during its evaluation (60-135 ms in traces) and roughly
-// doubles the first render's main-thread time. Here Chromium is started with a debugging port and
-// only the browser is spoken to: cookies set, a tab opened on the viewer, a trace recorded.
+// enables Runtime, Network and more in every page it drives; with Runtime enabled, V8 records a
+// stack trace for every Error object made (React DOM makes five as it loads), collecting the source
+// positions of the functions on the stack, which re-parses the whole 300 KB script during its
+// evaluation (60-135 ms in traces) and roughly doubles the first render's main-thread time
+// (docs/BENCHMARKS.md). Here Chromium is started with a debugging port and only the browser is
+// spoken to: cookies set, a tab opened on the viewer, a trace recorded.
 //   npx tsx bench/ui-uninstrumented.ts [loads=10] [checkout]   (default: this checkout)
 // Per load, from the trace: first render = from search.json's last byte (the network's finishTime,
 // Resource Timing's responseEnd) to the viewer's `driftwood:first-page` mark, set as soon as the
