@@ -3,12 +3,12 @@
 import type { DerivedFields } from '../../shared/api.ts';
 import type { Event } from '../../shared/event.ts';
 import { toEvent, type EventRow } from './codec.ts';
-import { inSnapshot, StatementCache, type Db } from './db.ts';
+import { inSnapshot, StatementCache, type Db, type Statement } from './db.ts';
 import { IDS_PER_MS, idFloorForTime, timeOfId } from './ids.ts';
 import type { FieldCountPlan } from './field-counts.ts';
 import { dayOf, dayStartMs, type Partitions } from './partitions.ts';
 import { partSql } from './sources.ts';
-import { storedRow } from './blocks.ts';
+import { hasBlocks, storedRow } from './blocks.ts';
 import type { Systems } from './systems.ts';
 import { splitParts } from './unindexed.ts';
 
@@ -60,6 +60,11 @@ export interface Page {
   timedOut: boolean;
   /** The id the next page in the same direction should start after (exclusive). */
   cursor: number;
+  /**
+   * The highest id the search covered: the newest event stored below max_id when it looked (never
+   * an id not yet given). A follower that found nothing goes on from here (search.json's max_id).
+   */
+  top: number;
 }
 
 export type RowPage = Omit<Page, 'events'> & { rows: EventRow[] };
@@ -84,6 +89,27 @@ export function timeBoundsToIds(minTimeS?: number, maxTimeS?: number): { minId?:
   };
 }
 
+/** Where a walk over the day files stands: the cursor to go on from, and the highest id it covered. */
+interface Walk {
+  cursor: number;
+  top: number;
+}
+
+const newestStatements = new WeakMap<Db, Statement>();
+
+/**
+ * The day file's newest id, 0 when it holds none. Its newest rows stay rows (store/sealer.ts,
+ * KEEP_LIVE_ROWS), so `events` has it, unless a file holds only blocks.
+ */
+function newestIdOf(db: Db): number {
+  let s = newestStatements.get(db);
+  if (!s) {
+    s = db.prepare(`SELECT max(coalesce((SELECT max(id) FROM main.events), 0), ${hasBlocks(db) ? 'coalesce((SELECT max(last_id) FROM main.blocks), 0)' : '0'})`).pluck();
+    newestStatements.set(db, s);
+  }
+  return s.get() as number;
+}
+
 /** How much longer than the last slice (which took `ms`) the next one may be. */
 function nextSliceGrowth(ms: number): number {
   return Math.min(SLICE_GROWTH_MAX, Math.max(2, SLICE_TARGET_MS / ms));
@@ -104,30 +130,33 @@ export class Searcher {
 
   /** As page(), the stored rows without making Events of them (facets count over thousands). */
   rows(req: PageRequest): RowPage {
-    if (req.limit <= 0) return { rows: [], exhausted: false, timedOut: false, cursor: req.direction === 'newest' ? (req.maxId ?? Number.MAX_SAFE_INTEGER) : (req.minId ?? -1) };
     const lo = req.minId ?? -1;
     const hi = req.maxId ?? Number.MAX_SAFE_INTEGER;
+    if (req.limit <= 0) return { rows: [], exhausted: false, timedOut: false, cursor: req.direction === 'newest' ? hi : lo, top: Math.max(lo, 0) };
     const loDay = lo < 0 ? '0000-00-00' : dayOf(timeOfId(lo));
     const hiDay = hi === Number.MAX_SAFE_INTEGER ? '9999-99-99' : dayOf(timeOfId(hi));
     let days = this.partitions.days().filter((d) => d >= loDay && d <= hiDay);
     if (req.direction === 'oldest') days = days.reverse();
     const found: EventRow[] = [];
-    let cursor = req.direction === 'newest' ? hi : lo;
+    const walk: Walk = { cursor: req.direction === 'newest' ? hi : lo, top: Math.max(lo, 0) };
     for (const day of days) {
       const db = this.partitions.reader(day);
       if (!db) continue;
-      const done = inSnapshot(db, () => this.rowsOfDay(db, day, req, lo, hi, found, cursor));
-      if (typeof done !== 'number') return done;
-      cursor = done;
+      const done = inSnapshot(db, () => this.rowsOfDay(db, day, req, lo, hi, found, walk));
+      if (done) return done;
     }
-    return this.finish(found, true, false, cursor);
+    return this.finish(found, true, false, walk);
   }
 
-  /** rows() in one day file, read as one snapshot: the finished page, or the cursor to go on from. */
-  private rowsOfDay(db: Db, day: string, req: PageRequest, lo: number, hi: number, found: EventRow[], cursor: number): RowPage | number {
+  /** rows() in one day file, read as one snapshot: the finished page, or undefined with `walk` moved on. */
+  private rowsOfDay(db: Db, day: string, req: PageRequest, lo: number, hi: number, found: EventRow[], walk: Walk): RowPage | undefined {
     const newest = req.direction === 'newest';
     const dayLo = Math.max(lo, idFloorForTime(dayStartMs(day)) - 1);
-    const dayHi = Math.min(hi, idFloorForTime(dayStartMs(day) + DAY_MS));
+    // Up to the day's newest id as this snapshot has it, not the day's end: a forward page that
+    // found nothing hands out its cursor as the next min_id, which must not pass ids yet to come
+    // (and today's newest-first walk starts at its newest row, not hours ahead of it).
+    const dayHi = Math.min(hi, idFloorForTime(dayStartMs(day) + DAY_MS), newestIdOf(db) + 1);
+    walk.top = Math.max(walk.top, dayHi - 1);
     const parts = splitParts(db, req.filter, dayLo, dayHi);
     if (newest) parts.reverse();
     for (const part of parts) {
@@ -137,25 +166,25 @@ export class Searcher {
       // slow query stops at the deadline with a cursor, a rare one costs few statements.
       let { lo: from, hi: to } = part;
       for (let span = FIRST_SLICE_MS * IDS_PER_MS; from < to - 1; ) {
-        if (req.now() > req.deadlineMs) return this.finish(found, false, true, cursor);
+        if (req.now() > req.deadlineMs) return this.finish(found, false, true, walk);
         const sliceLo = newest ? Math.max(from, to - span) : from;
         const sliceHi = newest ? to : Math.min(to, from + span);
         const started = performance.now();
         const rows = statement.all({ lo: sliceLo, hi: sliceHi }, ...head, ...part.filter.params, req.limit - found.length) as EventRow[];
         span *= nextSliceGrowth(performance.now() - started);
         found.push(...rows);
-        if (found.length >= req.limit) return this.finish(found, false, false, Number(found[found.length - 1]!.id));
-        cursor = newest ? sliceLo + 1 : sliceHi - 1;
+        if (found.length >= req.limit) return this.finish(found, false, false, { cursor: Number(found[found.length - 1]!.id), top: walk.top });
+        walk.cursor = newest ? sliceLo + 1 : sliceHi - 1;
         if (newest) to = sliceLo + 1;
         else from = sliceHi - 1;
       }
     }
-    return cursor;
+    return undefined;
   }
 
-  private finish(rows: EventRow[], exhausted: boolean, timedOut: boolean, cursor: number): RowPage {
+  private finish(rows: EventRow[], exhausted: boolean, timedOut: boolean, walk: Walk): RowPage {
     rows.sort((a, b) => a.id - b.id);
-    return { rows, exhausted, timedOut, cursor };
+    return { rows, exhausted, timedOut, cursor: walk.cursor, top: walk.top };
   }
 
   /**

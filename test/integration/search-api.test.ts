@@ -181,4 +181,22 @@ describe('freshness', () => {
     const found = await api.search('newcomer');
     expect(found.events.map((e) => [e.source_name, e.message])).toEqual([['newcomer-app', 'a line that names nobody']]);
   });
+
+  test('a poller handing max_id back as min_id sees what arrives after a page that found nothing', async () => {
+    // As Papertrail's clients follow a search: the newest page (tail=true), then min_id = max_id.
+    const late = (n: number): NewEvent => ({ ...seedEvent(0), receivedMs: Date.now(), systemName: 'late-host', message: `latecomer ${n}` });
+    const start = await api.search('latecomer', { tail: 'true' });
+    expect(start.events).toHaveLength(0);
+    const empty = await api.search('latecomer', { min_id: start.max_id });
+    expect(empty.events).toHaveLength(0);
+    expect(empty.reached_end).toBe(true);
+    server.store.append([{ events: [late(1)] }]);
+    const first = await api.search('latecomer', { min_id: empty.max_id });
+    expect(first.events.map((e) => e.message)).toEqual(['latecomer 1']);
+    const none = await api.search('latecomer', { min_id: first.max_id, tail: 'true' });
+    expect(none.events).toHaveLength(0);
+    server.store.append([{ events: [late(2)] }]);
+    const second = await api.search('latecomer', { min_id: none.max_id });
+    expect(second.events.map((e) => e.message)).toEqual(['latecomer 2']);
+  });
 });

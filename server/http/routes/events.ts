@@ -103,11 +103,13 @@ export async function eventRoutes(app: FastifyInstance, opts: { store: Store; no
       derivedFields,
     });
     const ids = page.events.map((e) => e.id);
-    // With no events the cursors still say where the search stopped, so paging continues.
+    // With no events the cursors still say where the search stopped, so paging continues. A
+    // follower hands max_id back as min_id: it is the newest id the search covered, never one not
+    // yet given (the end of the day, or no bound at all), or what arrives next would be skipped.
     const response: SearchResponse = {
       events: page.events,
       min_id: ids[0] ?? String(forward ? (minId ?? 0) : page.cursor),
-      max_id: ids.at(-1) ?? String(forward ? page.cursor : (maxId ?? Number.MAX_SAFE_INTEGER)),
+      max_id: ids.at(-1) ?? String(forward ? page.cursor : (maxId ?? page.top)),
     };
     if (page.timedOut) response.reached_time_limit = true;
     else if (!page.exhausted) response.reached_record_limit = true;
