@@ -5,6 +5,9 @@ export interface SearchResponse {
   events: Event[];
   min_id: string;
   max_id: string;
+  /** When min_id and max_id were received (ISO 8601, UTC), as Papertrail gives them. */
+  min_time_at: string;
+  max_time_at: string;
   reached_beginning?: boolean;
   reached_end?: boolean;
   reached_record_limit?: boolean;

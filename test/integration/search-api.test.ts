@@ -66,6 +66,24 @@ describe('paging', () => {
     expect(first.events[0]!.fields.seq).toBe(String(N - 1));
   });
 
+  test('min_time with tail=false pages forward from that time, oldest first, as papertrail-cli --min-time asks', async () => {
+    const from = 8500; // its received_at falls on a whole second
+    const minTime = String((T0 + from * STEP_MS) / 1000);
+    const seen: number[] = [];
+    let page = await api.search('seq', { min_time: minTime, tail: 'false' });
+    for (;;) {
+      seen.push(...seqs(page));
+      // What the CLI stops on (`max_time_at > max_time`): when max_id was received.
+      expect(page.max_time_at).toBe(page.events.at(-1)!.received_at);
+      expect(page.min_time_at).toBe(page.events[0]!.received_at);
+      if (page.reached_end) break;
+      page = await api.search('seq', { min_id: page.max_id, tail: 'false' });
+    }
+    expect(seen).toEqual(Array.from({ length: N - from }, (_, i) => from + i));
+    // Without tail=false, min_time alone is still a bound on the newest page (the viewer's and our CLI's use).
+    expect(seqs(await api.search('seq', { min_time: minTime, limit: '3' }))).toEqual([N - 3, N - 2, N - 1]);
+  });
+
   test('tail=true with min_id returns the newest events after it', async () => {
     const all = await api.search('seq', { limit: '10' });
     const r = await api.search('seq', { min_id: all.events[4]!.id, tail: 'true', limit: '3' });

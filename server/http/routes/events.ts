@@ -7,7 +7,9 @@ import { appError } from '../../errors.ts';
 import { parseScope } from '../../query/scope.ts';
 import type { Store } from '../../store/index.ts';
 import { ATTRIBUTE_FACETS, AUTO_FIELDS_MAX } from '../../store/facets.ts';
+import { timeOfId } from '../../store/ids.ts';
 import { timeBoundsToIds } from '../../store/search.ts';
+import { isoTime } from '../../store/times.ts';
 
 const LIMIT_DEFAULT = 1000;
 const LIMIT_MAX = 10_000;
@@ -87,8 +89,11 @@ export async function eventRoutes(app: FastifyInstance, opts: { store: Store; no
     if (limit > LIMIT_MAX) throw appError('BAD_REQUEST', `limit: at most ${LIMIT_MAX}`);
     const { minId, maxId, minIdParam, maxIdParam } = idRange(p);
     const tail = p.tail === 'true' || p.tail === '1';
-    // Only min_id given: page forward (oldest first after it), unless tail asks for the newest.
-    const forward = minIdParam !== undefined && maxIdParam === undefined && !tail;
+    // Paging forward, oldest first: only min_id given, unless tail asks for the newest (DESIGN 4);
+    // or min_time with tail=false and no upper bound, as Papertrail's clients ask for a time range
+    // in full (papertrail-cli --min-time, which then goes on with min_id=max_id&tail=false).
+    const fromTimeInFull = (p.tail === 'false' || p.tail === '0') && p.min_time !== undefined && p.max_time === undefined;
+    const forward = (minIdParam !== undefined || fromTimeInFull) && maxIdParam === undefined && !tail;
     const scope = parseScope(store, p);
     const derivedFields = derivedFieldsParam(p.derived_fields);
     const layout = layoutParam(p.layout);
@@ -106,10 +111,15 @@ export async function eventRoutes(app: FastifyInstance, opts: { store: Store; no
     // With no events the cursors still say where the search stopped, so paging continues. A
     // follower hands max_id back as min_id: it is the newest id the search covered, never one not
     // yet given (the end of the day, or no bound at all), or what arrives next would be skipped.
+    const minIdOut = ids[0] ?? String(forward ? (minId ?? 0) : page.cursor);
+    const maxIdOut = ids.at(-1) ?? String(forward ? page.cursor : (maxId ?? page.top));
     const response: SearchResponse = {
       events: page.events,
-      min_id: ids[0] ?? String(forward ? (minId ?? 0) : page.cursor),
-      max_id: ids.at(-1) ?? String(forward ? page.cursor : (maxId ?? page.top)),
+      min_id: minIdOut,
+      max_id: maxIdOut,
+      // Papertrail's: when the ids were received (papertrail-cli --max-time stops on max_time_at).
+      min_time_at: isoTime(timeOfId(Math.max(0, Number(minIdOut)))),
+      max_time_at: isoTime(timeOfId(Math.max(0, Number(maxIdOut)))),
     };
     if (page.timedOut) response.reached_time_limit = true;
     else if (!page.exhausted) response.reached_record_limit = true;
