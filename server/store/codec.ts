@@ -20,6 +20,28 @@ export interface EventRow {
   flags: number;
 }
 
+/**
+ * Bits of the `flags` column that the store keeps for its own queries, above EVENT_FLAGS' (flagList
+ * leaves them out of the API). Every row written since they exist has TEXT_LOOKED_AT; TEXT_ESCAPES
+ * and TEXT_FOLDS say that its program or message holds an ESC, or U+0130 İ or U+212A (the Kelvin
+ * sign): the characters for which SQLite's LIKE cannot screen a text search (store/compile.ts
+ * mayContain). Rows written before have none of the three, and the screen looks for those
+ * characters itself (three GLOB passes over a row, 0.4 µs against 0.09 for LIKE alone).
+ */
+export const TEXT_LOOKED_AT = 1 << 8;
+export const TEXT_ESCAPES = 1 << 9;
+export const TEXT_FOLDS = 1 << 10;
+
+const hasFold = (s: string) => s.includes('\u0130') || s.includes('\u212a');
+
+/** The TEXT_ bits of a row's program and message (substring searches: ~25 ns on a Heroku line). */
+function textBits(program: string, message: string): number {
+  let bits = TEXT_LOOKED_AT;
+  if (program.includes('\x1b') || message.includes('\x1b')) bits |= TEXT_ESCAPES;
+  if (hasFold(program) || hasFold(message)) bits |= TEXT_FOLDS;
+  return bits;
+}
+
 export function flagBits(flags: readonly EventFlag[]): number {
   let bits = 0;
   for (const f of flags) bits |= 1 << EVENT_FLAGS.indexOf(f);
@@ -51,17 +73,19 @@ export function extraFields(message: string, fields: Record<string, string>): st
 const wellFormed = (s: string): string => (s.isWellFormed() ? s : s.toWellFormed());
 
 export function toRow(id: number, systemId: number, systemName: string, e: NewEvent): EventRow {
+  const program = wellFormed(e.program);
+  const message = wellFormed(e.message);
   return {
     id,
     system_id: systemId,
     generated_ms: e.generatedAt,
     source_ip: wellFormed(e.sourceIp),
     hostname: e.hostname === systemName ? null : wellFormed(e.hostname),
-    program: wellFormed(e.program),
+    program,
     pri: e.facility * 8 + e.severity,
-    message: wellFormed(e.message),
+    message,
     extra: e.ownFields ? (Object.keys(e.ownFields).length ? JSON.stringify(e.ownFields) : null) : extraFields(e.message, e.fields),
-    flags: flagBits(e.flags),
+    flags: flagBits(e.flags) | textBits(program, message),
   };
 }
 

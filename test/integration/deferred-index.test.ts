@@ -103,6 +103,28 @@ test('rows left unindexed by a crash are indexed when the next indexer starts', 
   expect(readers(store, 'orphaned').found).toEqual(['orphaned by a crash']);
 });
 
+test('a word behind colour codes or spelt with the Kelvin sign is found, in rows that carry their text marks and in rows from before them', () => {
+  writer.write([{ events: [event('deploy \u001b[1;31mfailed\u001b[0m for zeta', 9), event('\u212Aelvin reading for zeta', 10)] }]);
+  // The same texts as rows written before store/codec.ts marked the characters LIKE cannot screen
+  // for (their flags 0): events are append-only, so they are added after the others.
+  const day = openDb(store.partitions.pathOf(today), 'day', { mustExist: true });
+  const last = day.prepare('SELECT max(id) AS id, max(pos) AS pos FROM events').get() as { id: number; pos: number };
+  const insert = day.prepare("INSERT INTO events (id, system_id, source_ip, program, pri, message, flags, pos) VALUES (?, 1, '10.0.0.7', 'app/web.1', 190, ?, 0, ?)");
+  insert.run(last.id + 1024, 'older deploy \u001b[33mfailed\u001b[0m for zeta', last.pos + 1);
+  insert.run(last.id + 2048, 'older \u212Aelvin reading for zeta', last.pos + 2);
+  day.close();
+  const both = (q: string, found: string[]) => expect(readers(store, q)).toEqual({ found, counted: found.length, histogram: found.length });
+  for (const indexed of [false, true]) {
+    both('"failed for" zeta', ['deploy \u001b[1;31mfailed\u001b[0m for zeta', 'older deploy \u001b[33mfailed\u001b[0m for zeta']);
+    both('kelvin zeta', ['\u212Aelvin reading for zeta', 'older \u212Aelvin reading for zeta']);
+    if (!indexed) expect(indexer.indexNew([today])).toBe(4);
+  }
+  // The marks are the store's own: the events' flags stay as the API defines them.
+  const parsed = parse('zeta');
+  if (!parsed.ok) throw new Error(parsed.error.message);
+  expect(store.searcher.page({ filter: store.compile(parsed.ast), direction: 'newest', limit: 10, deadlineMs: Date.now() + 5000, now: Date.now }).events.map((e) => e.flags)).toEqual([[], [], [], []]);
+});
+
 test('a deleted index file is rebuilt from the day file, and searches find everything meanwhile', () => {
   const d = tmpDir();
   try {
