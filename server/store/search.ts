@@ -95,19 +95,20 @@ interface Walk {
   top: number;
 }
 
-const newestStatements = new WeakMap<Db, Statement>();
+const spanStatements = new WeakMap<Db, Statement>();
 
 /**
- * The day file's newest id, 0 when it holds none. Its newest rows stay rows (store/sealer.ts,
- * KEEP_LIVE_ROWS), so `events` has it, unless a file holds only blocks.
+ * The day file's oldest and newest ids ([1, 0] when it holds none): sealing moves the oldest rows
+ * into blocks and keeps the newest as rows (store/sealer.ts), so each end is a seek.
  */
-function newestIdOf(db: Db): number {
-  let s = newestStatements.get(db);
+function idSpanOf(db: Db): { oldest: number; newest: number } {
+  let s = spanStatements.get(db);
   if (!s) {
-    s = db.prepare(`SELECT max(coalesce((SELECT max(id) FROM main.events), 0), ${hasBlocks(db) ? 'coalesce((SELECT max(last_id) FROM main.blocks), 0)' : '0'})`).pluck();
-    newestStatements.set(db, s);
+    const [firstSealed, lastSealed] = hasBlocks(db) ? ['(SELECT first_id FROM main.blocks ORDER BY block LIMIT 1)', '(SELECT max(last_id) FROM main.blocks)'] : ['NULL', 'NULL'];
+    s = db.prepare(`SELECT coalesce(${firstSealed}, (SELECT min(id) FROM main.events), 1) AS oldest, max(coalesce((SELECT max(id) FROM main.events), 0), coalesce(${lastSealed}, 0)) AS newest`);
+    spanStatements.set(db, s);
   }
-  return s.get() as number;
+  return s.get() as { oldest: number; newest: number };
 }
 
 /** How much longer than the last slice (which took `ms`) the next one may be. */
@@ -151,11 +152,12 @@ export class Searcher {
   /** rows() in one day file, read as one snapshot: the finished page, or undefined with `walk` moved on. */
   private rowsOfDay(db: Db, day: string, req: PageRequest, lo: number, hi: number, found: EventRow[], walk: Walk): RowPage | undefined {
     const newest = req.direction === 'newest';
-    const dayLo = Math.max(lo, idFloorForTime(dayStartMs(day)) - 1);
-    // Up to the day's newest id as this snapshot has it, not the day's end: a forward page that
-    // found nothing hands out its cursor as the next min_id, which must not pass ids yet to come
-    // (and today's newest-first walk starts at its newest row, not hours ahead of it).
-    const dayHi = Math.min(hi, idFloorForTime(dayStartMs(day) + DAY_MS), newestIdOf(db) + 1);
+    // The ids the day holds in this snapshot, not its whole 24 hours: a forward page that found
+    // nothing hands out its cursor as the next min_id, which must not pass ids yet to come; and
+    // slices spent on the hours of a young day that hold nothing are statements saved.
+    const held = idSpanOf(db);
+    const dayLo = Math.max(lo, idFloorForTime(dayStartMs(day)) - 1, held.oldest - 1);
+    const dayHi = Math.min(hi, idFloorForTime(dayStartMs(day) + DAY_MS), held.newest + 1);
     walk.top = Math.max(walk.top, dayHi - 1);
     const parts = splitParts(db, req.filter, dayLo, dayHi);
     if (newest) parts.reverse();
