@@ -52,6 +52,16 @@ function derivedFieldsParam(raw: string | undefined): DerivedFields {
   throw appError('BAD_REQUEST', `derived_fields: "${raw}" is not include or omit`);
 }
 
+/** search.json's `tail` as given: true, false, or not said (anything else), which the paging rules tell apart. */
+function tailParam(raw: string | undefined): boolean | undefined {
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  return undefined;
+}
+
+/** When an event id was received (ISO 8601): ids are received_ms × 1024 + a sequence. */
+const receivedAtOfId = (id: string) => isoTime(timeOfId(Math.max(0, Number(id))));
+
 /** search.json's `layout`: `rows` sends each event as an array on a line of its own (ours, opt-in). */
 function layoutParam(raw: string | undefined): EventsLayout {
   if (raw === undefined || raw === '' || raw === 'objects') return 'objects';
@@ -88,12 +98,12 @@ export async function eventRoutes(app: FastifyInstance, opts: { store: Store; no
     const limit = intParam('limit', p.limit, 1) ?? LIMIT_DEFAULT;
     if (limit > LIMIT_MAX) throw appError('BAD_REQUEST', `limit: at most ${LIMIT_MAX}`);
     const { minId, maxId, minIdParam, maxIdParam } = idRange(p);
-    const tail = p.tail === 'true' || p.tail === '1';
+    const tail = tailParam(p.tail);
     // Paging forward, oldest first: only min_id given, unless tail asks for the newest (DESIGN 4);
     // or min_time with tail=false and no upper bound, as Papertrail's clients ask for a time range
     // in full (papertrail-cli --min-time, which then goes on with min_id=max_id&tail=false).
-    const fromTimeInFull = (p.tail === 'false' || p.tail === '0') && p.min_time !== undefined && p.max_time === undefined;
-    const forward = (minIdParam !== undefined || fromTimeInFull) && maxIdParam === undefined && !tail;
+    const fromTimeInFull = tail === false && p.min_time !== undefined && p.max_time === undefined;
+    const forward = (minIdParam !== undefined || fromTimeInFull) && maxIdParam === undefined && tail !== true;
     const scope = parseScope(store, p);
     const derivedFields = derivedFieldsParam(p.derived_fields);
     const layout = layoutParam(p.layout);
@@ -118,8 +128,8 @@ export async function eventRoutes(app: FastifyInstance, opts: { store: Store; no
       min_id: minIdOut,
       max_id: maxIdOut,
       // Papertrail's: when the ids were received (papertrail-cli --max-time stops on max_time_at).
-      min_time_at: isoTime(timeOfId(Math.max(0, Number(minIdOut)))),
-      max_time_at: isoTime(timeOfId(Math.max(0, Number(maxIdOut)))),
+      min_time_at: receivedAtOfId(minIdOut),
+      max_time_at: receivedAtOfId(maxIdOut),
     };
     if (page.timedOut) response.reached_time_limit = true;
     else if (!page.exhausted) response.reached_record_limit = true;
