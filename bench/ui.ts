@@ -11,7 +11,7 @@
 // Also: the initial JS of the page, gzipped. Baseline in the same run: an empty page's longest
 // task and heap (what the browser itself costs here).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,6 +29,9 @@ const RUNS = Number(process.argv[4] ?? 1);
 const FIRST_RENDER_LOADS = 5;
 const LINES_PER_BODY = 100;
 const SCROLL_LINES = 20_000;
+/** BENCH_TRACE=prefix: a Chromium trace of each run's scroll phase, written to prefix-scroll-N.json. */
+const TRACE = process.env.BENCH_TRACE;
+const TRACE_CATEGORIES = ['disabled-by-default-v8.cpu_profiler', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'disabled-by-default-v8.gc', 'blink.user_timing'];
 const ROOT = new URL('../', import.meta.url).pathname;
 const BIN = join(ROOT, 'server/dist/main.js');
 const pct = (xs: number[], p: number) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))]! : NaN);
@@ -186,6 +189,7 @@ async function once(run: number) {
     }
     const firstRender = median(firstRenders);
     await scroll.evaluate(() => ((window as unknown as { __longtasks: number[] }).__longtasks = []));
+    if (TRACE) await browser.startTracing(scroll, { categories: TRACE_CATEGORIES });
     const log = scroll.getByRole('log', { name: 'Events' });
     const scrollStarted = Date.now();
     for (let i = 0; i < 400; i++) {
@@ -194,6 +198,7 @@ async function once(run: number) {
       if ((await scroll.locator('.stream-edge', { hasText: 'Beginning of the results' }).count()) > 0) break;
     }
     const reached = (await scroll.locator('.stream-edge', { hasText: 'Beginning of the results' }).count()) > 0;
+    if (TRACE) writeFileSync(`${TRACE}-scroll-${run}.json`, await browser.stopTracing());
     const scrollResult = { reachedFirst: reached, seconds: (Date.now() - scrollStarted) / 1000, longestTaskMs: await longest(scroll), firstRenderMs: firstRender, firstRenderLoadsMs: firstRenders.map(Math.round), heapMb: await heapMb(scroll) };
     return { baseline, tail, scroll: scrollResult };
   } finally {

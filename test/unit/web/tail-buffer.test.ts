@@ -2,7 +2,7 @@
 // memory bounded by a cap whose far end is let go and fetched again.
 import { expect, test } from 'vitest';
 import type { Event } from '../../../shared/event.ts';
-import { appendLive, appendNewer, emptyBuffer, fillGap, noteGap, prependOlder, resetBuffer, type BufferState } from '../../../web/src/lib/tail-buffer.ts';
+import { appendLive, appendNewer, emptyBuffer, fillGap, noteGap, prependOlder, resetBuffer, rowsMovedBy, type BufferState } from '../../../web/src/lib/tail-buffer.ts';
 
 const ev = (id: number) => ({ id: String(id), message: `line ${id}` }) as Event;
 const evs = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => ev(from + i));
@@ -85,4 +85,16 @@ test('forward pages after a seek grow the bottom until the end is reached', () =
   expect(ids(s)).toEqual([1, 2, 3, 4, 5, 6]);
   expect(s.hasNewer).toBe(false);
   expect(emptyBuffer().events).toEqual([]);
+});
+
+test('the reader\'s rows move down by an older page and up by the rows the cap let go', () => {
+  const loaded = resetBuffer(evs(1001, 1100), { hasOlder: true, hasNewer: false });
+  const older = prependOlder(loaded, evs(901, 1000), false).state;
+  expect(rowsMovedBy(loaded.events, older.events)).toBe(100);
+  const capped = appendNewer(loaded, evs(1101, 1130), false, 100).state;
+  expect(rowsMovedBy(loaded.events, capped.events)).toBe(-30);
+  expect(rowsMovedBy(loaded.events, appendLive(loaded, evs(1101, 1105), { following: false }).events)).toBe(0);
+  // A new search shares no rows with the old one: nothing to keep still.
+  expect(rowsMovedBy(loaded.events, evs(5000, 5010))).toBe(0);
+  expect(rowsMovedBy([], older.events)).toBe(0);
 });

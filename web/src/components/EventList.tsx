@@ -7,7 +7,7 @@ import { flushSync } from 'react-dom';
 import type { Event } from '../../../shared/event.ts';
 import type { Highlighter } from '../lib/highlight.ts';
 import { rowWindow, scrollTopFor } from '../lib/row-window.ts';
-import type { BufferState } from '../lib/tail-buffer.ts';
+import { rowsMovedBy, type BufferState } from '../lib/tail-buffer.ts';
 import { streamTimeParts } from '../lib/time-format.ts';
 import { Message } from './Message.tsx';
 
@@ -36,8 +36,8 @@ export interface EventListProps {
   onBottom(): void;
   onPivot(e: MouseEvent, event: Event, attribute: 'sender' | 'program'): void;
   pivotHref(event: Event, attribute: 'sender' | 'program'): string;
-  loadOlder(): Promise<number>;
-  loadNewer(): Promise<number>;
+  loadOlder(): Promise<void>;
+  loadNewer(): Promise<void>;
   /** The time of the top visible row (the velocity graph's marker). */
   onTopTime(iso: string | undefined): void;
 }
@@ -50,6 +50,8 @@ export function EventList(props: EventListProps) {
   // scroller's height: the window's until the first paint, then observed (reading it while
   // mounting would force a layout of the page).
   const [topRow, setTopRow] = useState(0);
+  const topRowRef = useRef(topRow);
+  topRowRef.current = topRow;
   const [viewportHeight, setViewportHeight] = useState(() => window.innerHeight);
   useEffect(() => {
     const el = scroller.current;
@@ -58,8 +60,9 @@ export function EventList(props: EventListProps) {
     observer.observe(el);
     return () => observer.disconnect();
   }, []);
-  // A first page is drawn without the margin rows, which matter only once the reader scrolls:
-  // they follow in a task of their own (a third fewer rows in the render the reader waits for).
+  // A first page, or the rows after a jump (the scrollbar dragged, a page up), are drawn without
+  // the margin rows, which matter only for the next small scroll: they follow in a task of their
+  // own (a third fewer rows in the render the reader waits for).
   const [overscan, setOverscan] = useState(0);
   const hasEvents = events.length > 0;
   useEffect(() => {
@@ -67,6 +70,19 @@ export function EventList(props: EventListProps) {
     const timer = setTimeout(() => setOverscan(OVERSCAN));
     return () => clearTimeout(timer);
   }, [hasEvents, overscan]);
+  // Rows added above the reader's (an older page) or let go from the top (the cap): the reader's
+  // row moves by as many in the same render, and the scroll offset with it before the paint. (Set
+  // after the new rows were drawn, the offset would draw the window twice: first the rows now at
+  // the old offset, then the reader's again, each a full window of new rows.)
+  const [shownEvents, setShownEvents] = useState({ events, moved: 0 });
+  if (shownEvents.events !== events) {
+    const moved = following ? 0 : rowsMovedBy(shownEvents.events, events);
+    setShownEvents({ events, moved });
+    if (moved !== 0) setTopRow(Math.max(0, topRow + moved));
+  }
+  useLayoutEffect(() => {
+    if (shownEvents.moved !== 0 && scroller.current) scroller.current.scrollTop += shownEvents.moved * ROW_HEIGHT;
+  }, [shownEvents]);
   const drawn = rowWindow({ count: events.length, rowHeight: ROW_HEIGHT, scrollTop: topRow * ROW_HEIGHT, viewportHeight, overscan, atEnd: following });
   const scrollToIndex = (index: number, align: 'center' | 'nearest') => {
     const el = scroller.current;
@@ -124,22 +140,17 @@ export function EventList(props: EventListProps) {
     // Drawn in this event, as the rows scroll in (not a frame later, with blank rows meanwhile);
     // while following, the rows drawn are the last ones whatever the offset.
     if (p.following) setTopRow(top);
-    else flushSync(() => setTopRow(top));
+    else
+      flushSync(() => {
+        if (Math.abs(top - topRowRef.current) > OVERSCAN) setOverscan(0);
+        setTopRow(top);
+      });
     p.onTopTime(p.buffer.events[Math.min(top, p.buffer.events.length - 1)]?.received_at);
     if (paging.current) return;
-    if (top < EDGE_ROWS && p.buffer.hasOlder) {
+    const more = top < EDGE_ROWS && p.buffer.hasOlder ? p.loadOlder : fromBottom < EDGE_ROWS * ROW_HEIGHT && p.buffer.hasNewer && !p.live ? p.loadNewer : undefined;
+    if (more) {
       paging.current = true;
-      void p.loadOlder().then((added) => {
-        // Rows added above: move down by as much, so the reader's line stays where it was.
-        if (added > 0 && scroller.current && !propsRef.current.following) scroller.current.scrollTop += added * ROW_HEIGHT;
-        paging.current = false;
-      });
-    } else if (fromBottom < EDGE_ROWS * ROW_HEIGHT && p.buffer.hasNewer && !p.live) {
-      paging.current = true;
-      void p.loadNewer().then((shift) => {
-        if (shift < 0 && scroller.current) scroller.current.scrollTop += shift * ROW_HEIGHT;
-        paging.current = false;
-      });
+      void more().then(() => (paging.current = false));
     }
   };
 

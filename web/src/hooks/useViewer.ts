@@ -49,8 +49,9 @@ export interface Viewer {
   pause(): void;
   /** Follow again from the newest line: nothing to fetch unless the bottom was let go. */
   resume(): void;
-  loadOlder(): Promise<number>;
-  loadNewer(): Promise<number>;
+  /** The next page at the top or the bottom of the loaded rows (the list keeps the view still). */
+  loadOlder(): Promise<void>;
+  loadNewer(): Promise<void>;
   /** Called with every batch of live events (the velocity graph counts them). */
   onLive(listener: (events: readonly Event[]) => void): () => void;
 }
@@ -187,9 +188,9 @@ export function useViewer(view: ViewParams): Viewer {
   }, [key, generation]);
 
   const page = useCallback(
-    async (direction: 'older' | 'newer'): Promise<number> => {
+    async (direction: 'older' | 'newer'): Promise<void> => {
       const s = bufferRef.current;
-      if (busy.current || (direction === 'older' ? !s.hasOlder : !s.hasNewer || live)) return 0;
+      if (busy.current || (direction === 'older' ? !s.hasOlder : !s.hasNewer || live)) return;
       busy.current = true;
       setLoading(direction);
       try {
@@ -197,18 +198,14 @@ export function useViewer(view: ViewParams): Viewer {
         if (direction === 'older') {
           const first = s.events[0]?.id;
           const res = await searchPage({ ...scope, min_time: view.minTime, max_id: first, max_time: first ? undefined : view.maxTime, limit: PAGE });
-          const { state, added } = prependOlder(bufferRef.current, res.events, Boolean(res.reached_beginning) || (res.events.length === 0 && !res.reached_time_limit));
-          apply(() => state);
-          return added;
+          apply((now) => prependOlder(now, res.events, Boolean(res.reached_beginning) || (res.events.length === 0 && !res.reached_time_limit)).state);
+          return;
         }
         const last = s.events.at(-1)?.id;
         const res = await searchPage({ ...scope, min_id: last, max_time: view.maxTime, limit: PAGE });
-        const { state, removed } = appendNewer(bufferRef.current, res.events, Boolean(res.reached_end) || (res.events.length === 0 && !res.reached_time_limit));
-        apply(() => state);
-        return -removed;
+        apply((now) => appendNewer(now, res.events, Boolean(res.reached_end) || (res.events.length === 0 && !res.reached_time_limit)).state);
       } catch (e) {
         setError((e as Error).message);
-        return 0;
       } finally {
         busy.current = false;
         setLoading(undefined);

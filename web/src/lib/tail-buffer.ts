@@ -45,6 +45,35 @@ export function compareIds(a: string, b: string): number {
 
 const lastId = (s: BufferState) => s.events.at(-1)?.id;
 
+/** Where `id` is in ascending `events`, or -1. */
+function indexOfId(events: readonly Event[], id: string): number {
+  let lo = 0;
+  let hi = events.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const c = compareIds(events[mid]!.id, id);
+    if (c === 0) return mid;
+    if (c < 0) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+/**
+ * How far the rows of `before` moved in `after`: +N when N rows were added above them (an older
+ * page), −N when the first N were let go (the cap), 0 when nothing moved or the lists share no
+ * first row (a new search). The list adds it to the reader's row so that the view stays still.
+ */
+export function rowsMovedBy(before: readonly Event[], after: readonly Event[]): number {
+  const was = before[0];
+  const is = after[0];
+  if (!was || !is || was.id === is.id) return 0;
+  const added = indexOfId(after, was.id);
+  if (added >= 0) return added;
+  const dropped = indexOfId(before, is.id);
+  return dropped >= 0 ? -dropped : 0;
+}
+
 /** A fresh window (a new search, a seek, a permalink). */
 export function resetBuffer(events: readonly Event[], opts: { hasOlder: boolean; hasNewer: boolean }, prev?: BufferState): BufferState {
   return { events: dedupe(events), hasOlder: opts.hasOlder, hasNewer: opts.hasNewer, unseen: 0, gaps: [], held: [], version: (prev?.version ?? 0) + 1 };

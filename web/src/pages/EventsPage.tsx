@@ -92,6 +92,11 @@ export function EventsPage() {
     },
     [navigate, view.q],
   );
+  // Stable, like the other props of the stream's rows: a row re-renders only when its own props change.
+  const selectRow = useCallback((id: string) => {
+    setSelectedId(id);
+    setExpandedId((open) => (open === id ? undefined : id));
+  }, []);
   const addToQuery = (term: string, exclude: boolean) => go({ q: addTerm(view.q, exclude ? `-${term}` : term) }, { keepRange: true });
   const pause = (reason: 'scroll' | 'select' | 'button') => {
     pauseReason.current = reason;
@@ -206,10 +211,7 @@ export function EventsPage() {
             centeredId={view.centeredOnId}
             highlighter={highlighter}
             zone={zone}
-            onSelect={(id) => {
-              setSelectedId(id);
-              setExpandedId(expandedId === id ? undefined : id);
-            }}
+            onSelect={selectRow}
             onPause={pause}
             onBottom={() => pauseReason.current === 'scroll' && resume()}
             onPivot={onPivot}
