@@ -14,6 +14,7 @@ import { startTestServer, type TestServer } from '../helpers/server.ts';
 // Functions passed to page.evaluate run in the page: its globals, typed loosely (no DOM lib here).
 declare const document: { querySelector(s: string): { textContent: string | null } | null; documentElement: { scrollWidth: number; clientWidth: number }; activeElement: { getAttribute(n: string): string | null } | null };
 declare const window: unknown;
+declare function requestAnimationFrame(callback: () => void): number;
 declare function getComputedStyle(el: unknown): { fontWeight: string; color: string };
 
 const { available, test } = requirePrograms(import.meta.url, 'chromium');
@@ -131,14 +132,32 @@ test('scroll back reaches the first of 3,000 matching lines, keeping the view st
   const { context, page } = await openViewer('/events?q=scrollcheck');
   await row(page, 'line 2999').waitFor();
   const log = stream(page);
+  // The event at the top of the view (below the stream's edge line), once the browser has drawn.
+  const topEventId = () =>
+    log.evaluate(async (el) => {
+      await new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      const box = el.getBoundingClientRect();
+      return el.ownerDocument.elementFromPoint(box.left + 100, box.top + 30)?.closest('[data-event-id]')?.getAttribute('data-event-id');
+    });
+  const loaded = async () => Number((await page.locator('.statusbar').textContent())?.match(/([\d,]+) loaded/)?.[1]?.replace(/,/g, ''));
+  // Older pages arrive 150 ms after they are asked for, so that each lands while the test watches.
+  await page.route('**/api/v1/events/search.json?*', async (route) => {
+    await new Promise((r) => setTimeout(r, 150));
+    await route.continue();
+  });
+  let pagesLanded = 0;
   for (let i = 0; i < 40 && (await row(page, 'line 0000').count()) === 0; i++) {
-    // Scroll to the top: older pages load and are added above the line being read.
-    const before = await shownIds(page);
+    // Scroll to the top: an older page loads and is added above the line being read, which stays
+    // where it is, at the top of the view.
     await log.evaluate((el) => el.scrollTo({ top: 0 }));
-    await page.waitForTimeout(250);
-    const after = await shownIds(page);
-    if (after[0] !== before[0]) expect(after).not.toEqual(before);
+    const reading = await topEventId();
+    expect(reading).toBeTruthy();
+    const before = await loaded();
+    await page.waitForTimeout(400);
+    expect(await topEventId()).toBe(reading);
+    if ((await loaded()) > before) pagesLanded++;
   }
+  expect(pagesLanded).toBe(4); // 2,000 older lines, in pages of 500
   await row(page, 'line 0000').waitFor();
   await expect.poll(() => page.locator('.stream-edge').textContent()).toBe('Beginning of the results');
   await screenshot(page, 'viewer-scrolled-back');
