@@ -87,14 +87,18 @@ test('forward pages after a seek grow the bottom until the end is reached', () =
   expect(emptyBuffer().events).toEqual([]);
 });
 
-test('the reader\'s rows move down by an older page and up by the rows the cap let go', () => {
+test('the reader\'s rows move down by an older page and up by the rows the cap let go, within one window', () => {
   const loaded = resetBuffer(evs(1001, 1100), { hasOlder: true, hasNewer: false });
   const older = prependOlder(loaded, evs(901, 1000), false).state;
-  expect(rowsMovedBy(loaded.events, older.events)).toBe(100);
-  const capped = appendNewer(loaded, evs(1101, 1130), false, 100).state;
-  expect(rowsMovedBy(loaded.events, capped.events)).toBe(-30);
-  expect(rowsMovedBy(loaded.events, appendLive(loaded, evs(1101, 1105), { following: false }).events)).toBe(0);
-  // A new search shares no rows with the old one: nothing to keep still.
-  expect(rowsMovedBy(loaded.events, evs(5000, 5010))).toBe(0);
-  expect(rowsMovedBy([], older.events)).toBe(0);
+  expect(rowsMovedBy(loaded, older)).toBe(100);
+  const capped = appendNewer(older, evs(1101, 1130), true, 200).state;
+  expect(ids(capped)[0]).toBe(931);
+  expect(rowsMovedBy(older, capped)).toBe(-30);
+  expect(rowsMovedBy(loaded, capped)).toBe(70);
+  // While following, the live tail lets the top go past the cap.
+  const live = appendLive(capped, evs(1131, 1140), { following: true, cap: 200 });
+  expect(rowsMovedBy(capped, live)).toBe(-10);
+  expect(rowsMovedBy(live, appendLive(live, evs(1141, 1145), { following: false, cap: 300 }))).toBe(0);
+  // A new search (or seek, or permalink) is a new window, even when it holds the old rows.
+  expect(rowsMovedBy(older, resetBuffer(evs(1, 2000), { hasOlder: false, hasNewer: false }, older))).toBe(0);
 });

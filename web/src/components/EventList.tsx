@@ -74,15 +74,15 @@ export function EventList(props: EventListProps) {
   // row moves by as many in the same render, and the scroll offset with it before the paint. (Set
   // after the new rows were drawn, the offset would draw the window twice: first the rows now at
   // the old offset, then the reader's again, each a full window of new rows.)
-  const [shownEvents, setShownEvents] = useState({ events, moved: 0 });
-  if (shownEvents.events !== events) {
-    const moved = following ? 0 : rowsMovedBy(shownEvents.events, events);
-    setShownEvents({ events, moved });
+  const [shown, setShown] = useState({ buffer, moved: 0 });
+  if (shown.buffer !== buffer) {
+    const moved = following ? 0 : rowsMovedBy(shown.buffer, buffer);
+    setShown({ buffer, moved });
     if (moved !== 0) setTopRow(Math.max(0, topRow + moved));
   }
   useLayoutEffect(() => {
-    if (shownEvents.moved !== 0 && scroller.current) scroller.current.scrollTop += shownEvents.moved * ROW_HEIGHT;
-  }, [shownEvents]);
+    if (shown.moved !== 0 && scroller.current) scroller.current.scrollTop += shown.moved * ROW_HEIGHT;
+  }, [shown]);
   const drawn = rowWindow({ count: events.length, rowHeight: ROW_HEIGHT, scrollTop: topRow * ROW_HEIGHT, viewportHeight, overscan, atEnd: following });
   const scrollToIndex = (index: number, align: 'center' | 'nearest') => {
     const el = scroller.current;

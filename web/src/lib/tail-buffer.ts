@@ -31,10 +31,14 @@ export interface BufferState {
   readonly held: readonly Event[];
   /** Bumped on every change that moves rows: components re-render on it. */
   readonly version: number;
+  /** Which reset this state descends from (a new search, a seek, a permalink starts another). */
+  readonly window: number;
+  /** Rows added at the top less rows let go from the top since that reset (rowsMovedBy). */
+  readonly shifted: number;
 }
 
 export function emptyBuffer(): BufferState {
-  return { events: [], hasOlder: false, hasNewer: false, unseen: 0, gaps: [], held: [], version: 0 };
+  return { events: [], hasOlder: false, hasNewer: false, unseen: 0, gaps: [], held: [], version: 0, window: 0, shifted: 0 };
 }
 
 /** Compares decimal id strings (64-bit: longer is larger; equal lengths compare as text). */
@@ -45,38 +49,19 @@ export function compareIds(a: string, b: string): number {
 
 const lastId = (s: BufferState) => s.events.at(-1)?.id;
 
-/** Where `id` is in ascending `events`, or -1. */
-function indexOfId(events: readonly Event[], id: string): number {
-  let lo = 0;
-  let hi = events.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const c = compareIds(events[mid]!.id, id);
-    if (c === 0) return mid;
-    if (c < 0) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return -1;
-}
-
 /**
- * How far the rows of `before` moved in `after`: +N when N rows were added above them (an older
- * page), −N when the first N were let go (the cap), 0 when nothing moved or the lists share no
- * first row (a new search). The list adds it to the reader's row so that the view stays still.
+ * How far the rows of `before` moved down in `after` (negative: up): rows added above them (an
+ * older page) less rows let go from the top (the cap). 0 across a new window (a new search, a
+ * seek, a permalink), which shares no place with the old one. The list adds it to the reader's
+ * row so that the view stays still.
  */
-export function rowsMovedBy(before: readonly Event[], after: readonly Event[]): number {
-  const was = before[0];
-  const is = after[0];
-  if (!was || !is || was.id === is.id) return 0;
-  const added = indexOfId(after, was.id);
-  if (added >= 0) return added;
-  const dropped = indexOfId(before, is.id);
-  return dropped >= 0 ? -dropped : 0;
+export function rowsMovedBy(before: BufferState, after: BufferState): number {
+  return before.window === after.window ? after.shifted - before.shifted : 0;
 }
 
 /** A fresh window (a new search, a seek, a permalink). */
 export function resetBuffer(events: readonly Event[], opts: { hasOlder: boolean; hasNewer: boolean }, prev?: BufferState): BufferState {
-  return { events: dedupe(events), hasOlder: opts.hasOlder, hasNewer: opts.hasNewer, unseen: 0, gaps: [], held: [], version: (prev?.version ?? 0) + 1 };
+  return { events: dedupe(events), hasOlder: opts.hasOlder, hasNewer: opts.hasNewer, unseen: 0, gaps: [], held: [], version: (prev?.version ?? 0) + 1, window: (prev?.window ?? 0) + 1, shifted: 0 };
 }
 
 /**
@@ -93,7 +78,7 @@ export function prependOlder(s: BufferState, page: readonly Event[], reachedBegi
     events = events.slice(0, cap);
     hasNewer = true;
   }
-  return { state: { ...s, events, hasOlder: !reachedBeginning, hasNewer, version: s.version + 1 }, added: older.length };
+  return { state: { ...s, events, hasOlder: !reachedBeginning, hasNewer, version: s.version + 1, shifted: s.shifted + older.length }, added: older.length };
 }
 
 /** A newer page (search.json with min_id = the last loaded id): added at the bottom. */
@@ -101,7 +86,7 @@ export function appendNewer(s: BufferState, page: readonly Event[], reachedEnd: 
   const last = lastId(s);
   const newer = last === undefined ? dedupe(page) : dedupe(page).filter((e) => compareIds(e.id, last) > 0);
   const { events, removed } = capFromTop([...s.events, ...newer], cap);
-  return { state: { ...s, events, hasOlder: s.hasOlder || removed > 0, hasNewer: !reachedEnd, version: s.version + 1 }, removed };
+  return { state: { ...s, events, hasOlder: s.hasOlder || removed > 0, hasNewer: !reachedEnd, version: s.version + 1, shifted: s.shifted - removed }, removed };
 }
 
 /**
@@ -150,7 +135,7 @@ function addAtBottom(s: BufferState, incoming: readonly Event[], following: bool
     return { ...s, events: [...s.events, ...fresh.slice(0, room)], hasNewer: true, version: s.version + 1 };
   }
   const { events, removed } = capFromTop([...s.events, ...fresh], cap);
-  return { ...s, events, hasOlder: s.hasOlder || removed > 0, version: s.version + 1 };
+  return { ...s, events, hasOlder: s.hasOlder || removed > 0, version: s.version + 1, shifted: s.shifted - removed };
 }
 
 /** Resume while the window is whole up to the newest match: nothing to fetch, just follow again. */
