@@ -198,12 +198,12 @@ export function useViewer(view: ViewParams): Viewer {
         if (direction === 'older') {
           const first = s.events[0]?.id;
           const res = await searchPage({ ...scope, min_time: view.minTime, max_id: first, max_time: first ? undefined : view.maxTime, limit: PAGE });
-          apply((now) => prependOlder(now, res.events, Boolean(res.reached_beginning) || (res.events.length === 0 && !res.reached_time_limit)).state);
+          apply((now) => prependOlder(now, res.events, Boolean(res.reached_beginning) || (res.events.length === 0 && !res.reached_time_limit)));
           return;
         }
         const last = s.events.at(-1)?.id;
         const res = await searchPage({ ...scope, min_id: last, max_time: view.maxTime, limit: PAGE });
-        apply((now) => appendNewer(now, res.events, Boolean(res.reached_end) || (res.events.length === 0 && !res.reached_time_limit)).state);
+        apply((now) => appendNewer(now, res.events, Boolean(res.reached_end) || (res.events.length === 0 && !res.reached_time_limit)));
       } catch (e) {
         setError((e as Error).message);
       } finally {

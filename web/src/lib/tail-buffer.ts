@@ -64,11 +64,8 @@ export function resetBuffer(events: readonly Event[], opts: { hasOlder: boolean;
   return { events: dedupe(events), hasOlder: opts.hasOlder, hasNewer: opts.hasNewer, unseen: 0, gaps: [], held: [], version: (prev?.version ?? 0) + 1, window: (prev?.window ?? 0) + 1, shifted: 0 };
 }
 
-/**
- * An older page (search.json with max_id = the first loaded id): added at the top. Returns the new
- * state and how many rows were added, so the list can keep the reader's view still.
- */
-export function prependOlder(s: BufferState, page: readonly Event[], reachedBeginning: boolean, cap = BUFFER_CAP): { state: BufferState; added: number } {
+/** An older page (search.json with max_id = the first loaded id): added at the top. */
+export function prependOlder(s: BufferState, page: readonly Event[], reachedBeginning: boolean, cap = BUFFER_CAP): BufferState {
   const first = s.events[0]?.id;
   const older = first === undefined ? dedupe(page) : dedupe(page).filter((e) => compareIds(e.id, first) < 0);
   let events = [...older, ...s.events];
@@ -78,15 +75,15 @@ export function prependOlder(s: BufferState, page: readonly Event[], reachedBegi
     events = events.slice(0, cap);
     hasNewer = true;
   }
-  return { state: { ...s, events, hasOlder: !reachedBeginning, hasNewer, version: s.version + 1, shifted: s.shifted + older.length }, added: older.length };
+  return { ...s, events, hasOlder: !reachedBeginning, hasNewer, version: s.version + 1, shifted: s.shifted + older.length };
 }
 
 /** A newer page (search.json with min_id = the last loaded id): added at the bottom. */
-export function appendNewer(s: BufferState, page: readonly Event[], reachedEnd: boolean, cap = BUFFER_CAP): { state: BufferState; removed: number } {
+export function appendNewer(s: BufferState, page: readonly Event[], reachedEnd: boolean, cap = BUFFER_CAP): BufferState {
   const last = lastId(s);
   const newer = last === undefined ? dedupe(page) : dedupe(page).filter((e) => compareIds(e.id, last) > 0);
   const { events, removed } = capFromTop([...s.events, ...newer], cap);
-  return { state: { ...s, events, hasOlder: s.hasOlder || removed > 0, hasNewer: !reachedEnd, version: s.version + 1, shifted: s.shifted - removed }, removed };
+  return { ...s, events, hasOlder: s.hasOlder || removed > 0, hasNewer: !reachedEnd, version: s.version + 1, shifted: s.shifted - removed };
 }
 
 /**
