@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { chromium } from 'playwright-core';
-import { EMAIL, FIRST_RENDER_PATH, PASSWORD, serve, stop, type Served } from './ui-serve.ts';
+import { openFirstRender, serve, stop, type Served } from './ui-serve.ts';
 
 const LOADS = Number(process.argv[2] ?? 10);
 const CHECKOUTS = process.argv.length > 3 ? process.argv.slice(3).map((d) => resolve(d)) : [new URL('../', import.meta.url).pathname];
@@ -32,12 +32,7 @@ try {
     // Alternate which checkout goes first, so neither always follows the other.
     const order = l % 2 === 0 ? served : [...served].reverse();
     for (const s of order) {
-      const context = await browser.newContext({ baseURL: s.base, viewport: { width: 1280, height: 800 } });
-      await context.addInitScript(FIRST_ROW);
-      await context.request.post('/api/v1/session', { data: { email: EMAIL, password: PASSWORD } });
-      const page = await context.newPage();
-      await page.goto(FIRST_RENDER_PATH);
-      await page.locator('[data-event-id]').first().waitFor();
+      const { context, page } = await openFirstRender(browser, s, FIRST_ROW);
       s.results.push(
         await page.evaluate(() => {
           const res = performance.getEntriesByType('resource').find((e) => e.name.includes('/api/v1/events/search.json'))!;

@@ -14,7 +14,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { chromium } from 'playwright-core';
-import { EMAIL, FIRST_RENDER_PATH, PASSWORD, serve, stop, type Served } from './ui-serve.ts';
+import { openFirstRender, serve, stop, type Served } from './ui-serve.ts';
 
 const RUNS = Number(process.argv[2] ?? 5);
 const CHECKOUTS = process.argv.length > 3 ? process.argv.slice(3).map((d) => resolve(d)) : [new URL('../', import.meta.url).pathname];
@@ -56,12 +56,7 @@ try {
   console.log(`machine: ${cpus().length} × ${cpus()[0]?.model}; load ${execFileSync('cat', ['/proc/loadavg']).toString().trim()}`);
   for (let r = 0; r < RUNS; r++) {
     for (const s of r % 2 === 0 ? served : [...served].reverse()) {
-      const context = await browser.newContext({ baseURL: s.base, viewport: { width: 1280, height: 800 } });
-      await context.addInitScript(LONG_TASKS);
-      await context.request.post('/api/v1/session', { data: { email: EMAIL, password: PASSWORD } });
-      const page = await context.newPage();
-      await page.goto(FIRST_RENDER_PATH);
-      await page.locator('[data-event-id]').first().waitFor();
+      const { context, page } = await openFirstRender(browser, s, LONG_TASKS);
       await page.evaluate(() => (window.__longtasks = []));
       await browser.startTracing(page, { categories: ['devtools.timeline', 'toplevel'] });
       const log = page.getByRole('log', { name: 'Events' });

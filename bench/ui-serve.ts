@@ -1,11 +1,13 @@
 // The event viewer's benchmarks' server: a checkout built as `npm start` builds it (its server bundle
 // and web/dist), serving its own store of LINES unique Heroku-like lines that all hold the word
-// `firstrender`, and a user to sign in as. bench/ui-first-render.ts and bench/ui-uninstrumented.ts.
+// `firstrender`, and a user to sign in as. bench/ui-first-render.ts, bench/ui-scroll.ts and
+// bench/ui-uninstrumented.ts.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { hashPassword } from '../server/security/passwords.ts';
 import { openStore } from '../server/store/index.ts';
 import { herokuMessage, octetFrame } from './heroku-lines.ts';
@@ -63,4 +65,18 @@ export async function stop(s: Served): Promise<void> {
   s.child.kill('SIGTERM');
   await new Promise((r) => s.child.once('exit', r));
   rmSync(s.dataDir, { recursive: true, force: true });
+}
+
+/**
+ * The search every load opens, in a new signed-in context of `browser` on `s` with `initScript`
+ * run before the page's own scripts, once its first row is on screen. Close the context after.
+ */
+export async function openFirstRender(browser: Browser, s: Served, initScript: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ baseURL: s.base, viewport: { width: 1280, height: 800 } });
+  await context.addInitScript(initScript);
+  await context.request.post('/api/v1/session', { data: { email: EMAIL, password: PASSWORD } });
+  const page = await context.newPage();
+  await page.goto(FIRST_RENDER_PATH);
+  await page.locator('[data-event-id]').first().waitFor();
+  return { context, page };
 }
