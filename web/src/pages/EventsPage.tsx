@@ -18,7 +18,7 @@ import { useViewer } from '../hooks/useViewer.ts';
 import { highlighter as makeHighlighter } from '../lib/highlight.ts';
 import { count } from '../lib/count.ts';
 import { fullTime, useZone } from '../lib/time-format.ts';
-import { addTerm, attrTerm, readViewParams, viewHref, type ViewParams } from '../lib/view-params.ts';
+import { addTerm, attrTerm, pivotViewHref, readViewParams, viewHref, type ViewParams } from '../lib/view-params.ts';
 
 /**
  * While following the live tail, the facets are counted again once new events arrived, at most
@@ -81,7 +81,7 @@ export function EventsPage() {
   const expanded = expandedId ? events.find((e) => e.id === expandedId) : undefined;
   const indexOf = (id: string | undefined) => (id ? events.findIndex((e) => e.id === id) : -1);
 
-  const pivotHref = useCallback((e: Event, attribute: 'sender' | 'program') => viewHref({ q: attrTerm(attribute, attribute === 'sender' ? e.source_name : e.program), centeredOnId: e.id }), []);
+  const pivotHref = useCallback((e: Event, attribute: 'sender' | 'program') => pivotViewHref(attribute, attribute === 'sender' ? e.source_name : e.program, e.id), []);
   const onPivot = useCallback(
     (ev: MouseEvent, e: Event, attribute: 'sender' | 'program') => {
       ev.preventDefault();
