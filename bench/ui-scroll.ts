@@ -14,7 +14,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { chromium } from 'playwright-core';
-import { openFirstRender, serve, stop, type Served } from './ui-serve.ts';
+import { openFirstRender, scrollToBeginning, serve, stop, type Served } from './ui-serve.ts';
 
 const RUNS = Number(process.argv[2] ?? 5);
 const CHECKOUTS = process.argv.length > 3 ? process.argv.slice(3).map((d) => resolve(d)) : [new URL('../', import.meta.url).pathname];
@@ -59,14 +59,8 @@ try {
       const { context, page } = await openFirstRender(browser, s, LONG_TASKS);
       await page.evaluate(() => (window.__longtasks = []));
       await browser.startTracing(page, { categories: ['devtools.timeline', 'toplevel'] });
-      const log = page.getByRole('log', { name: 'Events' });
       const started = Date.now();
-      const beginning = page.locator('.stream-edge', { hasText: 'Beginning of the results' });
-      for (let i = 0; i < 400 && (await beginning.count()) === 0; i++) {
-        await log.evaluate((el) => el.scrollBy({ top: -4000 }));
-        await page.waitForTimeout(30);
-      }
-      if ((await beginning.count()) === 0) throw new Error(`${s.checkout}: the beginning was not reached`);
+      if (!(await scrollToBeginning(page))) throw new Error(`${s.checkout}: the beginning was not reached`);
       const seconds = (Date.now() - started) / 1000;
       const trace = await browser.stopTracing();
       if (process.env.BENCH_TRACE) writeFileSync(`${process.env.BENCH_TRACE}-${served.indexOf(s)}-${r}.json`, trace);

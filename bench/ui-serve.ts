@@ -1,7 +1,7 @@
 // The event viewer's benchmarks' server: a checkout built as `npm start` builds it (its server bundle
 // and web/dist), serving its own store of LINES unique Heroku-like lines that all hold the word
 // `firstrender`, and a user to sign in as. bench/ui-first-render.ts, bench/ui-scroll.ts and
-// bench/ui-uninstrumented.ts.
+// bench/ui-uninstrumented.ts. Also the scroll back every viewer benchmark makes (bench/ui.ts too).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
@@ -79,4 +79,18 @@ export async function openFirstRender(browser: Browser, s: Served, initScript: s
   await page.goto(FIRST_RENDER_PATH);
   await page.locator('[data-event-id]').first().waitFor();
   return { context, page };
+}
+
+/**
+ * Scrolls the stream up 4,000 px every 30 ms until "Beginning of the results" shows (at most 400
+ * steps): scroll back as the viewer's benchmarks make it. Whether the beginning was reached.
+ */
+export async function scrollToBeginning(page: Page): Promise<boolean> {
+  const log = page.getByRole('log', { name: 'Events' });
+  const beginning = page.locator('.stream-edge', { hasText: 'Beginning of the results' });
+  for (let i = 0; i < 400 && (await beginning.count()) === 0; i++) {
+    await log.evaluate((el) => el.scrollBy({ top: -4000 }));
+    await page.waitForTimeout(30);
+  }
+  return (await beginning.count()) > 0;
 }

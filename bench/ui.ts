@@ -21,6 +21,7 @@ import { hashPassword } from '../server/security/passwords.ts';
 import { openStore } from '../server/store/index.ts';
 import { herokuMessage, octetFrame, resetSeed } from './heroku-lines.ts';
 import { startCommand } from './start-command.ts';
+import { scrollToBeginning } from './ui-serve.ts';
 
 const TAIL_SECONDS = Number(process.argv[2] ?? 60);
 const RATE = Number(process.argv[3] ?? 2000);
@@ -29,7 +30,11 @@ const RUNS = Number(process.argv[4] ?? 1);
 const FIRST_RENDER_LOADS = 5;
 const LINES_PER_BODY = 100;
 const SCROLL_LINES = 20_000;
-/** BENCH_TRACE=prefix: a Chromium trace of each run's scroll phase, written to prefix-scroll-N.json. */
+/**
+ * BENCH_TRACE=prefix: a Chromium trace of each run's scroll phase, written to prefix-scroll-N.json,
+ * with V8's sampling profiler in it: tracing slows the page, so such a run's figures are for
+ * reading its trace, not for reporting.
+ */
 const TRACE = process.env.BENCH_TRACE;
 const TRACE_CATEGORIES = ['disabled-by-default-v8.cpu_profiler', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'disabled-by-default-v8.gc', 'blink.user_timing'];
 const ROOT = new URL('../', import.meta.url).pathname;
@@ -190,14 +195,8 @@ async function once(run: number) {
     const firstRender = median(firstRenders);
     await scroll.evaluate(() => ((window as unknown as { __longtasks: number[] }).__longtasks = []));
     if (TRACE) await browser.startTracing(scroll, { categories: TRACE_CATEGORIES });
-    const log = scroll.getByRole('log', { name: 'Events' });
     const scrollStarted = Date.now();
-    for (let i = 0; i < 400; i++) {
-      await log.evaluate((el) => el.scrollBy({ top: -4000 }));
-      await scroll.waitForTimeout(30);
-      if ((await scroll.locator('.stream-edge', { hasText: 'Beginning of the results' }).count()) > 0) break;
-    }
-    const reached = (await scroll.locator('.stream-edge', { hasText: 'Beginning of the results' }).count()) > 0;
+    const reached = await scrollToBeginning(scroll);
     if (TRACE) writeFileSync(`${TRACE}-scroll-${run}.json`, await browser.stopTracing());
     const scrollResult = { reachedFirst: reached, seconds: (Date.now() - scrollStarted) / 1000, longestTaskMs: await longest(scroll), firstRenderMs: firstRender, firstRenderLoadsMs: firstRenders.map(Math.round), heapMb: await heapMb(scroll) };
     return { baseline, tail, scroll: scrollResult };
