@@ -43,10 +43,11 @@ function parseExposition(text: string): Exposition {
       expect(l, `line ${i + 1}: bad labels at ${at}`).not.toBeNull();
       labels[l![1]!] = l![2]!;
     }
-    // The format's values are floats, NaN among them: prom-client's event-loop lag mean and stddev
-    // are NaN when no delay was sampled since the last scrape (two scrapes within its 10 ms).
+    // The format's values are floats as Go's ParseFloat reads them (Prometheus's parser), NaN among
+    // them in any case: prom-client's event-loop lag mean and stddev are NaN (which it writes `Nan`)
+    // when no delay was sampled since the last scrape (two scrapes within its 10 ms).
     const value = m![3] === '+Inf' ? Infinity : m![3] === '-Inf' ? -Infinity : Number(m![3]);
-    expect(Number.isNaN(value) && m![3] !== 'NaN', `line ${i + 1}: bad value ${m![3]}`).toBe(false);
+    expect(Number.isNaN(value) && m![3]!.toLowerCase() !== 'nan', `line ${i + 1}: bad value ${m![3]}`).toBe(false);
     const name = m![1]!;
     const family = types.has(name) ? name : name.replace(HISTOGRAM_SUFFIX, '');
     expect(types.has(family), `line ${i + 1}: ${name} has no # TYPE`).toBe(true);
