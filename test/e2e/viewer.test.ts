@@ -146,18 +146,20 @@ test('scroll back reaches the first of 3,000 matching lines, keeping the view st
     await route.continue();
   });
   let pagesLanded = 0;
-  for (let i = 0; i < 40 && (await row(page, 'line 0000').count()) === 0; i++) {
+  for (let i = 0; i < 10 && (await loaded()) < 3000; i++) {
     // Scroll to the top: an older page loads and is added above the line being read, which stays
-    // where it is, at the top of the view.
+    // where it is, at the top of the view. Wait for the page itself, not a fixed time: on a busy
+    // machine a page can take longer than any guess.
+    const before = await loaded();
     await log.evaluate((el) => el.scrollTo({ top: 0 }));
     const reading = await topEventId();
     expect(reading).toBeTruthy();
-    const before = await loaded();
-    await page.waitForTimeout(400);
+    await expect.poll(loaded, { timeout: 10_000 }).toBeGreaterThan(before);
     expect(await topEventId()).toBe(reading);
-    if ((await loaded()) > before) pagesLanded++;
+    pagesLanded++;
   }
   expect(pagesLanded).toBe(4); // 2,000 older lines, in pages of 500
+  await log.evaluate((el) => el.scrollTo({ top: 0 }));
   await row(page, 'line 0000').waitFor();
   await expect.poll(() => page.locator('.stream-edge').textContent()).toBe('Beginning of the results');
   await screenshot(page, 'viewer-scrolled-back');
