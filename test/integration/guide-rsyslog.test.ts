@@ -19,21 +19,20 @@ afterAll(() => work.cleanup());
 let n = 0;
 
 /** An rsyslog whose UDP input feeds the guide's action, and which also writes what it got to seen.log. */
-function rsyslogConfig(action: string): { dir: string; conf: string; input: Promise<number> } {
+/** The configuration file, written before rsyslog may be started with it (else it reads none). */
+async function rsyslogConfig(action: string): Promise<{ dir: string; conf: string; input: number }> {
   const dir = join(work.path, `rsyslog-${++n}`);
   mkdirSync(dir);
   const conf = join(dir, 'rsyslog.conf');
-  const input = freePort().then((port) => {
-    writeFileSync(
-      conf,
-      `global(workDirectory="${dir}")
+  const input = await freePort();
+  writeFileSync(
+    conf,
+    `global(workDirectory="${dir}")
 module(load="imudp")
-input(type="imudp" port="${port}" address="127.0.0.1")
+input(type="imudp" port="${input}" address="127.0.0.1")
 *.* action(type="omfile" file="${dir}/seen.log")
 ${action}`,
-    );
-    return port;
-  });
+  );
   return { dir, conf, input };
 }
 
@@ -54,11 +53,11 @@ function startRsyslog(dir: string, conf: string): { child: ChildProcess; stop():
 
 test('the TCP action keeps lines in its disk queue while Driftwood is down, across an rsyslog restart, and delivers them', async () => {
   const port = await freePort(); // Driftwood is not listening here yet
-  const { dir, conf, input } = rsyslogConfig(guideBlock('rsyslog.md', 'rsyslog-tcp', { 'logs.example.com': '127.0.0.1', '5514': port }));
+  const { dir, conf, input } = await rsyslogConfig(guideBlock('rsyslog.md', 'rsyslog-tcp', { 'logs.example.com': '127.0.0.1', '5514': port }));
   const lines = Array.from({ length: 5 }, (_, i) => `<13>Nov 28 09:00:0${i} web-7 checkout[42]: queued line ${i}`);
   const first = startRsyslog(dir, conf);
   try {
-    await feedDaemon(join(dir, 'seen.log'), await input, lines);
+    await feedDaemon(join(dir, 'seen.log'), input, lines);
   } finally {
     await first.stop();
   }
@@ -81,14 +80,14 @@ test('the TCP action keeps lines in its disk queue while Driftwood is down, acro
 async function tlsRelay(name: string, line: string) {
   const { server, cert } = await startTlsServer(work.path, name);
   const action = guideBlock('rsyslog.md', 'rsyslog-tls', { 'target="logs.example.com"': 'target="127.0.0.1"', '"6514"': `"${server.syslogTlsPort}"`, '/etc/ssl/certs/ca-certificates.crt': cert });
-  const { dir, conf, input } = rsyslogConfig(action);
+  const { dir, conf, input } = await rsyslogConfig(action);
   const rsyslog = startRsyslog(dir, conf);
   const stop = async () => {
     await rsyslog.stop();
     await server.stop();
   };
   try {
-    await feedDaemon(join(dir, 'seen.log'), await input, [line]);
+    await feedDaemon(join(dir, 'seen.log'), input, [line]);
   } catch (e) {
     await stop();
     throw e;
