@@ -366,6 +366,13 @@ test('at phone width the stream, search and live control are usable', async () =
   await expect.poll(async () => (await shownIds(page)).length).toBeGreaterThan(5);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(overflow).toBe(0);
+  // Every screen's name is whole on screen, none cut off at the edge.
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  for (const name of ['Events', 'Searches', 'Systems', 'Sources', 'Settings']) {
+    const box = (await nav.getByRole('link', { name }).boundingBox())!;
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width).toBeLessThanOrEqual(390);
+  }
   await screenshot(page, 'viewer-phone-dark');
   await context.close();
 });
