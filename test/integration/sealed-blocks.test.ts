@@ -267,13 +267,16 @@ test('kill -9 while sealing loses and duplicates nothing, and sealing goes on af
     const proc = spawn(process.execPath, ['--import', 'tsx', child, dir.path, DAY, String(killAfter - committed)], { stdio: ['ignore', 'pipe', 'inherit'] });
     const exited = new Promise((resolve) => proc.once('exit', resolve));
     let output = '';
-    await Promise.race([
-      new Promise<void>((resolve) => proc.stdout.on('data', (d: Buffer) => (output += d.toString()).includes('holding') && resolve())),
-      exited,
-    ]);
+    try {
+      await Promise.race([
+        new Promise<void>((resolve) => proc.stdout.on('data', (d: Buffer) => (output += d.toString()).includes('holding') && resolve())),
+        exited,
+      ]);
+    } finally {
+      proc.kill('SIGKILL'); // also when the wait failed: the child waits for it forever
+      await exited;
+    }
     expect(output).toBe(`sealed ${killAfter - committed}, holding one more\n`);
-    proc.kill('SIGKILL');
-    await exited;
     store = openStore(dir.path);
     try {
       expect(blocksIn(store)).toHaveLength(killAfter); // the open transaction's block is gone, its rows kept
