@@ -52,7 +52,7 @@ export function UsersPanel() {
         <table className="grid" aria-label="Users">
           <thead>
             <tr>
-              <th>Email</th>
+              <th className="email-col">Email</th>
               <th>Role</th>
               <th>Added</th>
               <th>Password changed</th>
@@ -66,7 +66,7 @@ export function UsersPanel() {
               const lastAdmin = u.role === 'admin' && admins <= 1;
               return (
                 <tr key={u.id}>
-                  <td>
+                  <td className="clip" title={u.email}>
                     {u.email} {u.id === session.user.id && <span className="muted">(you)</span>}
                   </td>
                   <td>
@@ -99,7 +99,7 @@ export function UsersPanel() {
         </label>
         <label>
           Password
-          <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} required minLength={12} autoComplete="new-password" placeholder="12+ characters, tell them" />
+          <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} required minLength={12} autoComplete="new-password" placeholder="12 characters or more" />
         </label>
         <label>
           Role
