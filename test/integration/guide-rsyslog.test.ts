@@ -18,8 +18,10 @@ const work = tmpDir();
 afterAll(() => work.cleanup());
 let n = 0;
 
-/** An rsyslog whose UDP input feeds the guide's action, and which also writes what it got to seen.log. */
-/** The configuration file, written before rsyslog may be started with it (else it reads none). */
+/**
+ * An rsyslog configuration whose UDP input feeds the guide's action and also writes what it got to
+ * seen.log; written before it returns, since rsyslog started without its file exits at once.
+ */
 async function rsyslogConfig(action: string): Promise<{ dir: string; conf: string; input: number }> {
   const dir = join(work.path, `rsyslog-${++n}`);
   mkdirSync(dir);
