@@ -56,8 +56,10 @@ export function openDb(path: string, schema: Schema, opts: { mustExist?: boolean
   const db = new Database(path, { fileMustExist: opts.mustExist ?? false });
   // Index files: FTS5 merges free many pages that only later merges reuse, and no other table in
   // the file takes them; with incremental auto-vacuum the indexer gives them back (store/indexer.ts).
-  // Takes effect only on a new, empty file, before it is in WAL mode.
-  if (schema === 'fts') db.pragma('auto_vacuum = INCREMENTAL');
+  // Takes effect only on a new, empty file, before it is in WAL mode, so it is set only there:
+  // setting it is a write transaction, which on a file in use would wait behind the indexer's
+  // (up to the busy timeout, the opening thread blocked) just to open the day for reading.
+  if (schema === 'fts' && db.pragma('page_count', { simple: true }) === 0) db.pragma('auto_vacuum = INCREMENTAL');
   db.pragma('journal_mode = WAL');
   // FULL fsyncs the WAL at every commit, so an acknowledged batch also survives power loss;
   // group commit (ingest/pipeline.ts) keeps commits few.
