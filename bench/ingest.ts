@@ -166,6 +166,7 @@ async function searchableDelayMs(port: number, drainToken: string, apiToken: str
   if (res.status !== 204) throw new Error(`marker not acknowledged: ${res.status}`);
   for (;;) {
     const r = await fetch(`http://127.0.0.1:${port}/api/v1/events/search.json?q=${marker}&limit=1`, { headers: { authorization: `Bearer ${apiToken}` } });
+    if (r.status !== 200) throw new Error(`search for the marker: ${r.status} ${await r.text()}`);
     const j = (await r.json()) as { events: unknown[] };
     if (j.events.length) return performance.now() - acked;
   }
@@ -253,36 +254,42 @@ async function once(kind: 'http' | 'tcp') {
   const drainToken = /drains\/(\S+)/.exec(await run(['drain', 'add', 'bench'], env))![1]!;
   const apiToken = benchApiToken(dataDir);
   const server = await startServer(env);
-  const cpu0 = cpuSeconds(server.pid!);
-  let linesPerS: number;
-  let rawBytes: number;
-  let lines: number;
-  if (kind === 'http') {
-    const r = await httpRun(httpPort, drainToken, SECONDS);
-    linesPerS = r.linesPerS;
-    rawBytes = r.rawBytes;
-    lines = r.acked;
-  } else {
-    const started = performance.now();
-    const r = await tcpRun(syslogPort, drainToken, SECONDS);
-    // TCP has no acknowledgement: wait until everything sent is committed, then time it all.
-    while ((await count(httpPort, apiToken)) < r.sent) await new Promise((res) => setTimeout(res, 20));
-    linesPerS = r.sent / ((performance.now() - started) / 1000);
-    lines = r.sent;
-    rawBytes = r.rawBytes;
+  // A run that fails (a crashed check, a timeout) must not leave its server ingesting behind the
+  // next runs.
+  try {
+    const cpu0 = cpuSeconds(server.pid!);
+    let linesPerS: number;
+    let rawBytes: number;
+    let lines: number;
+    if (kind === 'http') {
+      const r = await httpRun(httpPort, drainToken, SECONDS);
+      linesPerS = r.linesPerS;
+      rawBytes = r.rawBytes;
+      lines = r.acked;
+    } else {
+      const started = performance.now();
+      const r = await tcpRun(syslogPort, drainToken, SECONDS);
+      // TCP has no acknowledgement: wait until everything sent is committed, then time it all.
+      while ((await count(httpPort, apiToken)) < r.sent) await new Promise((res) => setTimeout(res, 20));
+      linesPerS = r.sent / ((performance.now() - started) / 1000);
+      lines = r.sent;
+      rawBytes = r.rawBytes;
+    }
+    // The server's CPU per line: less noisy than lines/s on a shared machine, and what an A/B of two
+    // builds compares best (each thread's work, whatever the others waited for).
+    const cpuPerLineUs = ((cpuSeconds(server.pid!) - cpu0) / lines) * 1e6;
+    const delays = [];
+    for (let k = 0; k < 5; k++) delays.push(await searchableDelayMs(httpPort, drainToken, apiToken));
+    const rss = peakRssMb(server.pid!);
+    server.kill('SIGTERM');
+    await new Promise((r) => server.once('exit', r));
+    const disk = eventBytes(dataDir);
+    const { sealed, freeMb } = sealedShare(dataDir);
+    return { linesPerS, cpuPerLineUs, searchableMs: median(delays), diskPerLine: disk / lines, rawPerLine: rawBytes / lines, rssMb: rss, sealed, freeMb };
+  } finally {
+    if (server.exitCode === null && server.signalCode === null) server.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
   }
-  // The server's CPU per line: less noisy than lines/s on a shared machine, and what an A/B of two
-  // builds compares best (each thread's work, whatever the others waited for).
-  const cpuPerLineUs = ((cpuSeconds(server.pid!) - cpu0) / lines) * 1e6;
-  const delays = [];
-  for (let k = 0; k < 5; k++) delays.push(await searchableDelayMs(httpPort, drainToken, apiToken));
-  const rss = peakRssMb(server.pid!);
-  server.kill('SIGTERM');
-  await new Promise((r) => server.once('exit', r));
-  const disk = eventBytes(dataDir);
-  const { sealed, freeMb } = sealedShare(dataDir);
-  rmSync(dataDir, { recursive: true, force: true });
-  return { linesPerS, cpuPerLineUs, searchableMs: median(delays), diskPerLine: disk / lines, rawPerLine: rawBytes / lines, rssMb: rss, sealed, freeMb };
 }
 
 const results: Record<string, Awaited<ReturnType<typeof once>>[]> = { http: [], tcp: [] };
