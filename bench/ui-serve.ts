@@ -82,15 +82,20 @@ export async function openFirstRender(browser: Browser, s: Served, initScript: s
 }
 
 /**
- * Scrolls the stream up 4,000 px every 30 ms until "Beginning of the results" shows (at most 400
- * steps): scroll back as the viewer's benchmarks make it. Whether the beginning was reached.
+ * One step of scroll back, as a page expression: true once "Beginning of the results" shows, else
+ * the stream is scrolled up 4,000 px. Every viewer benchmark scrolls back so, a step every 30 ms.
  */
-export async function scrollToBeginning(page: Page): Promise<boolean> {
-  const log = page.getByRole('log', { name: 'Events' });
-  const beginning = page.locator('.stream-edge', { hasText: 'Beginning of the results' });
-  for (let i = 0; i < 400 && (await beginning.count()) === 0; i++) {
-    await log.evaluate((el) => el.scrollBy({ top: -4000 }));
-    await page.waitForTimeout(30);
+const SCROLL_BACK_STEP = `(() => {
+  if ([...document.querySelectorAll('.stream-edge')].some((e) => e.textContent.includes('Beginning of the results'))) return true;
+  document.querySelector('[role="log"][aria-label="Events"]').scrollBy({ top: -4000 });
+  return false;
+})()`;
+
+/** Scroll back (SCROLL_BACK_STEP) at most 400 steps in a page (Playwright's or bench/cdp's); whether the beginning was reached. */
+export async function scrollToBeginning(page: { evaluate(expression: string): Promise<unknown> }): Promise<boolean> {
+  for (let i = 0; i < 400; i++) {
+    if (await page.evaluate(SCROLL_BACK_STEP)) return true;
+    await new Promise((r) => setTimeout(r, 30));
   }
-  return (await beginning.count()) > 0;
+  return false;
 }

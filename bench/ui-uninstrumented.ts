@@ -4,17 +4,16 @@
 // stack trace for every Error object made (React DOM makes five as it loads), collecting the source
 // positions of the functions on the stack, which re-parses the whole 300 KB script during its
 // evaluation (60-135 ms in traces) and roughly doubles the first render's main-thread time
-// (docs/BENCHMARKS.md). Here Chromium is started with a debugging port and only the browser is
-// spoken to: cookies set, a tab opened on the viewer, a trace recorded.
+// (docs/BENCHMARKS.md). Here the browser is driven by bench/cdp.ts (no domain but Page enabled in
+// the page): each load a tab of its own, signed in, opened on the viewer, traced.
 //   npx tsx bench/ui-uninstrumented.ts [loads=10] [checkout]   (default: this checkout)
 // Per load, from the trace: first render = from search.json's last byte (the network's finishTime,
 // Resource Timing's responseEnd) to the viewer's `driftwood:first-page` mark, set as soon as the
 // first page is in the page; and the renderer main thread's longest task from navigation to 2 s.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
-import WebSocket from 'ws';
+import { launch, signIn, type CdpPage, type TraceEvent } from './cdp.ts';
 import { EMAIL, FIRST_RENDER_PATH, PASSWORD, serve, stop } from './ui-serve.ts';
 
 const LOADS = Number(process.argv[2] ?? 10);
@@ -23,51 +22,6 @@ const PORT = 9333;
 /** BENCH_TRACE_DIR: also keep each load's trace there (load--1.json is the warm-up load), for chrome://tracing or Perfetto. */
 const TRACE_DIR = process.env.BENCH_TRACE_DIR;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
-interface TraceEvent {
-  name: string;
-  ph: string;
-  ts: number;
-  dur?: number;
-  pid: number;
-  tid: number;
-  args?: { data?: Record<string, unknown>; name?: string };
-}
-
-/** A CDP connection to the browser target only (no page is attached). */
-async function browserSession(wsUrl: string) {
-  const ws = new WebSocket(wsUrl);
-  await new Promise((r) => ws.once('open', r));
-  let nextId = 1;
-  const pending = new Map<number, (result: unknown) => void>();
-  let events: TraceEvent[] = [];
-  let traced: () => void = () => {};
-  ws.on('message', (d) => {
-    const m = JSON.parse(d.toString()) as { id?: number; result?: unknown; method?: string; params?: { value: TraceEvent[] } };
-    if (m.id !== undefined) pending.get(m.id)?.(m.result);
-    else if (m.method === 'Tracing.dataCollected') events.push(...m.params!.value);
-    else if (m.method === 'Tracing.tracingComplete') traced();
-  });
-  const send = <T>(method: string, params: object = {}) =>
-    new Promise<T>((r) => {
-      const id = nextId++;
-      pending.set(id, r as (result: unknown) => void);
-      ws.send(JSON.stringify({ id, method, params }));
-    });
-  return {
-    send,
-    async trace(during: () => Promise<void>): Promise<TraceEvent[]> {
-      events = [];
-      await send('Tracing.start', { traceConfig: { includedCategories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing', 'loading'] }, transferMode: 'ReportEvents' });
-      await during();
-      const done = new Promise<void>((r) => (traced = r));
-      await send('Tracing.end');
-      await done;
-      return events;
-    },
-    close: () => ws.close(),
-  };
-}
 
 /** First render and longest task of one page load, from its trace; undefined if it has no first page. */
 function measure(events: TraceEvent[]): { firstRenderMs: number; longestTaskMs: number } | undefined {
@@ -88,37 +42,24 @@ function measure(events: TraceEvent[]): { firstRenderMs: number; longestTaskMs: 
 }
 
 const served = await serve(CHECKOUT);
-const profile = mkdtempSync(join(tmpdir(), 'driftwood-bench-uninstrumented-'));
-const chromium = spawn('/usr/bin/chromium', ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--remote-debugging-port=${PORT}`, `--user-data-dir=${profile}`, 'about:blank'], { stdio: 'ignore' });
+const browser = await launch(PORT);
 try {
-  let version: { webSocketDebuggerUrl: string } | undefined;
-  for (let i = 0; i < 100 && !version; i++) {
-    await new Promise((r) => setTimeout(r, 100));
-    version = await fetch(`http://127.0.0.1:${PORT}/json/version`).then((r) => r.json() as Promise<{ webSocketDebuggerUrl: string }>, () => undefined);
-  }
-  const browser = await browserSession(version!.webSocketDebuggerUrl);
-  const login = await fetch(`${served.base}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: EMAIL, password: PASSWORD }) });
-  const cookies = login.headers.getSetCookie().map((c) => {
-    const pair = c.split(';')[0]!;
-    return { name: pair.slice(0, pair.indexOf('=')), value: pair.slice(pair.indexOf('=') + 1), url: served.base };
-  });
-  await browser.send('Storage.setCookies', { cookies });
+  const cookies = await signIn(served.base, EMAIL, PASSWORD);
   console.log(`machine: ${cpus().length} × ${cpus()[0]?.model}; load ${readFileSync('/proc/loadavg', 'utf8').trim()}`);
   const results: { firstRenderMs: number; longestTaskMs: number }[] = [];
-  // One load first to start the browser's processes and caches, as a reader's browser has them.
+  // One load first to start the browser's processes, as a reader's browser has them.
   for (let l = -1; l < LOADS; l++) {
-    let target = '';
+    let page: CdpPage | undefined;
     const events = await browser.trace(async () => {
-      target = (await browser.send<{ targetId: string }>('Target.createTarget', { url: `${served.base}${FIRST_RENDER_PATH}`, newWindow: true })).targetId;
+      page = await browser.open(`${served.base}${FIRST_RENDER_PATH}`, { cookies });
       await new Promise((r) => setTimeout(r, 3000));
     });
-    await browser.send('Target.closeTarget', { targetId: target });
+    await page!.close();
     if (TRACE_DIR) writeFileSync(join(TRACE_DIR, `load-${l}.json`), JSON.stringify({ traceEvents: events }));
     const m = measure(events);
     if (!m) throw new Error('no first page in the trace: was the viewer signed in?');
     if (l >= 0) results.push(m);
   }
-  browser.close();
   const round = (x: number) => Math.round(x * 10) / 10;
   console.log(
     JSON.stringify({
@@ -130,7 +71,6 @@ try {
     }),
   );
 } finally {
-  chromium.kill();
+  await browser.close();
   await stop(served);
-  rmSync(profile, { recursive: true, force: true });
 }

@@ -8,8 +8,14 @@
 // 2. A search with 20,000 matches, scrolled from the newest to the oldest (scroll back pages):
 //    longest task while scrolling, and the first render of a 1,000-event page after its response
 //    (the median of FIRST_RENDER_LOADS pages opened on it).
+// 3. Loading the page: the longest task of each load (the tail's page and the search's pages, each
+//    measured until a second after its first row), and their maximum.
 // Also: the initial JS of the page, gzipped. Baseline in the same run: an empty page's longest
 // task and heap (what the browser itself costs here).
+// The browser is driven as a reader's is, with no DevTools domain enabled in its pages (bench/cdp.ts),
+// each page in a browser context of its own: Playwright's Runtime domain made V8 re-parse the bundle
+// while it loaded (docs/BENCHMARKS.md, "What Playwright adds"). BENCH_DRIVER=playwright: under
+// Playwright instead, as up to round 2's 11th session.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -17,6 +23,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Page } from 'playwright-core';
+import { launch, pollUntil, signIn, type CdpPage } from './cdp.ts';
 import { hashPassword } from '../server/security/passwords.ts';
 import { openStore } from '../server/store/index.ts';
 import { herokuMessage, octetFrame, resetSeed } from './heroku-lines.ts';
@@ -36,6 +43,7 @@ const SCROLL_LINES = 20_000;
  * reading its trace, not for reporting.
  */
 const TRACE = process.env.BENCH_TRACE;
+const DRIVER = process.env.BENCH_DRIVER === 'playwright' ? 'playwright' : 'reader';
 const TRACE_CATEGORIES = ['disabled-by-default-v8.cpu_profiler', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'disabled-by-default-v8.gc', 'blink.user_timing'];
 const ROOT = new URL('../', import.meta.url).pathname;
 const BIN = join(ROOT, 'server/dist/main.js');
@@ -78,19 +86,50 @@ const INSTRUMENT = `
   }).observe(document, { childList: true, subtree: true });
 `;
 
-async function heapMb(page: Page): Promise<number> {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Performance.enable');
-  await cdp.send('HeapProfiler.collectGarbage');
-  const { metrics } = await cdp.send('Performance.getMetrics');
-  return (metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? NaN) / 1e6;
+/** The browser the bench drives: a reader's (bench/cdp.ts), or Playwright's (BENCH_DRIVER=playwright). */
+interface BenchBrowser {
+  /** A page at `url` in a signed-in browser context of its own, INSTRUMENT run before its scripts. */
+  open(url: string): Promise<CdpPage>;
+  /** The browser-wide trace of `during` (BENCH_TRACE); undefined under Playwright. */
+  trace?(during: () => Promise<void>, categories: string[]): Promise<unknown[]>;
+  close(): Promise<void>;
 }
 
-// Functions passed to page.evaluate run in the page: its globals, typed loosely (no DOM lib here).
-declare const window: unknown;
-declare const performance: { getEntriesByType(t: string): { name: string; responseEnd: number }[] };
+async function readerBrowser(base: string, email: string, password: string): Promise<BenchBrowser> {
+  const browser = await launch();
+  const cookies = await signIn(base, email, password);
+  return { open: (url) => browser.open(url, { initScript: INSTRUMENT, cookies }), trace: (during, categories) => browser.trace(during, categories), close: () => browser.close() };
+}
 
-const longest = (page: Page) => page.evaluate(() => Math.max(0, ...((window as unknown as { __longtasks: number[] }).__longtasks)));
+async function playwrightBrowser(base: string, email: string, password: string): Promise<BenchBrowser> {
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  return {
+    async open(url) {
+      const context = await browser.newContext({ baseURL: base, viewport: { width: 1280, height: 800 } });
+      await context.addInitScript(INSTRUMENT);
+      await context.request.post('/api/v1/session', { data: { email, password } });
+      const page: Page = await context.newPage();
+      await page.goto(url);
+      return {
+        evaluate: (expression) => page.evaluate(expression),
+        // Not page.waitForFunction: it evals the string in the page, which the viewer's CSP forbids.
+        waitFor: (expression, timeoutMs) => pollUntil((e) => page.evaluate(e), expression, timeoutMs),
+        async heapMb() {
+          const cdp = await context.newCDPSession(page);
+          await cdp.send('Performance.enable');
+          await cdp.send('HeapProfiler.collectGarbage');
+          const { metrics } = await cdp.send('Performance.getMetrics');
+          return (metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? NaN) / 1e6;
+        },
+        close: () => context.close(),
+      };
+    },
+    close: () => browser.close(),
+  };
+}
+
+const longest = (page: CdpPage) => page.evaluate<number>('Math.max(0, ...window.__longtasks)');
+const resetLongest = (page: CdpPage) => page.evaluate('void (window.__longtasks = [])');
 
 async function postBody(url: string, lines: string[]): Promise<number> {
   const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/logplex-1', 'logplex-msg-count': String(lines.length) }, body: lines.map(octetFrame).join('') });
@@ -110,27 +149,21 @@ async function once(run: number) {
   const server = await startServer(dataDir, port);
   const base = `http://127.0.0.1:${port}`;
   const drainUrl = `${base}/drains/${drainToken}`;
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  const browser = await (DRIVER === 'playwright' ? playwrightBrowser : readerBrowser)(base, email, password);
   try {
-    const context = await browser.newContext({ baseURL: base, viewport: { width: 1280, height: 800 } });
-    await context.addInitScript(INSTRUMENT);
-    await context.request.post('/api/v1/session', { data: { email, password } });
-
     // Baseline: an empty page in the same browser.
-    const blank = await context.newPage();
-    await blank.goto(`${base}/healthz`);
-    await blank.waitForTimeout(1000);
-    const baseline = { longestMs: await longest(blank), heapMb: await heapMb(blank) };
+    const blank = await browser.open(`${base}/healthz`);
+    await new Promise((r) => setTimeout(r, 1000));
+    const baseline = { longestMs: await longest(blank), heapMb: await blank.heapMb() };
     await blank.close();
 
     // 1. Live tail at RATE lines/s.
-    const page = await context.newPage();
-    await page.goto('/events');
-    await page.getByRole('button', { name: 'Pause' }).waitFor();
-    await page.waitForTimeout(1000);
+    const page = await browser.open(`${base}/events`);
+    await page.waitFor(`document.querySelector('button[aria-label="Pause"]')`);
+    await new Promise((r) => setTimeout(r, 1000));
     // Loading the page (script evaluation, first render) is measured separately: count the tail only.
     const loadLongestTaskMs = await longest(page);
-    await page.evaluate(() => ((window as unknown as { __longtasks: number[] }).__longtasks = []));
+    await resetLongest(page);
     resetSeed(run + 1);
     const acks = new Map<number, number>();
     const started = Date.now();
@@ -146,8 +179,8 @@ async function once(run: number) {
       if (inflight.length > 16) await inflight.shift();
     }
     await Promise.all(inflight);
-    await page.waitForTimeout(2000);
-    const seen = await page.evaluate(() => (window as unknown as { __seen: Record<string, number> }).__seen);
+    await new Promise((r) => setTimeout(r, 2000));
+    const seen = await page.evaluate<Record<string, number>>('window.__seen');
     // A batch is on screen when its last line or a later batch's mounts: the list follows the
     // bottom, so batches that arrive in one flush scroll past within the same frame.
     const onScreen = new Map<number, number>();
@@ -166,8 +199,8 @@ async function once(run: number) {
       notSeenBatches: missing,
       longestTaskMs: await longest(page),
       loadLongestTaskMs,
-      heapMb: await heapMb(page),
-      loaded: (await page.locator('.statusbar').textContent())?.match(/([\d,]+) loaded/)?.[1],
+      heapMb: await page.heapMb(),
+      loaded: (await page.evaluate<string | null>(`document.querySelector('.statusbar')?.textContent ?? null`))?.match(/([\d,]+) loaded/)?.[1],
     };
     await page.close();
 
@@ -179,27 +212,31 @@ async function once(run: number) {
     // The first render of the 1,000-event page, in FIRST_RENDER_LOADS pages (one is a single sample
     // of a noisy 2-core VM); the last page is the one scrolled.
     const firstRenders: number[] = [];
-    let scroll!: Page;
+    const loadLongestTasks = [tail.loadLongestTaskMs];
+    let scroll!: CdpPage;
     for (let l = 0; l < FIRST_RENDER_LOADS; l++) {
       if (l > 0) await scroll.close();
-      scroll = await context.newPage();
-      await scroll.goto(`/events?q=${marker}`);
-      await scroll.locator('[data-event-id]').first().waitFor();
+      scroll = await browser.open(`${base}/events?q=${marker}`);
+      await scroll.waitFor(`document.querySelector('[data-event-id]')`);
       firstRenders.push(
-        await scroll.evaluate(() => {
-          const res = performance.getEntriesByType('resource').find((e) => e.name.includes('/api/v1/events/search.json'))!;
-          return (window as unknown as { __firstRowAt: number }).__firstRowAt - res.responseEnd;
-        }),
+        await scroll.evaluate<number>(`window.__firstRowAt - performance.getEntriesByType('resource').find((e) => e.name.includes('/api/v1/events/search.json')).responseEnd`),
       );
+      // The load's tasks too, a second after its first row (as the tail's page is measured).
+      await new Promise((r) => setTimeout(r, 1000));
+      loadLongestTasks.push(await longest(scroll));
     }
     const firstRender = median(firstRenders);
-    await scroll.evaluate(() => ((window as unknown as { __longtasks: number[] }).__longtasks = []));
-    if (TRACE) await browser.startTracing(scroll, { categories: TRACE_CATEGORIES });
+    await resetLongest(scroll);
     const scrollStarted = Date.now();
-    const reached = await scrollToBeginning(scroll);
-    if (TRACE) writeFileSync(`${TRACE}-scroll-${run}.json`, await browser.stopTracing());
-    const scrollResult = { reachedFirst: reached, seconds: (Date.now() - scrollStarted) / 1000, longestTaskMs: await longest(scroll), firstRenderMs: firstRender, firstRenderLoadsMs: firstRenders.map(Math.round), heapMb: await heapMb(scroll) };
-    return { baseline, tail, scroll: scrollResult };
+    let reached = false;
+    if (TRACE && browser.trace) {
+      const events = await browser.trace(async () => void (reached = await scrollToBeginning(scroll)), TRACE_CATEGORIES);
+      writeFileSync(`${TRACE}-scroll-${run}.json`, JSON.stringify({ traceEvents: events }));
+    } else reached = await scrollToBeginning(scroll);
+    const scrollResult = { reachedFirst: reached, seconds: (Date.now() - scrollStarted) / 1000, longestTaskMs: await longest(scroll), firstRenderMs: firstRender, firstRenderLoadsMs: firstRenders.map(Math.round), heapMb: await scroll.heapMb() };
+    // Every page load of the run: the tail's page, then the search's FIRST_RENDER_LOADS.
+    const load = { longestTaskMs: Math.max(...loadLongestTasks), longestTaskPerLoadMs: loadLongestTasks.map(Math.round) };
+    return { baseline, tail, scroll: scrollResult, load };
   } finally {
     await browser.close();
     server.kill('SIGTERM');
@@ -237,6 +274,7 @@ if (RUNS > 1) {
         tailHeapMb: median(results.map((r) => r.tail.heapMb)),
         scrollLongestTaskMs: median(results.map((r) => r.scroll.longestTaskMs)),
         firstRenderMs: median(results.map((r) => r.scroll.firstRenderMs)),
+        loadLongestTaskMs: median(results.map((r) => r.load.longestTaskMs)),
       },
     }),
   );
