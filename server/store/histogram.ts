@@ -4,7 +4,7 @@
 // minutes, aligned to the minute. Any other query, and whatever minutes those counts leave open,
 // is counted from the rows hour by hour, within the request's time budget.
 import { answerMinutes, rowsFilter } from './field-counts.ts';
-import { IDS_PER_MS, idFloorForTime } from './ids.ts';
+import { IDS_PER_MS, idFloorForTime, timeOfId } from './ids.ts';
 import { dayOf, dayStartMs, type Partitions } from './partitions.ts';
 import type { Filter } from './search.ts';
 import { inSnapshot, StatementCache, type Db } from './db.ts';
@@ -19,6 +19,11 @@ export interface HistogramRequest {
   timeOnly: boolean;
   minMs: number;
   maxMs: number;
+  /**
+   * Exclusive: only events below this id are counted. The viewer counts newer ones itself as its
+   * live tail brings them, so that none is counted twice or missed whatever arrives meanwhile.
+   */
+  maxId?: number;
   buckets: number;
   deadlineMs: number;
   now: () => number;
@@ -57,6 +62,8 @@ export function histogram(partitions: Partitions, req: HistogramRequest): Histog
     width = Math.ceil(width / MINUTE_MS) * MINUTE_MS;
     minMs = Math.ceil(maxMs / MINUTE_MS) * MINUTE_MS - width * req.buckets;
     wholeMinutesEnd = Math.floor(maxMs / MINUTE_MS) * MINUTE_MS;
+    // A minute's kept count holds all of its events: the minute of max_id and later are read row by row.
+    if (req.maxId !== undefined) wholeMinutesEnd = Math.min(wholeMinutesEnd, Math.floor(timeOfId(req.maxId) / MINUTE_MS) * MINUTE_MS);
   }
   const counts = new Array<number>(req.buckets).fill(0);
   const add = (startMs: number, n: number) => {
@@ -72,7 +79,8 @@ export function histogram(partitions: Partitions, req: HistogramRequest): Histog
     const hi = Math.min(maxMs, dayStartMs(day) + DAY_MS);
     /** Counts the matching rows received in [from, to) into their buckets. */
     const countRows = (from: number, to: number) => {
-      const [afterId, beforeId] = [idFloorForTime(from) - 1, idFloorForTime(to)];
+      const [afterId, beforeId] = [idFloorForTime(from) - 1, Math.min(idFloorForTime(to), req.maxId ?? Infinity)];
+      if (beforeId <= afterId + 1) return;
       const filter = plan ? rowsFilter(req.filter, afterId, beforeId - 1) : req.filter;
       inSnapshot(db, () => {
         for (const part of splitParts(db, filter, afterId, beforeId)) {

@@ -315,6 +315,28 @@ test('seek to a time shows the events up to that moment with the live tail off; 
   await context.close();
 });
 
+test('the velocity graph counts each match once while lines arrive as the page loads', async () => {
+  const word = `velocount${Date.now().toString(36)}`;
+  await drain([{ message: `${word} before 0` }, { message: `${word} before 1` }]);
+  // Bursts before, during and after the first page, the graph's count and the tail's start.
+  const sending = (async () => {
+    for (let b = 0; b < 20; b++) {
+      await drain([0, 1, 2].map((i) => ({ message: `${word} burst ${b}.${i}` })));
+      await new Promise((r) => setTimeout(r, 75));
+    }
+  })();
+  const { context, page, problems } = await openViewer(`/events?q=${word}`);
+  await sending;
+  const total = 2 + 20 * 3;
+  await page.locator('.statusbar', { hasText: `${total} loaded` }).waitFor();
+  const counted = page.getByRole('img', { name: 'Velocity' }).locator('.sr-only');
+  await expect.poll(() => counted.textContent()).toBe(`Velocity: ${total} matches in the range shown`);
+  await page.waitForTimeout(500); // live batches still on their way would show as more
+  expect(await counted.textContent()).toBe(`Velocity: ${total} matches in the range shown`);
+  expect(problems).toEqual([]);
+  await context.close();
+});
+
 test('dragging across the velocity graph narrows the search to that time range', async () => {
   const { context, page } = await openViewer('/events');
   const graph = page.getByRole('img', { name: /Velocity/ });

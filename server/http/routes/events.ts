@@ -154,6 +154,7 @@ export async function eventRoutes(app: FastifyInstance, opts: { store: Store; no
       timeOnly: scope.ast.type === 'matchAll',
       minMs: minS * 1000,
       maxMs: maxS * 1000,
+      maxId: intParam('max_id', p.max_id),
       buckets,
       deadlineMs: now() + SEARCH_BUDGET_MS,
       now,

@@ -36,6 +36,19 @@ export interface VelocityProps {
   onRange(minTime: number, maxTime: number): void;
   /** The stream's first page is on screen: the bars are fetched after it, not in its way. */
   ready: boolean;
+  /**
+   * The newest event the stream holds. While live, the server counts the events up to it and the
+   * graph counts the later ones as the tail brings them: each once, whatever arrives meanwhile.
+   */
+  newestId: string | undefined;
+}
+
+/** A live graph's two counts for one search: the server's, up to `throughId`, then the tail's. */
+interface LiveCount {
+  key: string;
+  throughId?: bigint;
+  /** Live events that arrived before the server's count: counted when it lands, those after `throughId`. */
+  early?: Event[];
 }
 
 /** Empty buckets draw no bar at all (uPlot draws a hairline for 0). */
@@ -65,7 +78,7 @@ function intlLoaded(): Promise<void> {
   );
 }
 
-export function Velocity({ view, live, onLive, markerIso, utc, onRange, ready }: VelocityProps) {
+export function Velocity({ view, live, onLive, markerIso, utc, onRange, ready, newestId }: VelocityProps) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const series = useRef<Series>({ t: [], counts: [], step: 60 });
@@ -75,6 +88,14 @@ export function Velocity({ view, live, onLive, markerIso, utc, onRange, ready }:
   const onRangeRef = useRef(onRange);
   onRangeRef.current = onRange;
   const key = JSON.stringify([scopeParams(view), view.minTime, view.maxTime, live]);
+  const newest = useRef(newestId);
+  newest.current = newestId;
+  const liveCount = useRef<LiveCount>({ key, early: [] });
+  /** This search's LiveCount (a new search starts gathering early events). */
+  const liveCountFor = (k: string) => {
+    if (liveCount.current.key !== k) liveCount.current = { key: k, early: [] };
+    return liveCount.current;
+  };
 
   const redraw = () => {
     const s = series.current;
@@ -94,10 +115,17 @@ export function Velocity({ view, live, onLive, markerIso, utc, onRange, ready }:
     const start = live && !view.minTime ? Math.floor(minS / 60) * 60 + 60 : minS;
     const end = live && !view.minTime ? Math.floor(maxS / 60) * 60 + 60 : maxS;
     const buckets = Math.max(1, Math.round((end - start) / step));
-    get<HistogramResponse>(withQuery('/api/v1/events/histogram.json', { ...scopeParams(view), min_time: start, max_time: end, buckets }), abort.signal)
+    const counted = liveCountFor(key);
+    counted.throughId = live && !view.minTime && newest.current !== undefined ? BigInt(newest.current) : undefined;
+    counted.early ??= [];
+    const maxId = counted.throughId === undefined ? undefined : String(counted.throughId + 1n);
+    get<HistogramResponse>(withQuery('/api/v1/events/histogram.json', { ...scopeParams(view), min_time: start, max_time: end, buckets, max_id: maxId }), abort.signal)
       .then((h) => {
         series.current = { t: h.buckets.map((b) => b.t), counts: h.buckets.map((b) => b.count), step };
         setError(h.reached_time_limit ? 'partial: the count took too long' : '');
+        const early = counted.early ?? [];
+        counted.early = undefined;
+        countLive(counted, early);
         redraw();
       })
       .catch((e: Error) => !abort.signal.aborted && setError(e.message));
@@ -105,26 +133,36 @@ export function Velocity({ view, live, onLive, markerIso, utc, onRange, ready }:
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key, ready]);
 
-  // Live: count arriving events into their bars, starting new bars as minutes pass.
+  /** Counts live events after the server's count into their bars, starting new bars as minutes pass. */
+  const countLive = (counted: LiveCount, events: readonly Event[]) => {
+    const s = series.current;
+    if (s.t.length === 0) return;
+    for (const e of events) {
+      if (counted.throughId !== undefined && BigInt(e.id) <= counted.throughId) continue; // in the server's count
+      const t = Math.floor(Date.parse(e.received_at) / 1000);
+      while (t >= s.t.at(-1)! + s.step) {
+        s.t.push(s.t.at(-1)! + s.step);
+        s.counts.push(0);
+        if (!view.minTime) {
+          s.t.shift();
+          s.counts.shift();
+        }
+      }
+      const i = Math.floor((t - s.t[0]!) / s.step);
+      if (i >= 0 && i < s.counts.length) s.counts[i]! += 1;
+    }
+  };
+
+  // Live: arriving events are counted once the server's count is in, and kept until then.
   useEffect(() => {
     if (!live) return;
     return onLive((events) => {
-      const s = series.current;
-      if (s.t.length === 0) return;
-      for (const e of events) {
-        const t = Math.floor(Date.parse(e.received_at) / 1000);
-        while (t >= s.t.at(-1)! + s.step) {
-          s.t.push(s.t.at(-1)! + s.step);
-          s.counts.push(0);
-          if (!view.minTime) {
-            s.t.shift();
-            s.counts.shift();
-          }
-        }
-        const i = Math.floor((t - s.t[0]!) / s.step);
-        if (i >= 0 && i < s.counts.length) s.counts[i]! += 1;
+      const counted = liveCountFor(key);
+      if (counted.early) counted.early.push(...events);
+      else {
+        countLive(counted, events);
+        redraw();
       }
-      redraw();
     });
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [live, onLive, key]);

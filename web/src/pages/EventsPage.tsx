@@ -192,7 +192,7 @@ export function EventsPage() {
         {viewer.partial && <span className="warn">The search took too long and shows partial results</span>}
         <span className="muted small right">{count(events.length)} loaded</span>
       </div>
-      <Velocity view={view} live={viewer.live} onLive={viewer.onLive} markerIso={topTime} utc={zone === 'utc'} onRange={(minTime, maxTime) => go({ minTime, maxTime })} ready={viewer.shown} />
+      <Velocity view={view} live={viewer.live} onLive={viewer.onLive} markerIso={topTime} utc={zone === 'utc'} onRange={(minTime, maxTime) => go({ minTime, maxTime })} ready={viewer.shown} newestId={events.at(-1)?.id} />
       <div className={`viewer-body${facetsOpen ? ' with-side' : ''}${expanded ? ' with-details' : ''}`}>
         <div className="stream-wrap">
           {viewer.loading === 'first' && events.length === 0 && <div className="empty">Searching…</div>}
