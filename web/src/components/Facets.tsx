@@ -14,8 +14,11 @@ export function facetTerm(field: string, value: string): string {
   return attrTerm(field, value);
 }
 
-/** `ready`: the stream's first page is on screen; the counts are fetched after it, not in its way. */
-export function Facets({ view, refreshKey, ready, onNarrow }: { view: ViewParams; refreshKey: number; ready: boolean; onNarrow(term: string, exclude: boolean): void }) {
+/**
+ * `ready`: the stream's first page is on screen; the counts are fetched after it, not in its way.
+ * `onCounted` hears how long each count took (the page paces its refreshes by it).
+ */
+export function Facets({ view, refreshKey, ready, onNarrow, onCounted }: { view: ViewParams; refreshKey: number; ready: boolean; onNarrow(term: string, exclude: boolean): void; onCounted?(ms: number): void }) {
   const [data, setData] = useState<FacetsResponse>();
   const [error, setError] = useState('');
   const key = JSON.stringify([scopeParams(view), view.minTime, view.maxTime, refreshKey]);
@@ -23,8 +26,12 @@ export function Facets({ view, refreshKey, ready, onNarrow }: { view: ViewParams
     if (!ready) return;
     const abort = new AbortController();
     setError('');
+    const started = performance.now();
     get<FacetsResponse>(withQuery('/api/v1/events/facets.json', { ...scopeParams(view), min_time: view.minTime, max_time: view.maxTime, top: 8 }), abort.signal)
-      .then(setData)
+      .then((counted) => {
+        setData(counted);
+        onCounted?.(performance.now() - started);
+      })
       .catch((e: Error) => !abort.signal.aborted && setError(e.message));
     return () => abort.abort();
     // eslint-disable-next-line react-hooks/exhaustive-deps
