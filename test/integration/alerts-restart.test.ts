@@ -124,8 +124,9 @@ test('a restart while a webhook is being delivered resumes it, and the next wind
   hook.script.push('hang');
   await a.ingest(['Error: one', 'Error: two']);
   a.now += 60_000;
-  await a.server.alerts.runDue(a.now);
-  await hook.waitFor(1); // in flight: the receiver holds the request
+  // The round fired (a failure here says why no webhook would come, rather than a timeout below).
+  expect(await a.server.alerts.runDue(a.now)).toMatchObject({ skipped: false, due: 1, fired: 1, errors: 0 });
+  await hook.waitFor(1, 30_000); // in flight: the receiver holds the request (30 s: a loaded CI machine)
   await a.stop();
   const [pending] = store_history(dir.path, alert.id);
   expect(pending!.deliveries).toMatchObject([{ channel: 'webhook', status: 'pending' }]);
@@ -134,7 +135,7 @@ test('a restart while a webhook is being delivered resumes it, and the next wind
   const b = await alertHarness({ dataDir: dir.path, tick: '0 0 1 1 *', now: () => a.now });
   cleanups.push(() => b.stop());
   b.now = a.now;
-  await hook.waitFor(2);
+  await hook.waitFor(2, 30_000);
   await b.server.alerts.settled();
   expect(hook.received[1]!.body).toBe(hook.received[0]!.body);
   await b.ingest(['Error: three']);
