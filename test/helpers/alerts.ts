@@ -67,7 +67,10 @@ export async function alertHarness(opts: { env?: Record<string, string>; dataDir
       await server.pipeline.submit(events, 'test');
     },
     async tick(ms = 60_000) {
-      h.now += ms;
+      // On the real clock (no `now` given), alerts are created after the harness, with that time as
+      // their last run: ticks count from now, or a minute boundary passing between the harness's
+      // start and an alert's creation would leave the alert not due at the first tick.
+      h.now = (opts.now ? h.now : Math.max(h.now, Date.now())) + ms;
       await server.alerts.runDue(h.now);
       await server.alerts.settled();
     },
