@@ -26,11 +26,15 @@ interface RunningProxy {
   stop(): Promise<void>;
 }
 
-function run(bin: string, args: string[], env: Record<string, string> = {}): { child: ChildProcess; stop(signal: NodeJS.Signals): Promise<void> } {
-  const child = spawn(bin, args, { stdio: 'ignore', env: { ...process.env, ...env } });
+/** `output`: the program's stderr (the last 4 KB), to say why it did not start. */
+function run(bin: string, args: string[], env: Record<string, string> = {}): { child: ChildProcess; output(): string; stop(signal: NodeJS.Signals): Promise<void> } {
+  const child = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4096)));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
     child,
+    output: () => stderr,
     async stop(signal) {
       child.kill(signal);
       await exited;
@@ -69,12 +73,12 @@ async function startCaddy(dir: string, upstreamPort: number): Promise<RunningPro
   const site = guideBlock('reverse-proxy.md', 'caddy-site', { '127.0.0.1:8080': `127.0.0.1:${upstreamPort}` });
   const global = `{\n\tadmin off\n\tlocal_certs\n\tskip_install_trust\n\tauto_https disable_redirects\n\thttps_port ${httpsPort}\n\tdefault_bind 127.0.0.1\n\tstorage file_system ${dir}/data\n}\n`;
   writeFileSync(join(dir, 'Caddyfile'), global + site);
-  let output = '';
+  let spawnError = '';
   const caddy = run(PROGRAMS.caddy.bin, ['run', '--config', join(dir, 'Caddyfile'), '--adapter', 'caddyfile'], { HOME: dir, XDG_CONFIG_HOME: dir, XDG_DATA_HOME: dir });
-  caddy.child.on('error', (e) => (output += e.message));
+  caddy.child.on('error', (e) => (spawnError += e.message));
   const root = join(dir, 'data/pki/authorities/local/root.crt');
-  await waitUntil('Caddy\'s local CA', () => existsSync(root) || caddy.child.exitCode !== null, 15_000);
-  return { httpsPort, ca: existsSync(root) ? readFileSync(root) : Buffer.alloc(0), log: () => output, stop: () => caddy.stop('SIGTERM') };
+  await waitUntil('Caddy\'s local CA', () => existsSync(root) || caddy.child.exitCode !== null, 30_000);
+  return { httpsPort, ca: existsSync(root) ? readFileSync(root) : Buffer.alloc(0), log: () => spawnError + caddy.output(), stop: () => caddy.stop('SIGTERM') };
 }
 
 /** An HTTPS request through the proxy, checking its certificate against its CA as logs.example.com. */
@@ -100,12 +104,15 @@ function proxyChecks(name: 'nginx' | 'caddy', start: (dir: string, upstreamPort:
     if (!available) return;
     h.server = await startTestServer({ env: { DRIFTWOOD_TRUST_PROXY: '1' } });
     h.proxy = await start(dir.path, h.server.httpPort);
-    const deadline = Date.now() + 15_000;
-    while ((await request(h.proxy, 'GET', '/healthz').catch(() => undefined))?.status !== 200) {
-      if (Date.now() > deadline) throw new Error(`${name} did not start: ${h.proxy.log()}`);
+    // 30 s: on a loaded machine Caddy takes seconds to make its CA and the site's certificate.
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const last = await request(h.proxy, 'GET', '/healthz').then((r) => `HTTP ${r.status}`, (e: Error) => e.message);
+      if (last === 'HTTP 200') break;
+      if (Date.now() > deadline) throw new Error(`${name} did not start (the last request: ${last}): ${h.proxy.log()}`);
       await new Promise((r) => setTimeout(r, 100));
     }
-  }, 30_000);
+  }, 60_000);
   afterAll(async () => {
     await h.proxy?.stop();
     await h.server?.stop();
