@@ -128,7 +128,11 @@ export function Velocity({ view, live, onLive, markerIso, utc, onRange, ready, n
         countLive(counted, early);
         redraw();
       })
-      .catch((e: Error) => !abort.signal.aborted && setError(e.message));
+      .catch((e: Error) => {
+        if (abort.signal.aborted) return;
+        setError(e.message);
+        counted.early = undefined; // no bars to count them into: keep none
+      });
     return () => abort.abort();
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key, ready]);
