@@ -90,6 +90,12 @@ export class Subscription {
   private queuedBytes = 0;
   private skip: Skip | undefined;
   private isLive = false;
+  /**
+   * The greatest id this client has been sent or told it is past (live()). A match published with
+   * an id up to it was already sent from the store: the first tail after a start reads the store
+   * up to the newest committed id, and that commit's publish may come after the tail went live.
+   */
+  private through = 0;
   closed = false;
 
   constructor(
@@ -107,6 +113,7 @@ export class Subscription {
 
   /** @internal the hub's publish: never blocks, drops the oldest beyond the bounds (keeps the newest). */
   push(item: TailItem): void {
+    if (item.id <= this.through) return; // sent from the store already
     this.queue.push(item);
     this.queuedBytes += item.json.length;
     while (this.queued > 1 && (this.queued > TAIL_QUEUE_MAX || this.queuedBytes > TAIL_QUEUE_BYTES_MAX)) {
@@ -160,6 +167,7 @@ export class Subscription {
   live(afterId: number): void {
     if (this.closed || this.isLive) return;
     this.sink.send({ type: 'live', last_id: String(afterId) });
+    this.through = Math.max(this.through, afterId);
     while (this.queued > 0 && this.queue[this.head]!.id <= afterId) this.take();
     if (this.skip && this.skip.toId <= afterId) this.skip = undefined;
     this.compact();
@@ -195,6 +203,7 @@ export class Subscription {
 
   private sendItems(items: TailItem[]): void {
     if (items.length === 0) return;
+    this.through = Math.max(this.through, items.at(-1)!.id);
     this.hub.countSent(items.length);
     this.sink.send({ type: 'events', items });
   }

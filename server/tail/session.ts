@@ -54,7 +54,8 @@ export function openTail(deps: TailDeps, req: TailRequest): OpenTail {
   const sub = subscribed.subscription;
   // Nothing is published between subscribe() and here (publishing runs on this thread). Before the
   // first publish since start, the newest stored id: anything committed but not yet published
-  // with a smaller id is then either in the store part (min_id, backfill) or before the tail.
+  // with a smaller id is then either in the store part (min_id, backfill) or before the tail, and
+  // its publish, which may come after live(), is dropped by the subscription (ids it has sent).
   const startId = sub.startId ?? newestId(deps.store, deps.now);
   const filter = deps.store.compile(req.scope.ast, req.scope.systemIds);
   const started = catchUp(deps, sub, filter, req, startId).catch((e: unknown) => {

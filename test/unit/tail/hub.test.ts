@@ -122,6 +122,21 @@ test('held subscriber queues without sending; live(afterId) drops what the store
   expect(s.ids()).toEqual([Number(events[2]!.id), Number(events[3]!.id)]);
 });
 
+test('a match sent from the store and published only after live() reaches the client once', () => {
+  // The first tail after a start reads the store up to the newest committed id; that commit's
+  // publish can come after the tail went live (a CLI tail resuming across a restart printed a line twice).
+  const { hub } = setup();
+  const s = sink();
+  const r = hub.subscribe({ owner: 'u1', match: () => true, sink: s });
+  if (!r.ok) throw new Error(r.message);
+  const [stored, next] = ['committed, not yet published', 'later'].map(ev);
+  r.subscription.deliver([stored!]);
+  r.subscription.live(Number(stored!.id));
+  hub.publish([stored!, next!]);
+  vi.advanceTimersByTime(TAIL_FLUSH_MS);
+  expect(s.ids()).toEqual([Number(stored!.id), Number(next!.id)]);
+});
+
 test('held subscriber that overflows reports the dropped range for the store to fill', () => {
   const { hub } = setup();
   const s = sink();
