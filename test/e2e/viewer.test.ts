@@ -76,6 +76,10 @@ test('lines sent to a drain appear live, without a reload, in both themes', asyn
     ]);
     await row(page, `${marker}-4`).waitFor({ timeout: 10_000 });
     expect(await row(page, `${marker}-1`).count()).toBe(1);
+    // The graph and the facets count what the stream shows (the facets follow within a few seconds).
+    const loaded = (await page.locator('.statusbar').textContent())?.match(/(\d+) loaded/)?.[1];
+    await expect.poll(() => page.getByRole('img', { name: 'Velocity' }).locator('.sr-only').textContent()).toBe(`Velocity: ${loaded} matches in the range shown`);
+    await expect.poll(() => page.getByRole('region', { name: 'Facets' }).locator('h2').textContent(), { timeout: 10_000 }).toBe(`Facets ${loaded} events`);
     await screenshot(page, `viewer-live-${theme}`);
     expect(problems).toEqual([]);
     await context.close();
