@@ -44,8 +44,6 @@ export interface CdpBrowser {
   open(url: string, opts?: { initScript?: string; cookies?: Cookie[] }): Promise<CdpPage>;
   /** The browser-wide trace of `during` (timeline, user timing, loading). */
   trace(during: () => Promise<void>, categories?: string[]): Promise<TraceEvent[]>;
-  /** Raw browser-level commands (Target.createTarget…). */
-  send: Send;
   close(): Promise<void>;
 }
 
@@ -96,7 +94,6 @@ export async function launch(port = 9333): Promise<CdpBrowser> {
   const send = sendOn();
 
   return {
-    send,
     async open(url, { initScript, cookies } = {}) {
       const { browserContextId } = await send<{ browserContextId: string }>('Target.createBrowserContext', { disposeOnDetach: true });
       if (cookies) await send('Storage.setCookies', { cookies, browserContextId });
