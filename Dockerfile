@@ -4,12 +4,15 @@
 # test/unit/dockerfile.test.ts checks this file against .ci/run, package.json and the build's outputs.
 
 FROM node:20-bookworm-slim AS build
-# better-sqlite3 compiles its native addon when no prebuilt binary fits the platform.
+# better-sqlite3 compiles its native addon when no prebuilt binary fits the platform, and
+# Driftwood's own (server/native) is always compiled.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
+# `npm ci` builds the native batch digest (package.json's install script) from these sources.
+COPY server/native ./server/native
 RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build
@@ -24,6 +27,8 @@ WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/server/dist ./server/dist
+# The hash chain's native batch digest, built by `npm ci` above (server/integrity/native.ts).
+COPY --from=build /app/server/native ./server/native
 # The bundle reads these beside its sources (server/build.ts keeps each module's location).
 COPY --from=build /app/server/store/migrations ./server/store/migrations
 COPY --from=build /app/server/security/common-passwords.txt ./server/security/common-passwords.txt

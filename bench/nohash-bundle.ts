@@ -2,8 +2,8 @@
 // A/B of what tamper evidence costs end to end (issue 14: "ingest with and without the hashes in
 // the same run", docs/BENCHMARKS.md "Ingest"). The server itself has no switch that turns the chain
 // off; this copies the committed sources (git HEAD) into .bench/nohash-src, replaces BatchHasher
-// (store/chain.ts) with one that draws no salts, hashes nothing and writes no chain row (salts
-// stored as NULL, as rows from before the chain), and bundles that copy into server/dist-nohash.
+// (store/chain.ts) with one that draws no salt key, hashes nothing and writes no chain row, and
+// bundles that copy into server/dist-nohash.
 //   npx tsx bench/nohash-bundle.ts
 //   npx tsx server/build.ts server/dist-hash          # the same HEAD, with the chain
 //   BENCH_BIN=server/dist-nohash/main.js BENCH_SKIP_BARE=1 npx tsx bench/ingest.ts 20 1   (and dist-hash, interleaved)
@@ -27,8 +27,8 @@ const start = chain.indexOf('export class BatchHasher');
 if (start < 0) throw new Error(`${chainPath} has no BatchHasher: update this script`);
 const noHashes = `export class BatchHasher {
   constructor(_events: number) {}
-  add(_row: LeafColumns): null {
-    return null; // unhex(NULL): no salt stored
+  add(_row: LeafColumns): string {
+    return '';
   }
   seal(): void {}
 }

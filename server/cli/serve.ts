@@ -1,5 +1,6 @@
 // `driftwood serve`: validate the configuration, start everything, stop cleanly on SIGTERM/SIGINT.
 import { configHelp, describeConfig, loadConfig } from '../config.ts';
+import { nativeUnavailable } from '../integrity/native.ts';
 import { createLogger } from '../log.ts';
 import { startServer } from '../main.ts';
 
@@ -19,6 +20,7 @@ export async function serve(argv: string[]): Promise<number> {
   }
   const log = await createLogger({ level: loaded.config.logLevel, format: loaded.config.logFormat });
   for (const line of describeConfig(loaded.config)) log.info(`config ${line}`);
+  if (nativeUnavailable) log.warn(`hash chain: the native batch digest is not built (${nativeUnavailable}); hashing with Node crypto, which costs ingest more CPU. Run \`npm rebuild\` or \`npm install\` with python3, make and g++`);
   // Listeners stay for the whole shutdown: without one a second signal would kill the process
   // (under `npm start` a Ctrl-C reaches node twice, from the terminal and forwarded by npm).
   // Registered before starting, so that a signal during startup stops the server cleanly too.

@@ -2,12 +2,15 @@
 // every stored column and a per-event random salt, and a chain hash per committed batch over the
 // batch's leaves and the previous batch's hash. Pure: no SQL, no clock. The encoding is written
 // out here so that anyone can re-implement `driftwood verify`.
-import { createHash, hash } from 'node:crypto';
+import { createCipheriv, createHash, hash } from 'node:crypto';
 import type { EventRow } from '../store/codec.ts';
+import type { DigestBatch } from './native.ts';
 
 /** The previous hash of the very first batch (and of a day whose predecessor had no chain). */
 export const GENESIS = '0'.repeat(64);
 export const SALT_BYTES = 16;
+/** A batch's salt key (day/0011): its events' salts derive from it (batchSalts()). */
+export const SALT_KEY_BYTES = 16;
 /** Bytes of each leaf kept in the batch row: enough to name the event that changed (the chain hash covers the whole leaf). */
 export const TAG_BYTES = 8;
 const TAG_HEX = TAG_BYTES * 2;
@@ -33,7 +36,7 @@ const int = (n: number) => `${Math.floor(n / TWO_32)}.${decimal(n >>> 0)}`;
  * call per event (a one-shot digest: a third of createHash's cost per call).
  */
 export function leaf(saltHex: string, id: number, systemId: number, generatedMs: number | null, pri: number, flags: number, sourceIp: string, hostname: string | null, program: string, message: string, extra: string | null): string {
-  return hash('sha256', leafText(saltHex, id, systemId, generatedMs, pri, flags, sourceIp, hostname, program, message, extra), 'hex');
+  return leafOfText(leafText(saltHex, id, systemId, generatedMs, pri, flags, sourceIp, hostname, program, message, extra));
 }
 
 /** The text a leaf hashes (leaf() above). */
@@ -42,7 +45,28 @@ export function leafText(saltHex: string, id: number, systemId: number, generate
 }
 
 export function leafHash(saltHex: string, r: LeafColumns): string {
-  return leaf(saltHex, r.id, r.system_id, r.generated_ms, r.pri, r.flags, r.source_ip, r.hostname, r.program, r.message, r.extra);
+  return leafOfText(leafTextOf(saltHex, r));
+}
+
+/** leafText() of stored columns. */
+export function leafTextOf(saltHex: string, r: LeafColumns): string {
+  return leafText(saltHex, r.id, r.system_id, r.generated_ms, r.pri, r.flags, r.source_ip, r.hostname, r.program, r.message, r.extra);
+}
+
+/** The leaf of a leaf text (leafText()), in hex. */
+export function leafOfText(text: string): string {
+  return hash('sha256', text, 'hex');
+}
+
+/**
+ * The salts of a batch's events since day/0011, 16 bytes an event: event k (0-based, in id order)
+ * gets bytes 16k to 16k+15 of the AES-128-CTR keystream of the batch's
+ * random key (IV zero). Each salt is as unpredictable as a random one to whoever lacks the key, and
+ * none reveals another: redaction stores the batch's other salts and destroys the key
+ * (store/redact.ts). Drawing them costs one cipher call a batch, and no row stores 16 bytes.
+ */
+export function batchSalts(key: Buffer, events: number): Buffer {
+  return createCipheriv('aes-128-ctr', key, Buffer.alloc(16)).update(Buffer.alloc(events * SALT_BYTES));
 }
 
 /** A committed batch of one day file, as its chain row records it. */
@@ -86,6 +110,17 @@ export function batchDigest(h: BatchHeader, leafPieces: readonly string[]): { ha
   }
   if (at !== tags.length) throw new Error(`BUG: ${at / TAG_BYTES} leaves for a batch of ${h.events}`);
   return { hash: digest.digest('hex'), tags };
+}
+
+/**
+ * batchDigest() of the leaf texts themselves (leafText(), UTF-8, leaf i ending at ends[i]), hashed
+ * by the native digest in one call: no string a leaf, no crypto call a leaf.
+ */
+export function batchDigestOfTexts(digestBatch: DigestBatch, h: BatchHeader, texts: Buffer, ends: Uint32Array): { hash: string; tags: Buffer } {
+  if (ends.length < h.events) throw new Error(`BUG: ${ends.length} leaf texts for a batch of ${h.events}`);
+  const out = Buffer.allocUnsafe(h.events * TAG_BYTES + 32);
+  digestBatch(texts, ends, h.events, Buffer.from(headerText(h), 'latin1'), out);
+  return { hash: out.toString('hex', h.events * TAG_BYTES), tags: out.subarray(0, h.events * TAG_BYTES) };
 }
 
 export function tagOf(leafHex: string): string {

@@ -115,8 +115,12 @@ function encodeColumns(rows: readonly SealedRow[]): Buffer {
 export interface SealedBlock {
   readonly firstPos: number;
   readonly ids: readonly number[];
-  /** Event i's leaf text (integrity/hash.ts leafText) as stored; null when it has no salt. */
-  leafText(i: number): string | null;
+  /**
+   * Event i's leaf text (integrity/hash.ts leafText) as stored. Without a stored salt (derived from
+   * its batch's key since day/0011, redacted, or from before the chain) the salt is empty: the
+   * text starts with `|`.
+   */
+  leafText(i: number): string;
   /** Event i's system. */
   systemId(i: number): number;
   /** Event i as a row: a full-text hit needs one row of its block. */
@@ -166,10 +170,9 @@ class ColumnsBlock implements SealedBlock {
     return g === null ? null : g + timeOfId(this.ids[i]!);
   }
 
-  leafText(i: number): string | null {
+  leafText(i: number): string {
     const c = this.c;
-    const salt = c.salts[i];
-    return salt ? leafText(salt, this.ids[i]!, c.systems[i]!, this.generated(i), c.pris[i]!, c.flags[i]!, c.ips[i]!, c.hostnames[i]!, c.programs[i]!, c.messages[i]!, c.extras[i]!) : null;
+    return leafText(c.salts[i] ?? '', this.ids[i]!, c.systems[i]!, this.generated(i), c.pris[i]!, c.flags[i]!, c.ips[i]!, c.hostnames[i]!, c.programs[i]!, c.messages[i]!, c.extras[i]!);
   }
 
   systemId(i: number): number {
@@ -234,9 +237,8 @@ class LeafTextBlock implements SealedBlock {
     if (at !== text.length) throw new Error(`not a block: its texts take ${text.length - newline - 1} characters, not ${at - newline - 1}`);
   }
 
-  leafText(i: number): string | null {
-    const start = this.starts[i]!;
-    return this.text.charCodeAt(start) === PIPE ? null : this.text.slice(start, this.starts[i + 1]);
+  leafText(i: number): string {
+    return this.text.slice(this.starts[i]!, this.starts[i + 1]);
   }
 
   systemId(i: number): number {

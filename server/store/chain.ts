@@ -2,7 +2,8 @@
 // commit's transaction, and a day's head (its last batch) for the manifest, retention and
 // checkpoints. The hashes themselves are in server/integrity/hash.ts.
 import { randomBytes } from 'node:crypto';
-import { batchDigest, leafHash, SALT_BYTES, type LeafColumns } from '../integrity/hash.ts';
+import { batchDigest, batchDigestOfTexts, batchSalts, leafOfText, leafTextOf, SALT_BYTES, SALT_KEY_BYTES, type BatchHeader, type LeafColumns } from '../integrity/hash.ts';
+import { nativeDigestBatch, type DigestBatch } from '../integrity/native.ts';
 import type { Db } from './db.ts';
 
 /** A day's chain as of its last batch. */
@@ -23,48 +24,103 @@ export function dayHead(db: Db, day: string): DayHead | undefined {
   return row && { ...row, day };
 }
 
-/**
- * One batch being committed: salts for its events (drawn at once: one randomBytes call per
- * batch), and its leaves as they are inserted. `seal` writes the chain row; call it inside the
- * events' transaction.
- */
+/** A batch's leaves as they are added, and its digest (chain hash and tags) at the end. */
+interface Leaves {
+  add(text: string): void;
+  digest(h: BatchHeader): { hash: string; tags: Buffer };
+}
+
 // Leaves joined per piece of the batch's leaf list: 16 KB strings (integrity/hash.ts batchDigest).
 const LEAVES_PER_PIECE = 256;
 
-export class BatchHasher {
-  private readonly saltsHex: string;
+/** Node's crypto: one crypto.hash call a leaf, the hex digests kept in pieces. */
+class HashedLeaves implements Leaves {
   private readonly pieces: string[] = [];
   private piece = '';
+  private n = 0;
+
+  add(text: string): void {
+    this.piece += leafOfText(text);
+    if (++this.n % LEAVES_PER_PIECE === 0) {
+      this.pieces.push(this.piece);
+      this.piece = '';
+    }
+  }
+
+  digest(h: BatchHeader) {
+    if (this.piece) this.pieces.push(this.piece);
+    this.piece = '';
+    return batchDigest(h, this.pieces);
+  }
+}
+
+// A typical leaf text is ~300 bytes; the buffer grows if the batch's are longer.
+const TEXT_BYTES_GUESS = 384;
+
+/** The native digest: the leaf texts written into one buffer, all hashed in one call at the end. */
+class TextLeaves implements Leaves {
+  private texts: Buffer;
+  private readonly ends: Uint32Array;
+  private at = 0;
+  private n = 0;
+
+  constructor(
+    private readonly digestBatch: DigestBatch,
+    events: number,
+  ) {
+    this.texts = Buffer.allocUnsafe(Math.max(events, 1) * TEXT_BYTES_GUESS);
+    this.ends = new Uint32Array(events);
+  }
+
+  add(text: string): void {
+    // UTF-8 takes at most 3 bytes per UTF-16 code unit.
+    if (this.at + text.length * 3 > this.texts.length) {
+      const grown = Buffer.allocUnsafe(Math.max(this.texts.length * 2, this.at + text.length * 3));
+      this.texts.copy(grown, 0, 0, this.at);
+      this.texts = grown;
+    }
+    this.at += this.texts.write(text, this.at);
+    this.ends[this.n++] = this.at;
+  }
+
+  digest(h: BatchHeader) {
+    return batchDigestOfTexts(this.digestBatch, h, this.texts, this.ends);
+  }
+}
+
+/**
+ * One batch being committed: a random salt key for it (day/0011), its events' salts derived from
+ * the key at once (integrity/hash.ts batchSalts: one cipher call a batch, nothing stored a row),
+ * and its leaves as they are inserted, hashed natively when the addon is built
+ * (integrity/native.ts), else by Node's crypto: the same hashes either way. `seal` writes the chain
+ * row; call it inside the events' transaction.
+ */
+export class BatchHasher {
+  private readonly saltKey = randomBytes(SALT_KEY_BYTES);
+  private readonly saltsHex: string;
+  private readonly leaves: Leaves;
   private n = 0;
   private firstId = 0;
   private lastId = 0;
 
-  constructor(events: number) {
-    this.saltsHex = randomBytes(SALT_BYTES * events).toString('hex');
+  constructor(events: number, digestBatch: DigestBatch | null = nativeDigestBatch ?? null) {
+    this.saltsHex = batchSalts(this.saltKey, events).toString('hex');
+    this.leaves = digestBatch ? new TextLeaves(digestBatch, events) : new HashedLeaves();
   }
 
-  /**
-   * Hashes this event's leaf (events in id order) and returns its salt in hex, to be stored with
-   * it through SQL unhex(): binding a string slice costs less than a Buffer per event.
-   */
+  /** Adds this event's leaf (events in id order) and returns its salt in hex. */
   add(row: LeafColumns): string {
     const i = this.n++;
     if (i === 0) this.firstId = row.id;
     this.lastId = row.id;
     const saltHex = this.saltsHex.slice(i * SALT_BYTES * 2, (i + 1) * SALT_BYTES * 2);
-    this.piece += leafHash(saltHex, row);
-    if (this.n % LEAVES_PER_PIECE === 0) {
-      this.pieces.push(this.piece);
-      this.piece = '';
-    }
+    this.leaves.add(leafTextOf(saltHex, row));
     return saltHex;
   }
 
   /** The batch's chain row, after `prev` (the previous batch's hash, or the day's link). */
   seal(insertChain: { run: (...args: unknown[]) => unknown }, day: string, batch: number, prev: string): void {
-    if (this.piece) this.pieces.push(this.piece);
-    this.piece = '';
-    const { hash, tags } = batchDigest({ day, batch, firstId: this.firstId, lastId: this.lastId, events: this.n, prev }, this.pieces);
-    insertChain.run(batch, this.firstId, this.lastId, this.n, tags, prev, hash);
+    const { hash, tags } = this.leaves.digest({ day, batch, firstId: this.firstId, lastId: this.lastId, events: this.n, prev });
+    insertChain.run(batch, this.firstId, this.lastId, this.n, tags, prev, hash, this.saltKey);
   }
 }

@@ -49,8 +49,9 @@ export class EventWriter {
       const positions = ftsRowids(db) === 'position';
       s = {
         insertEvent: db.prepare(
-          `INSERT INTO events (id, system_id, generated_ms, source_ip, hostname, program, pri, message, extra, flags, salt${positions ? ', pos' : ''})
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, unhex(?)${positions ? ', ?' : ''})`,
+          // No salt: the batch's salts derive from its key (store/chain.ts).
+          `INSERT INTO events (id, system_id, generated_ms, source_ip, hostname, program, pri, message, extra, flags${positions ? ', pos' : ''})
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?${positions ? ', ?' : ''})`,
         ),
         // Sealing (store/sealer.ts) leaves the newest rows in `events`, but a day sealed to its end
         // would not: blocks count too.
@@ -59,7 +60,7 @@ export class EventWriter {
         findFrame: db.prepare('SELECT 1 FROM drain_frames WHERE frame_id = ?'),
         maxId: db.prepare(`SELECT max(coalesce((SELECT max(id) FROM events), 0), ${sealedMax(db, 'last_id')}) AS id`),
         chainHead: db.prepare('SELECT batch, hash FROM chain ORDER BY batch DESC LIMIT 1'),
-        insertChain: db.prepare('INSERT INTO chain (batch, first_id, last_id, events, tags, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+        insertChain: db.prepare('INSERT INTO chain (batch, first_id, last_id, events, tags, prev, hash, salt_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
         countMinute: db.prepare(
           'INSERT INTO minute_counts (minute, system_id, count) VALUES (?, ?, ?) ON CONFLICT (minute, system_id) DO UPDATE SET count = count + excluded.count',
         ),
@@ -160,10 +161,10 @@ export class EventWriter {
           const id = (last = nextId(last, ats[k]!));
           result.ids[index] = id;
           const row = toRow(id, result.systemIds[index]!, event.systemName, event);
-          const salt = hasher.add(row);
+          hasher.add(row);
           // Positional binding: measurably cheaper per row than named parameters.
-          if (pos === undefined) s.insertEvent.run(row.id, row.system_id, row.generated_ms, row.source_ip, row.hostname, row.program, row.pri, row.message, row.extra, row.flags, salt);
-          else s.insertEvent.run(row.id, row.system_id, row.generated_ms, row.source_ip, row.hostname, row.program, row.pri, row.message, row.extra, row.flags, salt, ++pos);
+          if (pos === undefined) s.insertEvent.run(row.id, row.system_id, row.generated_ms, row.source_ip, row.hostname, row.program, row.pri, row.message, row.extra, row.flags);
+          else s.insertEvent.run(row.id, row.system_id, row.generated_ms, row.source_ip, row.hostname, row.program, row.pri, row.message, row.extra, row.flags, ++pos);
           const key = `${Math.floor(timeOfId(id) / 60_000)} ${row.system_id}`;
           perMinute.set(key, (perMinute.get(key) ?? 0) + 1);
           fields?.add(row.id, row.system_id, row.program, row.message, row.extra);

@@ -1,10 +1,11 @@
 // Redaction of a leaked secret (docs/SECURITY.md, "Redaction"): the event's message becomes
-// "[redacted]", its extra fields and its salt are cleared, its leaf hash is kept (in `redactions`,
-// with who and why) so that its batch still verifies, its old text leaves the full-text index, and
+// "[redacted]", its extra fields and its salt are cleared (a salt derived from its batch's key goes
+// with the key: the batch's other salts are stored instead, day/0011), its leaf hash is kept (in
+// `redactions`, with who and why) so that its batch still verifies, its old text leaves the full-text index, and
 // the old bytes leave the files: secure_delete zeroes freed space, FTS5 'optimize' rewrites the
 // index without the deleted postings, and a WAL checkpoint(TRUNCATE) writes the new pages over the
 // old ones and empties the WAL. The append-only triggers (day/0006, 0007) allow exactly this.
-import { leafHash, tagOf, TAG_BYTES } from '../integrity/hash.ts';
+import { batchSalts, leafHash, SALT_BYTES, tagOf, TAG_BYTES } from '../integrity/hash.ts';
 import { rewriteSealed, storedRow, type StoredEventRow } from './blocks.ts';
 import type { StoredRow } from './block-codec.ts';
 import { openDb, type Db } from './db.ts';
@@ -74,7 +75,10 @@ export function redactEvents(partitions: Partitions, ids: readonly number[], why
 
 function redactDay(db: Db, fts: 'main' | 'fts' | undefined, ids: number[], why: { reason: string; by: string; nowMs: number }, result: RedactionResult): boolean {
   const isRedacted = db.prepare('SELECT 1 FROM redactions WHERE id = ?');
-  const batchOf = db.prepare('SELECT first_id, tags FROM chain WHERE first_id <= ? AND last_id >= ?');
+  const batchOf = db.prepare('SELECT batch, first_id, events, tags, salt_key FROM chain WHERE first_id <= ? AND last_id >= ?');
+  const storedSalts = db.prepare('SELECT salts FROM batch_salts WHERE batch = ?').pluck();
+  const storeSalts = db.prepare('INSERT INTO batch_salts (batch, salts) VALUES (?, ?) ON CONFLICT (batch) DO UPDATE SET salts = excluded.salts');
+  const destroyKey = db.prepare('UPDATE chain SET salt_key = NULL WHERE batch = ?');
   // An event's place in its batch: positions are consecutive in a commit; before day/0009, counted.
   const rowsBefore = db.prepare('SELECT count(*) FROM events WHERE id >= ? AND id < ?').pluck();
   const placeInBatch = (firstId: number, r: StoredEventRow): number =>
@@ -95,14 +99,19 @@ function redactDay(db: Db, fts: 'main' | 'fts' | undefined, ids: number[], why: 
       if (!r) result.missing.push(id);
       else if (isRedacted.get(id)) result.already.push(id);
       else {
+        const batch = batchOf.get(id, id) as { batch: number; first_id: number; events: number; tags: Buffer; salt_key: Buffer | null } | undefined;
+        const i = batch ? placeInBatch(batch.first_id, r) : 0;
+        // The batch's salts where they are not the rows' own (day/0011): its key's, or stored by an earlier redaction.
+        const salts = batch && (batch.salt_key ? batchSalts(batch.salt_key, batch.events) : (storedSalts.get(batch.batch) as Buffer | undefined));
+        const salt = r.salt ?? salts?.subarray(i * SALT_BYTES, (i + 1) * SALT_BYTES);
         // Rows from before the chain have no leaf to keep ('').
-        const leaf = r.salt === null ? '' : leafHash(r.salt.toString('hex'), r);
-        const batch = batchOf.get(id, id) as { first_id: number; tags: Buffer } | undefined;
-        if (batch) {
-          const i = placeInBatch(batch.first_id, r);
-          if (batch.tags.subarray(i * TAG_BYTES, (i + 1) * TAG_BYTES).toString('hex') !== tagOf(leaf)) {
-            throw new Tampered(id);
-          }
+        const leaf = salt ? leafHash(salt.toString('hex'), r) : '';
+        if (batch && batch.tags.subarray(i * TAG_BYTES, (i + 1) * TAG_BYTES).toString('hex') !== tagOf(leaf)) throw new Tampered(id);
+        if (batch && salts) {
+          // Its salt is destroyed with the key; the batch's others are kept so that they still verify.
+          salts.fill(0, i * SALT_BYTES, (i + 1) * SALT_BYTES);
+          storeSalts.run(batch.batch, salts);
+          if (batch.salt_key) destroyKey.run(batch.batch);
         }
         if (unindex && reindex && id <= indexedThrough) {
           const rowid = r.pos ?? r.id; // its position in the day since day/0009 (store/positions.ts)

@@ -2,7 +2,7 @@
 // and the chain heads against exported checkpoints, and names the first problem
 // (docs/SECURITY.md, "What verify proves"). Reads only; never writes a day file.
 import { hash } from 'node:crypto';
-import { batchHash, GENESIS, leaf, tagOf, TAG_BYTES } from '../integrity/hash.ts';
+import { batchHash, batchSalts, GENESIS, leaf, SALT_BYTES, tagOf, TAG_BYTES } from '../integrity/hash.ts';
 import type { HexRow, SealedBlock } from './block-codec.ts';
 import type { Checkpoint } from '../integrity/checkpoint.ts';
 import { firstSealedId, sealedBlocksAfter, sealedThrough, storedRowsAfter } from './blocks.ts';
@@ -52,7 +52,17 @@ interface ChainRow {
   tags: Buffer;
   prev: string;
   hash: string;
+  /** The key its events' salts derive from (day/0011); null for per-row salts, or stored ones after a redaction. */
+  salt_key: Buffer | null;
 }
+/**
+ * A batch's salts, event k's at k × 32 in hex: derived from its key, or stored when a redaction
+ * destroyed the key. Undefined for a batch from before day/0011, whose rows hold their own.
+ */
+type BatchSalts = string | undefined;
+const SALT_HEX = SALT_BYTES * 2;
+const saltAt = (salts: string, k: number): string | undefined => (k < salts.length / SALT_HEX ? salts.slice(k * SALT_HEX, (k + 1) * SALT_HEX) : undefined);
+const PIPE = 0x7c; // a leaf text without a stored salt starts with its separator
 /** A stored event as read for checking (raw: no object per row), its salt in lower-case hex. */
 type Row = [id: number, systemId: number, generatedMs: number | null, sourceIp: string, hostname: string | null, program: string, pri: number, message: string, extra: string | null, flags: number, saltHex: string | null];
 const ID = 0;
@@ -69,16 +79,17 @@ function leafOfRow(r: Row, saltHex: string, id = r[ID]): string {
 
 /**
  * Each row's leaf text (integrity/hash.ts leaf()) built by SQLite, as one string: reading six text
- * columns into JavaScript and joining them there cost more than hashing. SQLite's length() counts
- * code points, not UTF-16 units as leaf() does: a text with a character beyond U+FFFF (or a NUL, or
- * a value of an unexpected type) gets another text, whose leaf does not fit, and its batch is
- * checked again from the columns (checkBatchExactly), which decides every problem reported. One
- * value per row (no row array; the ids are in the texts): better-sqlite3's cost per row counts.
+ * columns into JavaScript and joining them there cost more than hashing. A row without a stored
+ * salt gets an empty one (the text starts with `|`). SQLite's length() counts code points, not
+ * UTF-16 units as leaf() does: a text with a character beyond U+FFFF (or a NUL, or a value of an
+ * unexpected type) gets another text, whose leaf does not fit, and its batch is checked again from
+ * the columns (checkBatchExactly), which decides every problem reported. One value per row (no row
+ * array; the ids are in the texts): better-sqlite3's cost per row counts.
  */
-const LEAF_TEXT_SQL = `SELECT CASE WHEN length(salt) > 0 THEN concat(lower(hex(salt)), '|', id >> 32, '.', id & 4294967295, '|', system_id, '|',
+const LEAF_TEXT_SQL = `SELECT concat(lower(hex(salt)), '|', id >> 32, '.', id & 4294967295, '|', system_id, '|',
     CASE WHEN generated_ms IS NULL THEN '-' ELSE concat(generated_ms >> 32, '.', generated_ms & 4294967295) END, '|', pri, '|', flags, '|',
     length(source_ip), ':', source_ip, CASE WHEN hostname IS NULL THEN '-' ELSE concat(length(hostname), ':', hostname) END,
-    length(program), ':', program, length(message), ':', message, CASE WHEN extra IS NULL THEN '-' ELSE concat(length(extra), ':', extra) END) END
+    length(program), ':', program, length(message), ':', message, CASE WHEN extra IS NULL THEN '-' ELSE concat(length(extra), ':', extra) END)
   FROM events WHERE id > ? AND id <= ? ORDER BY id`;
 
 /** What the day before allows as the first batch's `prev`: its batch hashes (or its recorded head once removed). */
@@ -129,6 +140,8 @@ class DayVerifier {
   /** The hashes of this day's batches, for the next day's link (GENESIS while it has none). */
   readonly hashes = new Set<string>();
   private readonly redactions: Map<number, string>;
+  /** Salts stored for batches whose key a redaction destroyed (day/0011), in hex. */
+  private readonly storedSalts: Map<number, string>;
   private readonly liveRowsIn;
   private readonly leafTextsIn;
   /** Events up to this id are sealed in blocks (store/blocks.ts), the rest rows. */
@@ -142,6 +155,7 @@ class DayVerifier {
     private readonly checkpoints: Checkpoint[],
   ) {
     this.redactions = new Map((db.prepare('SELECT id, leaf FROM redactions').raw().all() as [number, string][]));
+    this.storedSalts = new Map((db.prepare('SELECT batch, lower(hex(salts)) FROM batch_salts').raw().all() as [number, string][]));
     this.leafTextsIn = db.prepare(LEAF_TEXT_SQL).pluck();
     this.liveRowsIn = db.prepare('SELECT id, system_id, generated_ms, source_ip, hostname, program, pri, message, extra, flags, nullif(lower(hex(salt)), \'\') FROM events WHERE id > ? AND id <= ? ORDER BY id').raw();
     this.sealedThrough = sealedThrough(db);
@@ -162,18 +176,18 @@ class DayVerifier {
   }
 
   /**
-   * Calls `visit` with the leaf text of each event in (after, through], in id order (null without
-   * a salt), while it returns true: of rows as SQLite builds them, of sealed events as their blocks
+   * Calls `visit` with the leaf text of each event in (after, through], in id order (starting with
+   * `|` without a stored salt), while it returns true: of rows as SQLite builds them, of sealed events as their blocks
    * hold them (no row objects made). Texts are visited one at a time and not kept: a batch's texts
    * held together outlived the young generation, and collecting them took 40 % of verify.
    */
-  private eachLeafText(after: number, through: number, visit: (text: string | null) => boolean): void {
+  private eachLeafText(after: number, through: number, visit: (text: string) => boolean): void {
     let more = true;
     this.eachSealed(after, through, (block, i) => {
       if (more) more = visit(block.leafText(i));
     });
     if (!more) return;
-    for (const text of this.leafTextsIn.all(Math.max(after, this.sealedThrough), through) as (string | null)[]) if (!visit(text)) return;
+    for (const text of this.leafTextsIn.all(Math.max(after, this.sealedThrough), through) as string[]) if (!visit(text)) return;
   }
 
   /** The events in (after, through], sealed or rows, in id order. */
@@ -198,7 +212,7 @@ class DayVerifier {
     let prev: string | undefined;
     let expected = 1;
     const hashOfBatch = new Map<number, string>();
-    for (const b of db.prepare('SELECT batch, first_id, last_id, events, tags, prev, hash FROM chain ORDER BY batch').iterate() as IterableIterator<ChainRow>) {
+    for (const b of db.prepare('SELECT batch, first_id, last_id, events, tags, prev, hash, salt_key FROM chain ORDER BY batch').iterate() as IterableIterator<ChainRow>) {
       if (b.batch !== expected) return { kind: 'batch-missing', day, batch: expected };
       if (b.batch === 1) {
         if (link.hashes && !link.hashes.has(b.prev)) return { kind: 'chain-broken', day, previousDay: link.day };
@@ -233,14 +247,19 @@ class DayVerifier {
     return undefined;
   }
 
+  private saltsOf(b: ChainRow): BatchSalts {
+    return b.salt_key ? batchSalts(b.salt_key, b.events).toString('hex') : this.storedSalts.get(b.batch);
+  }
+
   /** The batch's rows (and any before it that no batch holds) against its tags and hash. */
   private checkBatch(b: ChainRow, after: number): Problem | undefined {
     try {
-      if (this.batchFits(b, after)) {
+      const salts = this.saltsOf(b);
+      if (this.batchFits(b, after, salts)) {
         this.report.events += b.events;
         return undefined;
       }
-      return this.checkBatchExactly(b, after);
+      return this.checkBatchExactly(b, after, salts);
     } catch (e) {
       // A block whose bytes no longer decode (store/block-codec.ts): its events were altered.
       if (after < this.sealedThrough) return { kind: 'altered', day: this.d.day, batch: b.batch, id: b.first_id };
@@ -253,15 +272,17 @@ class DayVerifier {
    * leaf texts. Each leaf covers its row's id, so the batch hash (over first_id and the leaves)
    * holding means the first row is first_id.
    */
-  private batchFits(b: ChainRow, after: number): boolean {
+  private batchFits(b: ChainRow, after: number, salts: BatchSalts): boolean {
     const tags = b.tags.toString('hex');
     let n = 0;
     let leaves = '';
     let fits = true;
     this.eachLeafText(after, b.last_id, (text) => {
-      // No salt: redacted (its kept leaf is in redactions), or altered.
-      if (text === null || n === b.events) return (fits = false);
-      const leafHex = hash('sha256', text, 'hex');
+      if (n === b.events) return (fits = false);
+      // A stored salt in a batch whose salts are its key's, or none where each row holds its own
+      // (redacted: its kept leaf is in redactions; or altered): decided from the columns.
+      if ((text.charCodeAt(0) === PIPE) !== (salts !== undefined)) return (fits = false);
+      const leafHex = hash('sha256', salts === undefined ? text : saltAt(salts, n) + text, 'hex');
       if (leafHex.slice(0, TAG_HEX) !== tags.slice(n * TAG_HEX, (n + 1) * TAG_HEX)) return (fits = false);
       leaves += leafHex;
       n++;
@@ -271,15 +292,15 @@ class DayVerifier {
   }
 
   /** The batch checked from its rows' columns, naming the first problem. */
-  private checkBatchExactly(b: ChainRow, after: number): Problem | undefined {
+  private checkBatchExactly(b: ChainRow, after: number, salts: BatchSalts): Problem | undefined {
     const day = this.d.day;
     const rows = this.rowsIn(after, b.last_id);
-    const leaves = rows.map((r) => this.leafOf(r));
+    const leaves = rows.map((r, k) => this.leafOf(r, salts, k));
     const tags = b.tags.toString('hex');
     const tag = (i: number) => tags.slice(i * TAG_BYTES * 2, (i + 1) * TAG_BYTES * 2);
     let k = 0;
     while (k < rows.length && k < b.events && leaves[k] !== undefined && tagOf(leaves[k]!) === tag(k)) k++;
-    if (k < rows.length || k < b.events) return this.classify(b, rows, leaves, tag, k);
+    if (k < rows.length || k < b.events) return this.classify(b, rows, leaves, tag, k, salts);
     const joined = leaves.join('');
     if (batchHash({ day, batch: b.batch, firstId: b.first_id, lastId: b.last_id, events: b.events, prev: b.prev }, joined) !== b.hash) {
       return { kind: 'batch-rewritten', day, batch: b.batch, why: 'its hash does not match its events' };
@@ -289,36 +310,44 @@ class DayVerifier {
     return undefined;
   }
 
-  /** The leaf of a stored row: recomputed, or the one kept by its redaction; undefined when neither can be had. */
-  private leafOf(r: Row): string | undefined {
+  /** The leaf of a stored row, event k of its batch: recomputed, or the one kept by its redaction; undefined when neither can be had. */
+  private leafOf(r: Row, salts: BatchSalts, k: number): string | undefined {
+    const leaf = this.leafAs(r, salts, k);
+    if (leaf !== undefined && this.redactions.has(r[ID])) this.report.redacted.push(r[ID]);
+    return leaf;
+  }
+
+  /**
+   * The leaf row r's content would have as event k of its batch, under `id`: the salt is event k's
+   * where the batch's salts are its key's (or stored), the row's own before day/0011. A redacted
+   * row has only its kept leaf, as itself.
+   */
+  private leafAs(r: Row, salts: BatchSalts, k: number, id = r[ID]): string | undefined {
     const kept = this.redactions.get(r[ID]);
-    if (kept !== undefined) {
-      if (r[MESSAGE] !== '[redacted]' || r[EXTRA] !== null || r[SALT] !== null) return undefined;
-      this.report.redacted.push(r[ID]);
-      return kept;
-    }
-    return r[SALT] === null ? undefined : leafOfRow(r, r[SALT]);
+    if (kept !== undefined) return id === r[ID] && r[MESSAGE] === '[redacted]' && r[EXTRA] === null && r[SALT] === null ? kept : undefined;
+    const salt = salts === undefined ? r[SALT] : r[SALT] === null ? saltAt(salts, k) : undefined;
+    return salt == null ? undefined : leafOfRow(r, salt, id);
   }
 
   /** Names what happened at the first row `k` that does not match its tag. */
-  private classify(b: ChainRow, rows: Row[], leaves: (string | undefined)[], tag: (i: number) => string, k: number): Problem {
+  private classify(b: ChainRow, rows: Row[], leaves: (string | undefined)[], tag: (i: number) => string, k: number, salts: BatchSalts): Problem {
     const day = this.d.day;
     const batch = b.batch;
-    if (rows.length < b.events && (k >= rows.length || (leaves[k] !== undefined && tagOf(leaves[k]!) === tag(k + 1)))) {
+    const shifted = k < rows.length ? this.leafAs(rows[k]!, salts, k + 1) : undefined; // row k as the event after it
+    if (rows.length < b.events && (k >= rows.length || (shifted !== undefined && tagOf(shifted) === tag(k + 1)))) {
       return { kind: 'missing', day, batch, after: rows[k - 1]?.[ID] ?? null, before: rows[k]?.[ID] ?? null };
     }
     const row = rows[k]!;
     const id = row[ID];
     if (rows.length > b.events) {
       const original = rows.find((r) => r !== row && r.every((v, i) => i === ID || v === row[i]));
-      return original && row[SALT] !== null ? { kind: 'duplicated', day, batch, id, of: original[ID] } : { kind: 'inserted', day, batch, id };
+      return original && (row[SALT] !== null || salts !== undefined) ? { kind: 'duplicated', day, batch, id, of: original[ID] } : { kind: 'inserted', day, batch, id };
     }
     // Same count: content moved to another id shows as the leaf that id had.
-    const salt = row[SALT];
-    if (salt !== null) {
-      for (let j = 0; j < rows.length; j++) {
-        if (j !== k && tagOf(leafOfRow(row, salt, rows[j]![ID])) === tag(j)) return { kind: 'reordered', day, batch, id, holds: rows[j]![ID] };
-      }
+    for (let j = 0; j < rows.length; j++) {
+      if (j === k) continue;
+      const moved = this.leafAs(row, salts, j, rows[j]![ID]);
+      if (moved !== undefined && tagOf(moved) === tag(j)) return { kind: 'reordered', day, batch, id, holds: rows[j]![ID] };
     }
     return { kind: 'altered', day, batch, id };
   }

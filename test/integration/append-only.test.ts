@@ -43,10 +43,24 @@ test('only a recorded redaction may blank an event (and destroy its salt), and i
   db.prepare("INSERT INTO redactions (id, leaf, reason, redacted_by, at_ms) VALUES (?, 'x', 'leaked password', 'admin@example.com', 0)").run(id);
   expect(() => db.prepare("UPDATE events SET message = '[redacted]', program = 'x' WHERE id = ?").run(id)).toThrow(/append-only/);
   expect(() => db.prepare("UPDATE events SET message = 'something else' WHERE id = ?").run(id)).toThrow(/append-only/);
-  expect(() => db.prepare("UPDATE events SET message = '[redacted]', extra = NULL WHERE id = ?").run(id)).toThrow(/append-only/); // keeps the salt
+  expect(() => db.prepare("UPDATE events SET message = '[redacted]', extra = NULL, salt = zeroblob(16) WHERE id = ?").run(id)).toThrow(/append-only/); // gives it a salt
   expect(() => db.prepare("UPDATE events SET message = '[redacted]', extra = NULL, salt = NULL, pos = 7 WHERE id = ?").run(id)).toThrow(/append-only/); // its place in the index
   db.prepare("UPDATE events SET message = '[redacted]', extra = NULL, salt = NULL WHERE id = ?").run(id);
   expect(messageOf()).toBe('[redacted]');
   expect(() => db.exec('DELETE FROM redactions')).toThrow(/append-only/);
   expect(() => db.exec("UPDATE redactions SET reason = 'none'")).toThrow(/append-only/);
+});
+
+test('the hash chain refuses changes, but for a redaction destroying a batch key whose salts it stored first', () => {
+  const batch = db.prepare('SELECT batch, salt_key FROM chain').get() as { batch: number; salt_key: Buffer };
+  expect(batch.salt_key).toHaveLength(16);
+  for (const set of ["hash = 'x'", 'events = 2', 'tags = zeroblob(8)', 'salt_key = zeroblob(16)', 'salt_key = NULL']) {
+    expect(() => db.prepare(`UPDATE chain SET ${set} WHERE batch = ?`).run(batch.batch), set).toThrow(/append-only/);
+  }
+  expect(() => db.exec('DELETE FROM chain')).toThrow(/append-only/);
+  db.prepare('INSERT INTO batch_salts (batch, salts) VALUES (?, zeroblob(16))').run(batch.batch);
+  expect(() => db.prepare("UPDATE chain SET salt_key = NULL, hash = 'x' WHERE batch = ?").run(batch.batch)).toThrow(/append-only/);
+  db.prepare('UPDATE chain SET salt_key = NULL WHERE batch = ?').run(batch.batch);
+  expect(() => db.exec('DELETE FROM batch_salts')).toThrow(/only by redaction/);
+  expect(() => db.exec('UPDATE batch_salts SET salts = zeroblob(32)')).toThrow(/only by redaction/);
 });

@@ -2,7 +2,7 @@
 // file, computed from its events' leaves and the previous batch's hash; days link up; the manifest
 // keeps each finished day's head and a tombstone for each day retention removed.
 import { afterEach, beforeEach, expect, test } from 'vitest';
-import { batchHash, GENESIS, leafHash, tagsOf, type LeafColumns } from '../../server/integrity/hash.ts';
+import { batchHash, batchSalts, GENESIS, leafHash, tagsOf, type LeafColumns } from '../../server/integrity/hash.ts';
 import { openStore, type Store } from '../../server/store/index.ts';
 import { enforceRetention } from '../../server/store/retention.ts';
 import type { NewEvent } from '../../server/store/types.ts';
@@ -26,17 +26,22 @@ const event = (message: string, receivedMs: number): NewEvent => ({
 });
 const append = (at: number, ...messages: string[]) => store.append([{ events: messages.map((m, i) => event(m, at + i)) }]);
 
-interface ChainRow { batch: number; first_id: number; last_id: number; events: number; tags: Buffer; prev: string; hash: string }
+interface ChainRow { batch: number; first_id: number; last_id: number; events: number; tags: Buffer; prev: string; hash: string; salt_key: Buffer }
 const chainOf = (day: string) => store.partitions.reader(day)!.prepare('SELECT * FROM chain ORDER BY batch').all() as ChainRow[];
-const eventsOf = (day: string) => store.partitions.reader(day)!.prepare('SELECT * FROM events ORDER BY id').all() as (LeafColumns & { salt: Buffer })[];
+const eventsOf = (day: string) => store.partitions.reader(day)!.prepare('SELECT * FROM events ORDER BY id').all() as (LeafColumns & { salt: Buffer | null })[];
+/** Event k's salt in the batch: its share of the batch key's keystream (day/0011). */
+const saltOf = (b: ChainRow, k: number) => batchSalts(b.salt_key, b.events).subarray(k * 16, (k + 1) * 16).toString('hex');
 
 test('each commit leaves one chain row that its events recompute, linked to the batch before', () => {
   append(NOW, 'first a', 'first b');
   append(NOW + 10, 'second');
   const [b1, b2] = chainOf('2026-05-30');
   const rows = eventsOf('2026-05-30');
-  const leaves = rows.map((r) => leafHash(r.salt.toString('hex'), r));
-  expect(new Set(rows.map((r) => r.salt.toString('hex'))).size).toBe(3); // a salt of its own per event
+  const salts = [saltOf(b1!, 0), saltOf(b1!, 1), saltOf(b2!, 0)];
+  const leaves = rows.map((r, i) => leafHash(salts[i]!, r));
+  expect(new Set(salts).size).toBe(3); // a salt of its own per event, from a key of its own per batch
+  expect(b1!.salt_key.equals(b2!.salt_key)).toBe(false);
+  expect(rows.map((r) => r.salt)).toEqual([null, null, null]); // derived, not stored
   expect(b1).toMatchObject({ batch: 1, first_id: rows[0]!.id, last_id: rows[1]!.id, events: 2, prev: GENESIS });
   expect(b1!.tags).toEqual(tagsOf(leaves[0]! + leaves[1]!));
   expect(b1!.hash).toBe(batchHash({ day: '2026-05-30', batch: 1, firstId: rows[0]!.id, lastId: rows[1]!.id, events: 2, prev: GENESIS }, leaves[0]! + leaves[1]!));

@@ -13,7 +13,9 @@ import type { NewEvent } from '../../server/store/types.ts';
 import { verifyStore } from '../../server/store/verify.ts';
 import { apiToken } from '../helpers/auth.ts';
 import { CLI_TEST_TIMEOUT_MS, runCli, startTestServer } from '../helpers/server.ts';
+import { toPerRowSalts } from '../helpers/per-row-salts.ts';
 import { tmpDir } from '../helpers/tmp.ts';
+import { batchSalts } from '../../server/integrity/hash.ts';
 
 const SECRET = 'sk_live_4f9a8c7e2b1d';
 const NOW = Date.parse('2026-05-30T12:00:00Z');
@@ -26,7 +28,7 @@ const event = (message: string, receivedMs = NOW): NewEvent => ({
 });
 
 /** Every file under the data directory that holds these bytes. */
-function filesHolding(root: string, text: string): string[] {
+function filesHolding(root: string, text: string | Buffer): string[] {
   const found: string[] = [];
   const walk = (d: string) => {
     for (const f of readdirSync(d)) {
@@ -85,6 +87,70 @@ test('redact --id: the secret is gone from the files and the index, verify passe
   expect(verify.stdout).toMatch(new RegExp(`Redacted \\(their leaf hashes kept\\): ${id}\\.`));
   expect(verify.code).toBe(0);
 }, CLI_TEST_TIMEOUT_MS);
+
+test('a redacted event\'s salt goes with its batch\'s key: the key leaves the files, the other events keep their salts and still verify', () => {
+  const store = openStore(dir.path);
+  const messages = ['GET / 200', `token=${SECRET}`, 'GET /a 200', `again ${SECRET}x`, 'GET /b 200'];
+  const [r] = store.append([{ events: messages.map((m, i) => event(m, NOW + i)) }]);
+  const path = store.partitions.pathOf('2026-05-30');
+  const ids = new Database(path, { readonly: true }).prepare('SELECT id FROM events ORDER BY id').pluck().all() as number[];
+  expect(ids.at(-1)).toBe(r!.lastId);
+  const key = new Database(path, { readonly: true }).prepare('SELECT salt_key FROM chain').pluck().get() as Buffer;
+  const salts = batchSalts(key, 5);
+  const why = { reason: 'leaked', by: 'admin@example.com', nowMs: NOW };
+  const stored = () => {
+    const db = new Database(path, { readonly: true });
+    const row = { key: db.prepare('SELECT salt_key FROM chain').pluck().get(), salts: db.prepare('SELECT salts FROM batch_salts').pluck().get() };
+    db.close();
+    return row;
+  };
+  try {
+    expect(redactEvents(store.partitions, [ids[1]!], why).redacted).toEqual([ids[1]]);
+    const zeroed = Buffer.from(salts);
+    zeroed.fill(0, 16, 32);
+    expect(stored()).toEqual({ key: null, salts: zeroed });
+    expect(filesHolding(dir.path, key)).toEqual([]); // secure_delete and the checkpoint took the key with the text
+    expect(filesHolding(dir.path, salts.subarray(16, 32))).toEqual([]);
+    expect(verifyStore(store.partitions)).toEqual(expect.objectContaining({ events: 5, redacted: [ids[1]] }));
+    expect(verifyStore(store.partitions).problem).toBeUndefined();
+    // A second redaction in the batch zeroes that event's salt too.
+    expect(redactEvents(store.partitions, [ids[3]!], why).redacted).toEqual([ids[3]]);
+    zeroed.fill(0, 48, 64);
+    expect(stored()).toEqual({ key: null, salts: zeroed });
+    expect(filesHolding(dir.path, SECRET)).toEqual([]);
+    expect(verifyStore(store.partitions)).toEqual(expect.objectContaining({ events: 5, redacted: [ids[1], ids[3]] }));
+    expect(verifyStore(store.partitions).problem).toBeUndefined();
+  } finally {
+    store.close();
+  }
+  // The stored salts still catch a change to the batch's other events.
+  const db = new Database(path);
+  db.exec('DROP TRIGGER events_no_update');
+  db.prepare("UPDATE events SET message = 'GET /c 200' WHERE id = ?").run(ids[2]);
+  db.close();
+  const reopened = openStore(dir.path);
+  expect(verifyStore(reopened.partitions).problem).toEqual({ kind: 'altered', day: '2026-05-30', batch: 1, id: ids[2] });
+  reopened.close();
+});
+
+test('an event of a batch written before salts were derived (day/0011) is redacted as before', () => {
+  const id = seed();
+  const path = join(dir.path, 'events', '2026-05-30.sqlite');
+  const file = new Database(path);
+  toPerRowSalts(file);
+  file.pragma('user_version = 10');
+  file.close();
+  const store = openStore(dir.path);
+  try {
+    expect(redactEvents(store.partitions, [id], { reason: 'leaked', by: 'admin@example.com', nowMs: NOW }).redacted).toEqual([id]);
+    expect(filesHolding(dir.path, SECRET)).toEqual([]);
+    expect(verifyStore(store.partitions)).toEqual(expect.objectContaining({ redacted: [id] }));
+    expect(verifyStore(store.partitions).problem).toBeUndefined();
+    expect(new Database(path, { readonly: true }).prepare('SELECT count(*) FROM batch_salts').pluck().get()).toBe(0); // its salt was its row's
+  } finally {
+    store.close();
+  }
+});
 
 test('redact --query lists the matches and redacts only after "yes"; a reason and a start time are required', async () => {
   seed();

@@ -24,6 +24,7 @@ import { verifyStore } from '../../server/store/verify.ts';
 import { allMessages, apiClientFor } from '../helpers/api.ts';
 import { formatOneBlock } from '../helpers/block-format-one.ts';
 import { startTestServer } from '../helpers/server.ts';
+import { toPerRowSalts } from '../helpers/per-row-salts.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 
 const DAY = '2026-05-30';
@@ -302,8 +303,9 @@ test('a data directory written before blocks is sealed by the server it is opene
   const events = Array.from({ length: 5000 }, (_, i) => event(i));
   writeUnsealed(store, events);
   store.close();
-  // The day file as the version before blocks left it (day/0009).
+  // The day file as the version before blocks left it (day/0009): salts in the rows.
   const file = new Database(join(dir.path, 'events', `${DAY}.sqlite`));
+  toPerRowSalts(file);
   file.exec(`DROP TABLE block_systems; DROP TABLE blocks; DROP TRIGGER events_no_delete;
     CREATE TRIGGER events_no_delete BEFORE DELETE ON events BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
     PRAGMA user_version = 9`);

@@ -7,11 +7,12 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { loadKeys, signCheckpoint, type Checkpoint } from '../../server/integrity/checkpoint.ts';
-import { batchHash, leafHash, tagsOf, type LeafColumns } from '../../server/integrity/hash.ts';
+import { batchHash, batchSalts, leafHash, tagsOf, type LeafColumns } from '../../server/integrity/hash.ts';
 import { openStore } from '../../server/store/index.ts';
 import { enforceRetention } from '../../server/store/retention.ts';
 import type { NewEvent } from '../../server/store/types.ts';
 import { describeProblem, verifyStore, type Problem } from '../../server/store/verify.ts';
+import { toPerRowSalts } from '../helpers/per-row-salts.ts';
 import { CLI_TEST_TIMEOUT_MS, runCli } from '../helpers/server.ts';
 import { tmpDir } from '../helpers/tmp.ts';
 
@@ -112,6 +113,29 @@ test('one byte of a message changed on disk names that event, and the CLI exits 
   expect(r.stderr).toBe(`driftwood: FAILED: event ${id} (2026-05-29, batch 2) was altered: it does not match its leaf hash\n`);
 }, CLI_TEST_TIMEOUT_MS);
 
+test('days written before salts were derived per batch (day/0011) verify, with new batches after them, and their tampering is named', () => {
+  seed();
+  for (const day of ['2026-05-28', '2026-05-29', TODAY]) {
+    tamper(day, (db) => {
+      toPerRowSalts(db);
+      db.pragma('user_version = 10');
+    });
+  }
+  const store = openStore(dir.path); // upgrades the files: day/0011 again
+  store.append([{ events: [event('after the upgrade', NOW + 100)] }]);
+  store.close();
+  expect(check()).toBeUndefined();
+  const db = new Database(join(dir.path, 'events', `${TODAY}.sqlite`), { readonly: true });
+  expect(db.prepare('SELECT count(*) FROM events WHERE salt IS NOT NULL').pluck().get()).toBe(12);
+  expect(db.prepare('SELECT batch, salt_key IS NOT NULL AS keyed FROM chain ORDER BY batch').raw().all()).toEqual([[1, 0], [2, 0], [3, 0], [4, 1]]);
+  db.close();
+  const [first, yesterday] = [idsOf('2026-05-28'), idsOf('2026-05-29')];
+  tamper('2026-05-29', (db) => db.prepare('DELETE FROM events WHERE id = ?').run(yesterday[5]));
+  expect(check()).toEqual({ kind: 'missing', day: '2026-05-29', batch: 2, after: yesterday[4], before: yesterday[6] });
+  tamper('2026-05-28', (db) => db.prepare("UPDATE events SET message = 'day-2 batch-0 line-3 markerX' WHERE id = ?").run(first[3]));
+  expect(check()).toEqual({ kind: 'altered', day: '2026-05-28', batch: 1, id: first[3] });
+});
+
 test('a deleted row is named by its neighbours', () => {
   seed();
   const ids = idsOf(TODAY);
@@ -154,12 +178,13 @@ test('a duplicated row, a row slipped into a batch and a row after the head are 
 function forge(day: string, id: number, message: string): void {
   tamper(day, (db) => {
     db.prepare('UPDATE events SET message = ? WHERE id = ?').run(message, id);
-    const batches = db.prepare('SELECT * FROM chain ORDER BY batch').all() as { batch: number; first_id: number; last_id: number; events: number; prev: string; hash: string }[];
+    const batches = db.prepare('SELECT * FROM chain ORDER BY batch').all() as { batch: number; first_id: number; last_id: number; events: number; prev: string; hash: string; salt_key: Buffer }[];
     let prev: string | undefined;
     for (const b of batches) {
       prev ??= b.prev;
-      const rows = db.prepare('SELECT * FROM events WHERE id >= ? AND id <= ? ORDER BY id').all(b.first_id, b.last_id) as (LeafColumns & { salt: Buffer })[];
-      const leaves = rows.map((r) => leafHash(r.salt.toString('hex'), r)).join('');
+      const rows = db.prepare('SELECT * FROM events WHERE id >= ? AND id <= ? ORDER BY id').all(b.first_id, b.last_id) as LeafColumns[];
+      const salts = batchSalts(b.salt_key, b.events).toString('hex');
+      const leaves = rows.map((r, k) => leafHash(salts.slice(k * 32, (k + 1) * 32), r)).join('');
       const hash = batchHash({ day, batch: b.batch, firstId: b.first_id, lastId: b.last_id, events: b.events, prev }, leaves);
       db.prepare('UPDATE chain SET tags = ?, prev = ?, hash = ? WHERE batch = ?').run(tagsOf(leaves), prev, hash, b.batch);
       prev = hash;

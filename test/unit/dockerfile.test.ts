@@ -72,6 +72,15 @@ describe('Dockerfile', () => {
     expect(pkg.scripts.build).toMatch(/^vite build web .*&& tsx server\/build\.ts$/);
   });
 
+  it('builds the native batch digest in `npm ci`, from its sources copied before it, and keeps it', () => {
+    expect(pkg.scripts.install).toMatch(/^node-gyp rebuild --directory server\/native\b/);
+    const copyNative = build.findIndex((i) => i.keyword === 'COPY' && i.args === 'server/native ./server/native');
+    const npmCi = build.findIndex((i) => i.keyword === 'RUN' && i.args.startsWith('npm ci'));
+    expect(copyNative).toBeGreaterThan(0);
+    expect(copyNative).toBeLessThan(npmCi);
+    expect(inImage('server/native/build/Release/batch_digest.node')).toBe(true);
+  });
+
   it('runs what `npm start` runs after its build, with its environment, from the build outputs it copies', () => {
     // `NAME=value … node …`: the assignments are the image's ENV, the rest its CMD.
     const [, assignments, startCommand] = /^((?:\w+=\S+ )*)(.*)$/.exec(pkg.scripts.start!.split('&&').at(-1)!.trim())!;
@@ -129,7 +138,7 @@ describe('Dockerfile', () => {
 
   it(".dockerignore keeps the host builds, data and modules out of the image", () => {
     const ignored = read('.dockerignore').split('\n').filter((l) => l && !l.startsWith('#'));
-    for (const path of ['node_modules', 'data', 'web/dist', '.git']) expect(ignored).toContain(path);
+    for (const path of ['node_modules', 'data', 'web/dist', '.git', 'server/native/build']) expect(ignored).toContain(path);
     expect(ignored).toContain('server/dist*');
   });
 });

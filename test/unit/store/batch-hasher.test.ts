@@ -1,0 +1,72 @@
+// A committed batch's chain row (store/chain.ts BatchHasher) is the same whether its leaves are
+// hashed by the native batch digest (server/native, built by `npm install`) or by Node's crypto:
+// both are checked against the documented encoding (integrity/hash.ts), on rows of every shape,
+// long ones that outgrow the native path's first buffer, and texts UTF-8 cannot carry; and the
+// salts are those the batch's key derives.
+import fc from 'fast-check';
+import { expect, test } from 'vitest';
+import { batchHash, batchSalts, GENESIS, leafHash, tagsOf } from '../../../server/integrity/hash.ts';
+import { NATIVE_ADDON, nativeDigestBatch, nativeUnavailable, type DigestBatch } from '../../../server/integrity/native.ts';
+import type { EventRow } from '../../../server/store/codec.ts';
+import { BatchHasher } from '../../../server/store/chain.ts';
+
+test('npm install built the native batch digest, and it loads', () => {
+  expect(nativeUnavailable, `${NATIVE_ADDON}: run npm install (needs python3, make and g++)`).toBeUndefined();
+  expect(typeof nativeDigestBatch).toBe('function');
+});
+
+const text = fc.string({ unit: 'grapheme', maxLength: 40 });
+const row = fc.record({
+  gap: fc.integer({ min: 1, max: 5_000_000 }),
+  system_id: fc.integer({ min: 1, max: 100_000 }),
+  generated_ms: fc.option(fc.integer({ min: 0, max: 2 ** 45 }), { nil: null }),
+  source_ip: fc.constantFrom('10.0.0.1', '::1', ''),
+  hostname: fc.option(text, { nil: null }),
+  program: text,
+  pri: fc.integer({ min: 0, max: 191 }),
+  message: fc.oneof(
+    text,
+    fc.constant(''),
+    fc.constant('half a pair: \ud83d, NUL \u0000, ünïcode 😀 ✓'),
+    fc.string({ unit: 'binary', minLength: 1_000, maxLength: 3_000 }), // longer than the buffer's guess a row
+  ),
+  extra: fc.option(fc.constantFrom('{"code":"503"}', '{}'), { nil: null }),
+  flags: fc.integer({ min: 0, max: 255 }),
+});
+const MAY_2026 = Date.parse('2026-05-30T00:00:00Z') * 1024;
+
+/** The chain row BatchHasher writes for these rows, and the salts it drew. */
+function sealed(rows: EventRow[], digestBatch: DigestBatch | null) {
+  const hasher = new BatchHasher(rows.length, digestBatch);
+  const salts = rows.map((r) => hasher.add(r));
+  let chainRow: unknown[] = [];
+  hasher.seal({ run: (...args) => (chainRow = args) }, '2026-05-30', 3, GENESIS);
+  return { salts, chainRow };
+}
+
+test('the native digest and Node crypto write the documented chain row for the same rows', () => {
+  fc.assert(
+    fc.property(fc.array(row, { minLength: 1, maxLength: 300 }), (generated) => {
+      let id = MAY_2026;
+      const rows: EventRow[] = generated.map(({ gap, ...r }) => ({ id: (id += gap), ...r }));
+      for (const digestBatch of [nativeDigestBatch!, null]) {
+        const { salts, chainRow } = sealed(rows, digestBatch);
+        const leaves = rows.map((r, i) => leafHash(salts[i]!, r)).join('');
+        const header = { day: '2026-05-30', batch: 3, firstId: rows[0]!.id, lastId: rows.at(-1)!.id, events: rows.length, prev: GENESIS };
+        const key = chainRow[7] as Buffer;
+        expect(chainRow).toEqual([3, header.firstId, header.lastId, rows.length, tagsOf(leaves), GENESIS, batchHash(header, leaves), key]);
+        // Each event's salt is its share of the key's keystream (day/0011).
+        expect(key).toHaveLength(16);
+        expect(salts.join('')).toBe(batchSalts(key, rows.length).toString('hex'));
+      }
+    }),
+    { numRuns: 60, seed: 14 },
+  );
+});
+
+test('the native digest refuses offsets past its texts instead of reading beyond them', () => {
+  const out = Buffer.alloc(8 + 32);
+  expect(() => nativeDigestBatch!(Buffer.from('abc'), Uint32Array.of(4), 1, Buffer.from('h'), out)).toThrow(/ends out of order or past the texts/);
+  expect(() => nativeDigestBatch!(Buffer.from('abc'), Uint32Array.of(3), 2, Buffer.from('h'), out)).toThrow(/count exceeds ends/);
+  expect(() => nativeDigestBatch!(Buffer.from('abc'), Uint32Array.of(3), 1, Buffer.from('h'), Buffer.alloc(39))).toThrow(/out too small/);
+});
