@@ -37,11 +37,17 @@ const CODE_STEPS: Partial<Record<Schema, Record<number, (db: Db) => void>>> = {
 /**
  * Versions whose SQL applies to some files only; the others just record the version. day/0009:
  * only an empty day file numbers its events for the index (a file with events keeps id rowids).
- * day/0010: only a file with positions seals its events into blocks (store/blocks.ts).
+ * day/0010: only a file with positions seals its events into blocks (store/blocks.ts). day/0011:
+ * only a file without batch salt keys yet (its SQL cannot run twice over a file whose version was
+ * set back, as 0010's can).
  */
 const ONLY_IF: Partial<Record<Schema, Record<number, (db: Db) => boolean>>> = {
-  day: { 9: isEmptyDay, 10: hasPositions },
+  day: { 9: isEmptyDay, 10: hasPositions, 11: (db) => !hasColumn(db, 'chain', 'salt_key') },
 };
+
+function hasColumn(db: Db, table: string, column: string): boolean {
+  return (db.prepare(`SELECT 1 FROM pragma_table_info('${table}') WHERE name = ?`).get(column) as unknown) !== undefined;
+}
 
 function hasPositions(db: Db): boolean {
   return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'events_pos'").get() !== undefined;
