@@ -4,7 +4,7 @@
 // out here so that anyone can re-implement `driftwood verify`.
 import { createCipheriv, createHash, hash } from 'node:crypto';
 import type { EventRow } from '../store/codec.ts';
-import type { DigestBatch } from './native.ts';
+import type { NativeDigest } from './native.ts';
 
 /** The previous hash of the very first batch (and of a day whose predecessor had no chain). */
 export const GENESIS = '0'.repeat(64);
@@ -112,14 +112,10 @@ export function batchDigest(h: BatchHeader, leafPieces: readonly string[]): { ha
   return { hash: digest.digest('hex'), tags };
 }
 
-/**
- * batchDigest() of the leaf texts themselves (leafText(), UTF-8, leaf i ending at ends[i]), hashed
- * by the native digest in one call: no string a leaf, no crypto call a leaf.
- */
-export function batchDigestOfTexts(digestBatch: DigestBatch, h: BatchHeader, texts: Buffer, ends: Uint32Array): { hash: string; tags: Buffer } {
-  if (ends.length < h.events) throw new Error(`BUG: ${ends.length} leaf texts for a batch of ${h.events}`);
+/** batchDigest() of the leaves as bytes (32 each, in id order), by the native digest. */
+export function batchDigestOfLeaves(native: NativeDigest, h: BatchHeader, leaves: Buffer): { hash: string; tags: Buffer } {
   const out = Buffer.allocUnsafe(h.events * TAG_BYTES + 32);
-  digestBatch(texts, ends, h.events, Buffer.from(headerText(h), 'latin1'), out);
+  native.chainOf(Buffer.from(headerText(h), 'latin1'), leaves, h.events, out);
   return { hash: out.toString('hex', h.events * TAG_BYTES), tags: out.subarray(0, h.events * TAG_BYTES) };
 }
 

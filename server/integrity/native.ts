@@ -4,23 +4,27 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
-/** Leaf i = SHA-256 of texts[ends[i-1], ends[i]); out gets count 8-byte tags, then the 32-byte batch hash. */
-export type DigestBatch = (texts: Buffer, ends: Uint32Array, count: number, header: Buffer, out: Buffer) => void;
+export interface NativeDigest {
+  /** Leaf i = SHA-256 of texts[ends[i-1], ends[i]) (the first from 0), written to leaves from byte at + 32 i. */
+  hashLeaves(texts: Buffer, ends: Uint32Array, count: number, leaves: Buffer, at: number): void;
+  /** out gets the first 8 bytes of each of count leaves, then SHA-256(header, then each leaf in hex). */
+  chainOf(header: Buffer, leaves: Buffer, count: number, out: Buffer): void;
+}
 
 export const NATIVE_ADDON = fileURLToPath(new URL('../native/build/Release/batch_digest.node', import.meta.url));
 
-function load(): { digestBatch: DigestBatch | undefined; unavailable?: string } {
+function load(): { digest: NativeDigest | undefined; unavailable?: string } {
   try {
-    const addon = createRequire(import.meta.url)(NATIVE_ADDON) as { digestBatch?: unknown };
-    if (typeof addon.digestBatch !== 'function') return { digestBatch: undefined, unavailable: `${NATIVE_ADDON} has no digestBatch` };
-    return { digestBatch: addon.digestBatch as DigestBatch };
+    const addon = createRequire(import.meta.url)(NATIVE_ADDON) as Partial<NativeDigest>;
+    if (typeof addon.hashLeaves !== 'function' || typeof addon.chainOf !== 'function') return { digest: undefined, unavailable: `${NATIVE_ADDON} is of another version: run npm install` };
+    return { digest: addon as NativeDigest };
   } catch (e) {
-    return { digestBatch: undefined, unavailable: (e as Error).message.split('\n')[0] };
+    return { digest: undefined, unavailable: (e as Error).message.split('\n')[0] };
   }
 }
 
 const native = load();
 
 /** The native digest, or undefined (then `nativeUnavailable` says why). */
-export const nativeDigestBatch = native.digestBatch;
+export const nativeDigest = native.digest;
 export const nativeUnavailable = native.unavailable;

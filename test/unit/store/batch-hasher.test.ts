@@ -6,13 +6,13 @@
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
 import { batchHash, batchSalts, GENESIS, leafHash, tagsOf } from '../../../server/integrity/hash.ts';
-import { NATIVE_ADDON, nativeDigestBatch, nativeUnavailable, type DigestBatch } from '../../../server/integrity/native.ts';
+import { NATIVE_ADDON, nativeDigest, nativeUnavailable, type NativeDigest } from '../../../server/integrity/native.ts';
 import type { EventRow } from '../../../server/store/codec.ts';
 import { BatchHasher } from '../../../server/store/chain.ts';
 
 test('npm install built the native batch digest, and it loads', () => {
   expect(nativeUnavailable, `${NATIVE_ADDON}: run npm install (needs python3, make and g++)`).toBeUndefined();
-  expect(typeof nativeDigestBatch).toBe('function');
+  expect(typeof nativeDigest?.hashLeaves).toBe('function');
 });
 
 const text = fc.string({ unit: 'grapheme', maxLength: 40 });
@@ -36,8 +36,8 @@ const row = fc.record({
 const MAY_2026 = Date.parse('2026-05-30T00:00:00Z') * 1024;
 
 /** The chain row BatchHasher writes for these rows. */
-function sealed(rows: EventRow[], digestBatch: DigestBatch | null): unknown[] {
-  const hasher = new BatchHasher(rows.length, digestBatch);
+function sealed(rows: EventRow[], native: NativeDigest | null): unknown[] {
+  const hasher = new BatchHasher(rows.length, native);
   for (const r of rows) hasher.add(r);
   let chainRow: unknown[] = [];
   hasher.seal({ run: (...args) => (chainRow = args) }, '2026-05-30', 3, GENESIS);
@@ -46,11 +46,11 @@ function sealed(rows: EventRow[], digestBatch: DigestBatch | null): unknown[] {
 
 test('the native digest and Node crypto write the documented chain row for the same rows', () => {
   fc.assert(
-    fc.property(fc.array(row, { minLength: 1, maxLength: 300 }), (generated) => {
+    fc.property(fc.array(row, { minLength: 1, maxLength: 600 }), (generated) => {
       let id = MAY_2026;
       const rows: EventRow[] = generated.map(({ gap, ...r }) => ({ id: (id += gap), ...r }));
-      for (const digestBatch of [nativeDigestBatch!, null]) {
-        const chainRow = sealed(rows, digestBatch);
+      for (const native of [nativeDigest!, null]) {
+        const chainRow = sealed(rows, native);
         // Each event's salt is its share of the batch key's keystream (day/0011).
         const key = chainRow[7] as Buffer;
         expect(key).toHaveLength(16);
@@ -64,9 +64,13 @@ test('the native digest and Node crypto write the documented chain row for the s
   );
 });
 
-test('the native digest refuses offsets past its texts instead of reading beyond them', () => {
-  const out = Buffer.alloc(8 + 32);
-  expect(() => nativeDigestBatch!(Buffer.from('abc'), Uint32Array.of(4), 1, Buffer.from('h'), out)).toThrow(/ends out of order or past the texts/);
-  expect(() => nativeDigestBatch!(Buffer.from('abc'), Uint32Array.of(3), 2, Buffer.from('h'), out)).toThrow(/count exceeds ends/);
-  expect(() => nativeDigestBatch!(Buffer.from('abc'), Uint32Array.of(3), 1, Buffer.from('h'), Buffer.alloc(39))).toThrow(/out too small/);
+test('the native digest refuses offsets and counts past its buffers instead of reading or writing beyond them', () => {
+  const native = nativeDigest!;
+  const leaves = Buffer.alloc(64);
+  expect(() => native.hashLeaves(Buffer.from('abc'), Uint32Array.of(4), 1, leaves, 0)).toThrow(/ends out of order or past the texts/);
+  expect(() => native.hashLeaves(Buffer.from('abc'), Uint32Array.of(2, 1), 2, leaves, 0)).toThrow(/ends out of order/);
+  expect(() => native.hashLeaves(Buffer.from('abc'), Uint32Array.of(3), 2, leaves, 0)).toThrow(/count exceeds ends/);
+  expect(() => native.hashLeaves(Buffer.from('abc'), Uint32Array.of(3), 1, leaves, 33)).toThrow(/leaves too small/);
+  expect(() => native.chainOf(Buffer.from('h'), leaves, 3, Buffer.alloc(100))).toThrow(/count exceeds the leaves/);
+  expect(() => native.chainOf(Buffer.from('h'), leaves, 2, Buffer.alloc(47))).toThrow(/out too small/);
 });
