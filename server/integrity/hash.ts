@@ -1,5 +1,6 @@
 // The hashes of the tamper-evident store (docs/SECURITY.md, "Hash chain"): a leaf per event over
-// every stored column and a per-event random salt, and a chain hash per committed batch over the
+// every stored column and a salt of its own (derived from its batch's random key since day/0011;
+// random and stored in its row before), and a chain hash per committed batch over the
 // batch's leaves and the previous batch's hash. Pure: no SQL, no clock. The encoding is written
 // out here so that anyone can re-implement `driftwood verify`.
 import { createCipheriv, createHash, hash } from 'node:crypto';
@@ -60,10 +61,10 @@ export function leafOfText(text: string): string {
 
 /**
  * The salts of a batch's events since day/0011, 16 bytes an event: event k (0-based, in id order)
- * gets bytes 16k to 16k+15 of the AES-128-CTR keystream of the batch's
- * random key (IV zero). Each salt is as unpredictable as a random one to whoever lacks the key, and
- * none reveals another: redaction stores the batch's other salts and destroys the key
- * (store/redact.ts). Drawing them costs one cipher call a batch, and no row stores 16 bytes.
+ * gets bytes 16k to 16k+15 of the AES-128-CTR keystream of the batch's random key (IV zero). Each
+ * salt is as unpredictable as a random one to whoever lacks the key, and none reveals another:
+ * redaction stores the batch's other salts and destroys the key (store/redact.ts). Drawing them
+ * costs one cipher call a batch, and no row stores 16 bytes.
  */
 export function batchSalts(key: Buffer, events: number): Buffer {
   return createCipheriv('aes-128-ctr', key, Buffer.alloc(16)).update(Buffer.alloc(events * SALT_BYTES));

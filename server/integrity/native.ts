@@ -1,6 +1,6 @@
 // The native batch digest (server/native/batch_digest.c), built by `npm install` (package.json's
 // install script, node-gyp). Optional: where it was not built or does not load, the chain is hashed
-// by Node's crypto with the same results, ~1.5 us an event slower (docs/BENCHMARKS.md, Integrity).
+// by Node's crypto with the same results, ~0.5 us of CPU an event more (docs/BENCHMARKS.md, Integrity).
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
