@@ -136,6 +136,15 @@ test('days written before salts were derived per batch (day/0011) verify, with n
   expect(check()).toEqual({ kind: 'altered', day: '2026-05-28', batch: 1, id: first[3] });
 });
 
+test('a batch key changed or removed is named, as the batch\'s first event no longer matching', () => {
+  seed();
+  const ids = idsOf(TODAY);
+  tamper(TODAY, (db) => db.prepare('UPDATE chain SET salt_key = zeroblob(16) WHERE batch = 2').run());
+  expect(check()).toEqual({ kind: 'altered', day: TODAY, batch: 2, id: ids[4] });
+  tamper(TODAY, (db) => db.prepare('UPDATE chain SET salt_key = NULL WHERE batch = 2').run());
+  expect(check()).toEqual({ kind: 'altered', day: TODAY, batch: 2, id: ids[4] });
+});
+
 test('a deleted row is named by its neighbours', () => {
   seed();
   const ids = idsOf(TODAY);
