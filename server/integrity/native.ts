@@ -5,11 +5,19 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 export interface NativeDigest {
-  /** Leaf i = SHA-256 of texts[ends[i-1], ends[i]) (the first from 0), written to leaves from byte at + 32 i. */
-  hashLeaves(texts: Buffer, ends: Uint32Array, count: number, leaves: Buffer, at: number): void;
+  /**
+   * The leaves of events first … first + count − 1 of a batch, written to leaves from byte 32 first:
+   * SHA-256 of leafText(), its head made from the event's 16 bytes of salts (from byte 16 first)
+   * and its NATIVE_NUMS numbers in nums, its tail (leafTextTail()) the UTF-8 in
+   * texts[ends[i-1], ends[i]) (the first from 0).
+   */
+  hashLeaves(texts: Buffer, ends: Uint32Array, nums: Float64Array, salts: Buffer, count: number, first: number, leaves: Buffer): void;
   /** out gets the first 8 bytes of each of count leaves, then SHA-256(header, then each leaf in hex). */
   chainOf(header: Buffer, leaves: Buffer, count: number, out: Buffer): void;
 }
+
+/** Numbers of each event for hashLeaves: id, system_id, generated_ms (NaN for NULL), pri, flags. */
+export const NATIVE_NUMS = 5;
 
 export const NATIVE_ADDON = fileURLToPath(new URL('../native/build/Release/batch_digest.node', import.meta.url));
 

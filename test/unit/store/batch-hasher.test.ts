@@ -18,8 +18,8 @@ test('npm install built the native batch digest, and it loads', () => {
 const text = fc.string({ unit: 'grapheme', maxLength: 40 });
 const row = fc.record({
   gap: fc.integer({ min: 1, max: 5_000_000 }),
-  system_id: fc.integer({ min: 1, max: 100_000 }),
-  generated_ms: fc.option(fc.integer({ min: 0, max: 2 ** 45 }), { nil: null }),
+  system_id: fc.oneof(fc.integer({ min: 1, max: 100_000 }), fc.maxSafeNat()),
+  generated_ms: fc.option(fc.oneof(fc.integer({ min: -(2 ** 45), max: 2 ** 45 }), fc.double({ min: -1e13, max: 1e13, noNaN: true }), fc.constantFrom(2 ** 32 - 1, 2 ** 32, -1, -0.5, 2 ** 53 - 1)), { nil: null }),
   source_ip: fc.constantFrom('10.0.0.1', '::1', ''),
   hostname: fc.option(text, { nil: null }),
   program: text,
@@ -64,13 +64,17 @@ test('the native digest and Node crypto write the documented chain row for the s
   );
 });
 
-test('the native digest refuses offsets and counts past its buffers instead of reading or writing beyond them', () => {
+test('the native digest refuses offsets, counts and numbers past its buffers or its format instead of reading or writing beyond them', () => {
   const native = nativeDigest!;
-  const leaves = Buffer.alloc(64);
-  expect(() => native.hashLeaves(Buffer.from('abc'), Uint32Array.of(4), 1, leaves, 0)).toThrow(/ends out of order or past the texts/);
-  expect(() => native.hashLeaves(Buffer.from('abc'), Uint32Array.of(2, 1), 2, leaves, 0)).toThrow(/ends out of order/);
-  expect(() => native.hashLeaves(Buffer.from('abc'), Uint32Array.of(3), 2, leaves, 0)).toThrow(/count exceeds ends/);
-  expect(() => native.hashLeaves(Buffer.from('abc'), Uint32Array.of(3), 1, leaves, 33)).toThrow(/leaves too small/);
+  const [texts, salts, leaves] = [Buffer.from('abc'), Buffer.alloc(32), Buffer.alloc(64)];
+  const nums = Float64Array.of(1, 2, NaN, 3, 4, 5, 6, 7, 8, 9);
+  expect(() => native.hashLeaves(texts, Uint32Array.of(4), nums, salts, 1, 0, leaves)).toThrow(/ends out of order or past the texts/);
+  expect(() => native.hashLeaves(texts, Uint32Array.of(2, 1), nums, salts, 2, 0, leaves)).toThrow(/ends out of order/);
+  expect(() => native.hashLeaves(texts, Uint32Array.of(3), nums, salts, 2, 0, leaves)).toThrow(/count exceeds ends or nums/);
+  expect(() => native.hashLeaves(texts, Uint32Array.of(1, 2, 3), nums, salts, 3, 0, leaves)).toThrow(/count exceeds ends or nums/);
+  expect(() => native.hashLeaves(texts, Uint32Array.of(3), nums, salts, 1, 2, leaves)).toThrow(/salts too small/);
+  expect(() => native.hashLeaves(texts, Uint32Array.of(3), nums, salts, 1, 1, Buffer.alloc(63))).toThrow(/leaves too small/);
+  expect(() => native.hashLeaves(texts, Uint32Array.of(3), Float64Array.of(1.5, 2, NaN, 3, 4), salts, 1, 0, leaves)).toThrow(/not a whole number/);
   expect(() => native.chainOf(Buffer.from('h'), leaves, 3, Buffer.alloc(100))).toThrow(/count exceeds the leaves/);
   expect(() => native.chainOf(Buffer.from('h'), leaves, 2, Buffer.alloc(47))).toThrow(/out too small/);
 });
