@@ -1,10 +1,11 @@
 // Redaction of a leaked secret (docs/SECURITY.md, "Redaction"): the event's message becomes
 // "[redacted]", its extra fields and its salt are cleared (a salt derived from its batch's key goes
 // with the key: the batch's other salts are stored instead, day/0011), its leaf hash is kept (in
-// `redactions`, with who and why) so that its batch still verifies, its old text leaves the full-text index, and
-// the old bytes leave the files: secure_delete zeroes freed space, FTS5 'optimize' rewrites the
-// index without the deleted postings, and a WAL checkpoint(TRUNCATE) writes the new pages over the
-// old ones and empties the WAL. The append-only triggers (day/0006, 0007) allow exactly this.
+// `redactions`, with who and why) so that its batch still verifies, its old text leaves the
+// full-text index, and the old bytes leave the files: secure_delete zeroes freed space, FTS5
+// 'optimize' rewrites the index without the deleted postings, and a WAL checkpoint(TRUNCATE)
+// writes the new pages over the old ones and empties the WAL. The append-only triggers (day/0006,
+// 0007, 0011) allow exactly this.
 import { batchSalts, leafHash, SALT_BYTES, tagOf, TAG_BYTES } from '../integrity/hash.ts';
 import { rewriteSealed, storedRow, type StoredEventRow } from './blocks.ts';
 import type { StoredRow } from './block-codec.ts';
