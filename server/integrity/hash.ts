@@ -37,7 +37,7 @@ const int = (n: number) => `${Math.floor(n / TWO_32)}.${decimal(n >>> 0)}`;
  * call per event (a one-shot digest: a third of createHash's cost per call).
  */
 export function leaf(saltHex: string, id: number, systemId: number, generatedMs: number | null, pri: number, flags: number, sourceIp: string, hostname: string | null, program: string, message: string, extra: string | null): string {
-  return leafOfText(leafText(saltHex, id, systemId, generatedMs, pri, flags, sourceIp, hostname, program, message, extra));
+  return hash('sha256', leafText(saltHex, id, systemId, generatedMs, pri, flags, sourceIp, hostname, program, message, extra), 'hex');
 }
 
 /** The text a leaf hashes (leaf() above). */
@@ -54,17 +54,7 @@ export function leafTextTail(sourceIp: string, hostname: string | null, program:
 }
 
 export function leafHash(saltHex: string, r: LeafColumns): string {
-  return leafOfText(leafTextOf(saltHex, r));
-}
-
-/** leafText() of stored columns. */
-export function leafTextOf(saltHex: string, r: LeafColumns): string {
-  return leafText(saltHex, r.id, r.system_id, r.generated_ms, r.pri, r.flags, r.source_ip, r.hostname, r.program, r.message, r.extra);
-}
-
-/** The leaf of a leaf text (leafText()), in hex. */
-export function leafOfText(text: string): string {
-  return hash('sha256', text, 'hex');
+  return leaf(saltHex, r.id, r.system_id, r.generated_ms, r.pri, r.flags, r.source_ip, r.hostname, r.program, r.message, r.extra);
 }
 
 /**

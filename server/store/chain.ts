@@ -2,7 +2,7 @@
 // commit's transaction, and a day's head (its last batch) for the manifest, retention and
 // checkpoints. The hashes themselves are in server/integrity/hash.ts.
 import { randomBytes } from 'node:crypto';
-import { batchDigest, batchDigestOfLeaves, batchSalts, leafOfText, leafTextOf, leafTextTail, SALT_BYTES, SALT_KEY_BYTES, type BatchHeader, type LeafColumns } from '../integrity/hash.ts';
+import { batchDigest, batchDigestOfLeaves, batchSalts, leafHash, leafTextTail, SALT_BYTES, SALT_KEY_BYTES, type BatchHeader, type LeafColumns } from '../integrity/hash.ts';
 import { NATIVE_NUMS, nativeDigest, type NativeDigest } from '../integrity/native.ts';
 import type { Db } from './db.ts';
 
@@ -22,6 +22,14 @@ const HEAD_SQL = 'SELECT batch, hash, last_id AS lastId, (SELECT total(events) F
 export function dayHead(db: Db, day: string): DayHead | undefined {
   const row = db.prepare(HEAD_SQL).get() as Omit<DayHead, 'day'> | undefined;
   return row && { ...row, day };
+}
+
+/**
+ * A batch's salts where they are not its rows' own (day/0011): derived from its key, or stored by a
+ * redaction that destroyed the key. Undefined for a batch from before day/0011.
+ */
+export function saltsOfBatch(db: Db, b: { batch: number; events: number; salt_key: Buffer | null }): Buffer | undefined {
+  return b.salt_key ? batchSalts(b.salt_key, b.events) : (db.prepare('SELECT salts FROM batch_salts WHERE batch = ?').pluck().get(b.batch) as Buffer | undefined);
 }
 
 /** A batch's leaves as they are added (in id order), and its digest (chain hash and tags) at the end. */
@@ -46,7 +54,7 @@ class HashedLeaves implements Leaves {
 
   add(row: LeafColumns): void {
     const k = this.n++;
-    this.piece += leafOfText(leafTextOf(this.saltsHex.slice(k * SALT_BYTES * 2, (k + 1) * SALT_BYTES * 2), row));
+    this.piece += leafHash(this.saltsHex.slice(k * SALT_BYTES * 2, (k + 1) * SALT_BYTES * 2), row);
     if (this.n % LEAVES_PER_PIECE === 0) {
       this.pieces.push(this.piece);
       this.piece = '';

@@ -6,7 +6,8 @@
 // 'optimize' rewrites the index without the deleted postings, and a WAL checkpoint(TRUNCATE)
 // writes the new pages over the old ones and empties the WAL. The append-only triggers (day/0006,
 // 0007, 0011) allow exactly this.
-import { batchSalts, leafHash, SALT_BYTES, tagOf, TAG_BYTES } from '../integrity/hash.ts';
+import { leafHash, SALT_BYTES, tagOf, TAG_BYTES } from '../integrity/hash.ts';
+import { saltsOfBatch } from './chain.ts';
 import { rewriteSealed, storedRow, type StoredEventRow } from './blocks.ts';
 import type { StoredRow } from './block-codec.ts';
 import { openDb, type Db } from './db.ts';
@@ -77,7 +78,6 @@ export function redactEvents(partitions: Partitions, ids: readonly number[], why
 function redactDay(db: Db, fts: 'main' | 'fts' | undefined, ids: number[], why: { reason: string; by: string; nowMs: number }, result: RedactionResult): boolean {
   const isRedacted = db.prepare('SELECT 1 FROM redactions WHERE id = ?');
   const batchOf = db.prepare('SELECT batch, first_id, events, tags, salt_key FROM chain WHERE first_id <= ? AND last_id >= ?');
-  const storedSalts = db.prepare('SELECT salts FROM batch_salts WHERE batch = ?').pluck();
   const storeSalts = db.prepare('INSERT INTO batch_salts (batch, salts) VALUES (?, ?) ON CONFLICT (batch) DO UPDATE SET salts = excluded.salts');
   const destroyKey = db.prepare('UPDATE chain SET salt_key = NULL WHERE batch = ?');
   // An event's place in its batch: positions are consecutive in a commit; before day/0009, counted.
@@ -102,8 +102,7 @@ function redactDay(db: Db, fts: 'main' | 'fts' | undefined, ids: number[], why: 
       else {
         const batch = batchOf.get(id, id) as { batch: number; first_id: number; events: number; tags: Buffer; salt_key: Buffer | null } | undefined;
         const i = batch ? placeInBatch(batch.first_id, r) : 0;
-        // The batch's salts where they are not the rows' own (day/0011): its key's, or stored by an earlier redaction.
-        const salts = batch && (batch.salt_key ? batchSalts(batch.salt_key, batch.events) : (storedSalts.get(batch.batch) as Buffer | undefined));
+        const salts = batch && saltsOfBatch(db, batch);
         const salt = r.salt ?? salts?.subarray(i * SALT_BYTES, (i + 1) * SALT_BYTES);
         // Rows from before the chain have no leaf to keep ('').
         const leaf = salt ? leafHash(salt.toString('hex'), r) : '';

@@ -2,7 +2,8 @@
 // and the chain heads against exported checkpoints, and names the first problem
 // (docs/SECURITY.md, "What verify proves"). Reads only; never writes a day file.
 import { hash } from 'node:crypto';
-import { batchHash, batchSalts, GENESIS, leaf, SALT_BYTES, tagOf, TAG_BYTES } from '../integrity/hash.ts';
+import { batchHash, GENESIS, leaf, SALT_BYTES, tagOf, TAG_BYTES } from '../integrity/hash.ts';
+import { saltsOfBatch } from './chain.ts';
 import type { HexRow, SealedBlock } from './block-codec.ts';
 import type { Checkpoint } from '../integrity/checkpoint.ts';
 import { firstSealedId, sealedBlocksAfter, sealedThrough, storedRowsAfter } from './blocks.ts';
@@ -140,8 +141,6 @@ class DayVerifier {
   /** The hashes of this day's batches, for the next day's link (GENESIS while it has none). */
   readonly hashes = new Set<string>();
   private readonly redactions: Map<number, string>;
-  /** Salts stored for batches whose key a redaction destroyed (day/0011), in hex. */
-  private readonly storedSalts: Map<number, string>;
   private readonly liveRowsIn;
   private readonly leafTextsIn;
   /** Events up to this id are sealed in blocks (store/blocks.ts), the rest rows. */
@@ -155,7 +154,6 @@ class DayVerifier {
     private readonly checkpoints: Checkpoint[],
   ) {
     this.redactions = new Map((db.prepare('SELECT id, leaf FROM redactions').raw().all() as [number, string][]));
-    this.storedSalts = new Map((db.prepare('SELECT batch, lower(hex(salts)) FROM batch_salts').raw().all() as [number, string][]));
     this.leafTextsIn = db.prepare(LEAF_TEXT_SQL).pluck();
     this.liveRowsIn = db.prepare('SELECT id, system_id, generated_ms, source_ip, hostname, program, pri, message, extra, flags, nullif(lower(hex(salt)), \'\') FROM events WHERE id > ? AND id <= ? ORDER BY id').raw();
     this.sealedThrough = sealedThrough(db);
@@ -247,14 +245,10 @@ class DayVerifier {
     return undefined;
   }
 
-  private saltsOf(b: ChainRow): BatchSalts {
-    return b.salt_key ? batchSalts(b.salt_key, b.events).toString('hex') : this.storedSalts.get(b.batch);
-  }
-
   /** The batch's rows (and any before it that no batch holds) against its tags and hash. */
   private checkBatch(b: ChainRow, after: number): Problem | undefined {
     try {
-      const salts = this.saltsOf(b);
+      const salts: BatchSalts = saltsOfBatch(this.db, b)?.toString('hex');
       if (this.batchFits(b, after, salts)) {
         this.report.events += b.events;
         return undefined;
