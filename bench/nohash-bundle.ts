@@ -27,7 +27,7 @@ const start = chain.indexOf('export class BatchHasher');
 if (start < 0) throw new Error(`${chainPath} has no BatchHasher: update this script`);
 const noHashes = `export class BatchHasher {
   constructor(_events: number) {}
-  add(_row: LeafColumns): void {}
+  add(_row: LeafColumns, _texts: SubmissionTexts, _event: number): void {}
   seal(): void {}
 }
 `;

@@ -42,15 +42,7 @@ export function leaf(saltHex: string, id: number, systemId: number, generatedMs:
 
 /** The text a leaf hashes (leaf() above). */
 export function leafText(saltHex: string, id: number, systemId: number, generatedMs: number | null, pri: number, flags: number, sourceIp: string, hostname: string | null, program: string, message: string, extra: string | null): string {
-  return `${saltHex}|${int(id)}|${systemId}|${generatedMs === null ? '-' : int(generatedMs)}|${pri}|${flags}|${leafTextTail(sourceIp, hostname, program, message, extra)}`;
-}
-
-/**
- * The end of a leaf text: its five texts. The native digest makes the head (salt and numbers)
- * itself (server/native/batch_digest.c), which costs it less than building it here did.
- */
-export function leafTextTail(sourceIp: string, hostname: string | null, program: string, message: string, extra: string | null): string {
-  return `${text(sourceIp)}${text(hostname)}${text(program)}${text(message)}${text(extra)}`;
+  return `${saltHex}|${int(id)}|${systemId}|${generatedMs === null ? '-' : int(generatedMs)}|${pri}|${flags}|${text(sourceIp)}${text(hostname)}${text(program)}${text(message)}${text(extra)}`;
 }
 
 export function leafHash(saltHex: string, r: LeafColumns): string {

@@ -9,6 +9,7 @@
 #include <openssl/sha.h>
 #include <math.h>
 #include <stdint.h>
+#include <string.h>
 
 #define TAG_BYTES 8
 #define SALT_BYTES 16
@@ -51,45 +52,143 @@ static int whole(double n) {
   return n == trunc(n) && fabs(n) < 9007199254740992.0; /* also false for NaN */
 }
 
-#define NUMS 5 /* id, system_id, generated_ms (NaN: NULL), pri, flags */
+/* Texts of one event in its submission (store/packed.ts): source_ip, system name, hostname, program, message. */
+#define TEXTS 5
+enum { SOURCE_IP, SYSTEM_NAME, HOSTNAME, PROGRAM, MESSAGE };
+
+/* UTF-16 units of the UTF-8 character whose first byte is b, and its bytes. */
+static int char_units(uint8_t b, size_t *bytes) {
+  *bytes = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+  return *bytes == 4 ? 2 : 1;
+}
 
 /*
- * hashLeaves(texts: Buffer, ends: Uint32Array, nums: Float64Array, salts: Buffer, count: number,
- *            first: number, leaves: Buffer)
- * Leaf i of this call is event first + i of its batch: SHA-256 of leafText() (integrity/hash.ts),
- * its head `salt|id|system_id|generated_ms|pri|flags|` made here from the event's 16 bytes of salts
- * and its NUMS numbers, its tail (the five texts) the bytes texts[ends[i-1] .. ends[i]) (the first
- * from 0). Written to leaves from byte 32 (first + i). Called for a few hundred leaves at a time,
- * while their texts are in the cache.
+ * textStarts(text: Buffer, units: Uint32Array, starts: Uint32Array): boolean
+ * text is units.length texts one after the other, as UTF-8, text i units[i] UTF-16 units long;
+ * starts (units.length + 1 entries) gets the byte where each starts, then where the last ends.
+ * False when the texts do not divide so: a character made of two surrogates that two texts had
+ * each half of (then the caller encodes the texts apart).
  */
-static napi_value HashLeaves(napi_env env, napi_callback_info info) {
-  size_t argc = 7;
-  napi_value argv[7];
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 7) return fail(env, "hashLeaves: 7 arguments");
-  uint8_t *texts, *salts, *leaves;
-  size_t textsLength, saltsLength, leavesLength;
-  if (!buffer(env, argv[0], &texts, &textsLength)) return fail(env, "hashLeaves: texts must be a Buffer");
+static napi_value TextStarts(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 3) return fail(env, "textStarts: 3 arguments");
+  uint8_t *text;
+  size_t textLength, count, startsLength;
+  void *unitsData, *startsData;
   napi_typedarray_type type;
-  size_t endsLength, numsLength;
-  void *endsData, *numsData;
-  if (napi_get_typedarray_info(env, argv[1], &type, &endsLength, &endsData, NULL, NULL) != napi_ok || type != napi_uint32_array) return fail(env, "hashLeaves: ends must be a Uint32Array");
-  if (napi_get_typedarray_info(env, argv[2], &type, &numsLength, &numsData, NULL, NULL) != napi_ok || type != napi_float64_array) return fail(env, "hashLeaves: nums must be a Float64Array");
-  if (!buffer(env, argv[3], &salts, &saltsLength)) return fail(env, "hashLeaves: salts must be a Buffer");
+  if (!buffer(env, argv[0], &text, &textLength)) return fail(env, "textStarts: text must be a Buffer");
+  if (napi_get_typedarray_info(env, argv[1], &type, &count, &unitsData, NULL, NULL) != napi_ok || type != napi_uint32_array) return fail(env, "textStarts: units must be a Uint32Array");
+  if (napi_get_typedarray_info(env, argv[2], &type, &startsLength, &startsData, NULL, NULL) != napi_ok || type != napi_uint32_array || startsLength != count + 1) return fail(env, "textStarts: starts must be a Uint32Array of units.length + 1");
+  if (textLength > UINT32_MAX) return fail(env, "textStarts: text past 4 GB");
+  const uint32_t *units = unitsData;
+  uint32_t *starts = startsData;
+  uint64_t allUnits = 0;
+  for (size_t i = 0; i < count; i++) allUnits += units[i];
+  int divides = 1;
+  if (allUnits == textLength) {
+    /* ASCII: a byte a unit (any other character takes more bytes than units). */
+    uint32_t at = 0;
+    for (size_t i = 0; i < count; i++) starts[i] = at, at += units[i];
+    starts[count] = at;
+  } else {
+    size_t at = 0;
+    for (size_t i = 0; i < count && divides; i++) {
+      starts[i] = (uint32_t)at;
+      uint32_t u = 0;
+      while (u < units[i] && at < textLength) {
+        size_t bytes;
+        u += char_units(text[at], &bytes);
+        at += bytes;
+      }
+      divides = u == units[i] && at <= textLength;
+    }
+    starts[count] = (uint32_t)at;
+    divides = divides && at == textLength;
+  }
+  napi_value result;
+  napi_get_boolean(env, divides, &result);
+  return result;
+}
+
+/* A leaf's SHA-256 fed in pieces gathered in a buffer: one SHA256_Update call for most leaves. */
+typedef struct {
+  SHA256_CTX sha;
+  size_t n;
+  uint8_t buf[2048];
+} Leaf;
+
+static void leaf_put(Leaf *l, const void *data, size_t length) {
+  if (l->n + length > sizeof l->buf) {
+    SHA256_Update(&l->sha, l->buf, l->n);
+    l->n = 0;
+  }
+  if (length >= sizeof l->buf) SHA256_Update(&l->sha, data, length);
+  else memcpy(l->buf + l->n, data, length), l->n += length;
+}
+
+/* `<units>:<text>` (leafText()'s text(): a string, its length in UTF-16 units). */
+static void leaf_text(Leaf *l, uint32_t units, const uint8_t *text, size_t bytes) {
+  char length[12];
+  size_t n = put_u64(length, units);
+  length[n++] = ':';
+  leaf_put(l, length, n);
+  leaf_put(l, text, bytes);
+}
+
+/* Numbers of each leaf in hashEvents' nums (NATIVE_NUMS in integrity/native.ts). */
+enum { ID, SYSTEM_ID, GENERATED_MS, PRI, FLAGS, EVENT, HAS_HOSTNAME, EXTRA_END, EXTRA_UNITS, NUMS };
+
+/*
+ * hashEvents(text: Buffer, starts: Uint32Array, units: Uint32Array, nums: Float64Array,
+ *            extras: Buffer, salts: Buffer, count: number, first: number, leaves: Buffer)
+ * Leaf i of this call is event first + i of its batch: SHA-256 of leafText() (integrity/hash.ts).
+ * Its NUMS numbers in nums: id, system_id, generated_ms (NaN: NULL), pri, flags; the event's
+ * index in its submission, whose texts are text from starts[5 * event] on (textStarts()) and
+ * units[5 * event …] UTF-16 units long; 1 if its hostname is stored (0: NULL); where its extra ends
+ * in extras (NaN: NULL; it starts where the call's previous extra ended) and its UTF-16 units. The
+ * head's salt is the event's 16 bytes of salts (from byte 16 first). Written to leaves from byte
+ * 32 first.
+ */
+static napi_value HashEvents(napi_env env, napi_callback_info info) {
+  size_t argc = 9;
+  napi_value argv[9];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 9) return fail(env, "hashEvents: 9 arguments");
+  uint8_t *text, *extras, *salts, *leaves;
+  size_t textLength, extrasLength, saltsLength, leavesLength, startsLength, unitsLength, numsLength;
+  void *startsData, *unitsData, *numsData;
+  napi_typedarray_type type;
+  if (!buffer(env, argv[0], &text, &textLength)) return fail(env, "hashEvents: text must be a Buffer");
+  if (napi_get_typedarray_info(env, argv[1], &type, &startsLength, &startsData, NULL, NULL) != napi_ok || type != napi_uint32_array) return fail(env, "hashEvents: starts must be a Uint32Array");
+  if (napi_get_typedarray_info(env, argv[2], &type, &unitsLength, &unitsData, NULL, NULL) != napi_ok || type != napi_uint32_array) return fail(env, "hashEvents: units must be a Uint32Array");
+  if (napi_get_typedarray_info(env, argv[3], &type, &numsLength, &numsData, NULL, NULL) != napi_ok || type != napi_float64_array) return fail(env, "hashEvents: nums must be a Float64Array");
+  if (!buffer(env, argv[4], &extras, &extrasLength)) return fail(env, "hashEvents: extras must be a Buffer");
+  if (!buffer(env, argv[5], &salts, &saltsLength)) return fail(env, "hashEvents: salts must be a Buffer");
   uint32_t count, first;
-  if (napi_get_value_uint32(env, argv[4], &count) != napi_ok || count > endsLength || (size_t)count * NUMS > numsLength) return fail(env, "hashLeaves: count exceeds ends or nums");
-  if (napi_get_value_uint32(env, argv[5], &first) != napi_ok || ((size_t)first + count) * SALT_BYTES > saltsLength) return fail(env, "hashLeaves: salts too small");
-  if (!buffer(env, argv[6], &leaves, &leavesLength) || ((size_t)first + count) * LEAF_BYTES > leavesLength) return fail(env, "hashLeaves: leaves too small");
-  const uint32_t *ends = endsData;
+  if (napi_get_value_uint32(env, argv[6], &count) != napi_ok || (size_t)count * NUMS > numsLength) return fail(env, "hashEvents: count exceeds nums");
+  if (napi_get_value_uint32(env, argv[7], &first) != napi_ok || ((size_t)first + count) * SALT_BYTES > saltsLength) return fail(env, "hashEvents: salts too small");
+  if (!buffer(env, argv[8], &leaves, &leavesLength) || ((size_t)first + count) * LEAF_BYTES > leavesLength) return fail(env, "hashEvents: leaves too small");
+  const uint32_t *starts = startsData, *units = unitsData;
   const double *nums = numsData;
-  for (uint32_t i = 0, start = 0; i < count; start = ends[i++]) {
-    if (ends[i] < start || ends[i] > textsLength) return fail(env, "hashLeaves: ends out of order or past the texts");
+  /* Everything checked before anything is read through it. */
+  double extraAt = 0;
+  for (uint32_t i = 0; i < count; i++) {
     const double *n = nums + (size_t)i * NUMS;
-    if (!whole(n[0]) || !whole(n[1]) || !whole(n[3]) || !whole(n[4]) || !(isnan(n[2]) || fabs(n[2]) < 9007199254740992.0)) return fail(env, "hashLeaves: a number that is not a whole number below 2^53");
+    if (!whole(n[ID]) || !whole(n[SYSTEM_ID]) || !whole(n[PRI]) || !whole(n[FLAGS]) || !(isnan(n[GENERATED_MS]) || fabs(n[GENERATED_MS]) < 9007199254740992.0)) return fail(env, "hashEvents: a number that is not a whole number below 2^53");
+    if (!whole(n[EVENT]) || n[EVENT] < 0 || (n[EVENT] + 1) * TEXTS >= startsLength || (n[EVENT] + 1) * TEXTS > unitsLength) return fail(env, "hashEvents: an event past starts or units");
+    const uint32_t *s = starts + (size_t)n[EVENT] * TEXTS;
+    for (int k = 0; k < TEXTS; k++)
+      if (s[k] > s[k + 1] || s[k + 1] > textLength) return fail(env, "hashEvents: starts out of order or past the text");
+    if (!isnan(n[EXTRA_END])) {
+      if (!whole(n[EXTRA_END]) || n[EXTRA_END] < extraAt || n[EXTRA_END] > (double)extrasLength || !whole(n[EXTRA_UNITS]) || n[EXTRA_UNITS] < 0 || n[EXTRA_UNITS] > UINT32_MAX) return fail(env, "hashEvents: an extra out of order or past extras");
+      extraAt = n[EXTRA_END];
+    }
   }
 
-  SHA256_CTX one;
+  Leaf leaf;
   char head[2 * SALT_BYTES + 5 * 24]; /* the salt in hex, then five numbers of at most 23 characters and their separators */
-  for (uint32_t i = 0, start = 0; i < count; start = ends[i++]) {
+  size_t extraStart = 0;
+  for (uint32_t i = 0; i < count; i++) {
     const uint8_t *salt = salts + ((size_t)first + i) * SALT_BYTES;
     const double *n = nums + (size_t)i * NUMS;
     size_t at = 0;
@@ -98,21 +197,35 @@ static napi_value HashLeaves(napi_env env, napi_callback_info info) {
       head[at++] = HEX[salt[b] & 15];
     }
     head[at++] = '|';
-    at += put_int(head + at, n[0]);
+    at += put_int(head + at, n[ID]);
     head[at++] = '|';
-    at += put_i64(head + at, (int64_t)n[1]);
+    at += put_i64(head + at, (int64_t)n[SYSTEM_ID]);
     head[at++] = '|';
-    if (isnan(n[2])) head[at++] = '-';
-    else at += put_int(head + at, n[2]);
+    if (isnan(n[GENERATED_MS])) head[at++] = '-';
+    else at += put_int(head + at, n[GENERATED_MS]);
     head[at++] = '|';
-    at += put_i64(head + at, (int64_t)n[3]);
+    at += put_i64(head + at, (int64_t)n[PRI]);
     head[at++] = '|';
-    at += put_i64(head + at, (int64_t)n[4]);
+    at += put_i64(head + at, (int64_t)n[FLAGS]);
     head[at++] = '|';
-    SHA256_Init(&one);
-    SHA256_Update(&one, head, at);
-    SHA256_Update(&one, texts + start, ends[i] - start);
-    SHA256_Final(leaves + ((size_t)first + i) * LEAF_BYTES, &one);
+    SHA256_Init(&leaf.sha);
+    leaf.n = 0;
+    leaf_put(&leaf, head, at);
+    const size_t e = (size_t)n[EVENT] * TEXTS;
+#define TEXT(k) units[e + (k)], text + starts[e + (k)], starts[e + (k) + 1] - starts[e + (k)]
+    leaf_text(&leaf, TEXT(SOURCE_IP));
+    if (n[HAS_HOSTNAME] != 0) leaf_text(&leaf, TEXT(HOSTNAME));
+    else leaf_put(&leaf, "-", 1);
+    leaf_text(&leaf, TEXT(PROGRAM));
+    leaf_text(&leaf, TEXT(MESSAGE));
+#undef TEXT
+    if (isnan(n[EXTRA_END])) leaf_put(&leaf, "-", 1);
+    else {
+      leaf_text(&leaf, (uint32_t)n[EXTRA_UNITS], extras + extraStart, (size_t)n[EXTRA_END] - extraStart);
+      extraStart = (size_t)n[EXTRA_END];
+    }
+    SHA256_Update(&leaf.sha, leaf.buf, leaf.n);
+    SHA256_Final(leaves + ((size_t)first + i) * LEAF_BYTES, &leaf.sha);
   }
   return NULL;
 }
@@ -153,9 +266,10 @@ static napi_value ChainOf(napi_env env, napi_callback_info info) {
 
 NAPI_MODULE_INIT() {
   napi_property_descriptor functions[] = {
-    {"hashLeaves", NULL, HashLeaves, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"textStarts", NULL, TextStarts, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"hashEvents", NULL, HashEvents, NULL, NULL, NULL, napi_enumerable, NULL},
     {"chainOf", NULL, ChainOf, NULL, NULL, NULL, napi_enumerable, NULL},
   };
-  if (napi_define_properties(env, exports, 2, functions) != napi_ok) return NULL;
+  if (napi_define_properties(env, exports, 3, functions) != napi_ok) return NULL;
   return exports;
 }

@@ -2,9 +2,10 @@
 // commit's transaction, and a day's head (its last batch) for the manifest, retention and
 // checkpoints. The hashes themselves are in server/integrity/hash.ts.
 import { randomBytes } from 'node:crypto';
-import { batchDigest, batchDigestOfLeaves, batchSalts, leafHash, leafTextTail, SALT_BYTES, SALT_KEY_BYTES, type BatchHeader, type LeafColumns } from '../integrity/hash.ts';
+import { batchDigest, batchDigestOfLeaves, batchSalts, leafHash, SALT_BYTES, SALT_KEY_BYTES, type BatchHeader, type LeafColumns } from '../integrity/hash.ts';
 import { NATIVE_NUMS, nativeDigest, type NativeDigest } from '../integrity/native.ts';
 import type { Db } from './db.ts';
+import { TEXTS, type Packed } from './packed.ts';
 
 /** A day's chain as of its last batch. */
 export interface DayHead {
@@ -32,9 +33,16 @@ export function saltsOfBatch(db: Db, b: { batch: number; events: number; salt_ke
   return b.salt_key ? batchSalts(b.salt_key, b.events) : (db.prepare('SELECT salts FROM batch_salts WHERE batch = ?').pluck().get(b.batch) as Buffer | undefined);
 }
 
+/**
+ * Where an event's texts are in its submission (store/packed.ts Packed): one string, and each
+ * text's UTF-16 length, TEXTS an event in Packed's order (source_ip, system name, hostname,
+ * program, message). The native digest hashes them from there, encoded once a submission.
+ */
+export type SubmissionTexts = Pick<Packed, 'text' | 'lengths'>;
+
 /** A batch's leaves as they are added (in id order), and its digest (chain hash and tags) at the end. */
 interface Leaves {
-  add(row: LeafColumns): void;
+  add(row: LeafColumns, texts: SubmissionTexts, event: number): void;
   digest(h: BatchHeader): { hash: string; tags: Buffer };
 }
 
@@ -68,23 +76,27 @@ class HashedLeaves implements Leaves {
   }
 }
 
-// Leaves hashed natively a few hundred at a time, while their texts are still in the CPU's cache:
-// a batch's 1.5 MB of texts hashed at its end were read back from memory, after the inserts between.
+// Leaves hashed natively a few hundred at a time, while their texts are still in the CPU's cache.
 const LEAVES_PER_CALL = 256;
-const TEXT_BYTES_GUESS = 320; // a typical leaf text's tail is ~230 bytes; the buffer grows for longer ones
-let spareTexts: Buffer | undefined; // reused from batch to batch (a second batch at once gets its own)
+// Buffers reused from batch to batch (a second batch at once gets its own): a submission's UTF-8,
+// and the extras of a call's events.
+let spare: { text: Buffer; extras: Buffer } | undefined;
+const INITIAL_BYTES = 1 << 16;
 
 /**
- * The native digest: of each leaf text, the tail (the five texts) is written into a buffer as
- * UTF-8 and the numbers into an array; the native side makes the head from those and the salts
- * (building it here cost ~0.35 µs an event). LEAVES_PER_CALL leaves a call, chained at the end.
+ * The native digest. Each submission's texts are encoded to UTF-8 in one call, and the native side
+ * finds each event's texts in there and makes its whole leaf text: building each leaf's tail here
+ * (joining five strings, then encoding them) cost ~0.35 µs an event, more than its SHA-256. Only
+ * the numbers, and the extra where there is one, are written an event.
  */
 class NativeLeaves implements Leaves {
-  private texts = spareTexts ?? Buffer.allocUnsafeSlow(LEAVES_PER_CALL * TEXT_BYTES_GUESS);
-  private readonly ends = new Uint32Array(LEAVES_PER_CALL);
+  private text: Buffer;
+  private extras: Buffer;
+  /** The submission whose texts `text` holds, its bytes and where each text starts. */
+  private encoded: { texts: SubmissionTexts; bytes: Buffer; starts: Uint32Array } | undefined;
   private readonly nums = new Float64Array(LEAVES_PER_CALL * NATIVE_NUMS);
   private readonly leaves: Buffer;
-  private at = 0;
+  private extraAt = 0;
   private inCall = 0;
   private n = 0;
 
@@ -93,41 +105,78 @@ class NativeLeaves implements Leaves {
     private readonly salts: Buffer,
     events: number,
   ) {
-    spareTexts = undefined;
+    ({ text: this.text, extras: this.extras } = spare ?? { text: Buffer.allocUnsafeSlow(INITIAL_BYTES), extras: Buffer.allocUnsafeSlow(INITIAL_BYTES) });
+    spare = undefined;
     this.leaves = Buffer.allocUnsafe(events * 32);
   }
 
-  add(r: LeafColumns): void {
-    const tail = leafTextTail(r.source_ip, r.hostname, r.program, r.message, r.extra);
-    // UTF-8 takes at most 3 bytes per UTF-16 code unit.
-    if (this.at + tail.length * 3 > this.texts.length) {
-      this.hashLeaves();
-      if (tail.length * 3 > this.texts.length) this.texts = Buffer.allocUnsafeSlow(tail.length * 3);
+  add(r: LeafColumns, texts: SubmissionTexts, event: number): void {
+    if (texts !== this.encoded?.texts) this.encode(texts);
+    const e = event * TEXTS;
+    const units = texts.lengths;
+    // The texts hashed are the submission's; the row's are the same but for lone surrogates made
+    // U+FFFD (store/codec.ts toRow), which UTF-8 encoding does too.
+    if (units[e] !== r.source_ip.length || units[e + 3] !== r.program.length || units[e + 4] !== r.message.length || (r.hostname !== null && units[e + 2] !== r.hostname.length)) {
+      throw new Error(`BUG: event ${r.id}'s texts are not those of its submission`);
     }
-    this.at += this.texts.write(tail, this.at);
-    const i = this.inCall++;
-    this.ends[i] = this.at;
+    if (r.extra !== null && this.extraAt + r.extra.length * 3 > this.extras.length) {
+      this.hashEvents();
+      if (r.extra.length * 3 > this.extras.length) this.extras = Buffer.allocUnsafeSlow(r.extra.length * 3);
+    }
+    const j = this.inCall++ * NATIVE_NUMS;
     const nums = this.nums;
-    const j = i * NATIVE_NUMS;
     nums[j] = r.id;
     nums[j + 1] = r.system_id;
     nums[j + 2] = r.generated_ms ?? NaN;
     nums[j + 3] = r.pri;
     nums[j + 4] = r.flags;
-    if (this.inCall === LEAVES_PER_CALL) this.hashLeaves();
+    nums[j + 5] = event;
+    nums[j + 6] = r.hostname === null ? 0 : 1;
+    if (r.extra === null) nums[j + 7] = NaN;
+    else {
+      // UTF-8 takes at most 3 bytes per UTF-16 unit.
+      this.extraAt += this.extras.write(r.extra, this.extraAt);
+      nums[j + 7] = this.extraAt;
+      nums[j + 8] = r.extra.length;
+    }
+    if (this.inCall === LEAVES_PER_CALL) this.hashEvents();
   }
 
-  private hashLeaves(): void {
-    this.native.hashLeaves(this.texts, this.ends, this.nums, this.salts, this.inCall, this.n, this.leaves);
+  /** The submission's texts as UTF-8, in one call, and where each starts. */
+  private encode(texts: SubmissionTexts): void {
+    this.hashEvents();
+    const starts = new Uint32Array(texts.lengths.length + 1);
+    let bytes = this.utf8(texts.text);
+    if (!this.native.textStarts(bytes, texts.lengths, starts)) {
+      // A surrogate pair split between two texts: each encoded apart, as the row has it (U+FFFD).
+      const apart: string[] = [];
+      let at = 0;
+      for (const units of texts.lengths) apart.push(texts.text.slice(at, (at += units)).toWellFormed());
+      bytes = this.utf8(apart.join(''));
+      if (!this.native.textStarts(bytes, texts.lengths, starts)) throw new Error('BUG: a submission\'s texts do not divide by their lengths');
+    }
+    this.encoded = { texts, bytes, starts };
+  }
+
+  private utf8(s: string): Buffer {
+    if (s.length * 3 > this.text.length) this.text = Buffer.allocUnsafeSlow(s.length * 3);
+    return this.text.subarray(0, this.text.write(s, 0));
+  }
+
+  private hashEvents(): void {
+    if (this.inCall === 0) return;
+    const { bytes, starts, texts } = this.encoded!;
+    this.native.hashEvents(bytes, starts, texts.lengths, this.nums, this.extras, this.salts, this.inCall, this.n, this.leaves);
     this.n += this.inCall;
     this.inCall = 0;
-    this.at = 0;
+    this.extraAt = 0;
   }
 
   digest(h: BatchHeader) {
-    this.hashLeaves();
+    this.hashEvents();
     if (this.n !== h.events) throw new Error(`BUG: ${this.n} leaves for a batch of ${h.events}`);
-    if (!spareTexts || spareTexts.length < this.texts.length) spareTexts = this.texts;
+    this.encoded = undefined;
+    spare = { text: this.text, extras: this.extras };
     return batchDigestOfLeaves(this.native, h, this.leaves);
   }
 }
@@ -151,11 +200,11 @@ export class BatchHasher {
     this.leaves = native ? new NativeLeaves(native, salts, events) : new HashedLeaves(salts);
   }
 
-  /** Adds this event's leaf (events in id order). */
-  add(row: LeafColumns): void {
+  /** Adds this event's leaf (events in id order): `row` as stored, its texts also event `event` of `texts`. */
+  add(row: LeafColumns, texts: SubmissionTexts, event: number): void {
     if (this.n++ === 0) this.firstId = row.id;
     this.lastId = row.id;
-    this.leaves.add(row);
+    this.leaves.add(row, texts, event);
   }
 
   /** The batch's chain row, after `prev` (the previous batch's hash, or the day's link). */

@@ -161,7 +161,7 @@ export class EventWriter {
           const id = (last = nextId(last, ats[k]!));
           result.ids[index] = id;
           const row = toRow(id, result.systemIds[index]!, event.systemName, event);
-          hasher.add(row);
+          hasher.add(row, flush[subs[k]!]!, index);
           // Positional binding: measurably cheaper per row than named parameters.
           if (pos === undefined) s.insertEvent.run(row.id, row.system_id, row.generated_ms, row.source_ip, row.hostname, row.program, row.pri, row.message, row.extra, row.flags);
           else s.insertEvent.run(row.id, row.system_id, row.generated_ms, row.source_ip, row.hostname, row.program, row.pri, row.message, row.extra, row.flags, ++pos);

@@ -29,7 +29,8 @@ export interface Packed {
 }
 
 const NO_FIELDS: Record<string, string> = Object.freeze({}) as Record<string, string>;
-const TEXTS = 5;
+/** Texts an event in `text` and `lengths`: sourceIp, systemName, hostname, program, message. */
+export const TEXTS = 5;
 const NUMBERS = 4;
 
 /**
