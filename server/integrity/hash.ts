@@ -57,8 +57,12 @@ export function leafHash(saltHex: string, r: LeafColumns): string {
  * costs one cipher call a batch, and no row stores 16 bytes.
  */
 export function batchSalts(key: Buffer, events: number): Buffer {
-  return createCipheriv('aes-128-ctr', key, Buffer.alloc(16)).update(Buffer.alloc(events * SALT_BYTES));
+  if (zeros.length < events * SALT_BYTES) zeros = Buffer.alloc(Math.max(events * SALT_BYTES, zeros.length * 2));
+  return createCipheriv('aes-128-ctr', key, ZERO_IV).update(zeros.subarray(0, events * SALT_BYTES));
 }
+// The keystream is the cipher of zeros: kept, never written (a fresh one each batch was 80 KB).
+let zeros = Buffer.alloc(1 << 16);
+const ZERO_IV = Buffer.alloc(16);
 
 /** A committed batch of one day file, as its chain row records it. */
 export interface BatchHeader {
@@ -103,11 +107,14 @@ export function batchDigest(h: BatchHeader, leafPieces: readonly string[]): { ha
   return { hash: digest.digest('hex'), tags };
 }
 
-/** batchDigest() of the leaves as bytes (32 each, in id order), by the native digest. */
-export function batchDigestOfLeaves(native: NativeDigest, h: BatchHeader, leaves: Buffer): { hash: string; tags: Buffer } {
-  const out = Buffer.allocUnsafe(h.events * TAG_BYTES + 32);
+/**
+ * batchDigest() of the batch's leaves as bytes (32 each, in id order, from the start of `leaves`),
+ * by the native digest, written to `out` (its tags, then its hash): the tags returned are a view
+ * of `out`.
+ */
+export function batchDigestOfLeaves(native: NativeDigest, h: BatchHeader, leaves: Buffer, out: Buffer): { hash: string; tags: Buffer } {
   native.chainOf(Buffer.from(headerText(h), 'latin1'), leaves, h.events, out);
-  return { hash: out.toString('hex', h.events * TAG_BYTES), tags: out.subarray(0, h.events * TAG_BYTES) };
+  return { hash: out.toString('hex', h.events * TAG_BYTES, h.events * TAG_BYTES + 32), tags: out.subarray(0, h.events * TAG_BYTES) };
 }
 
 export function tagOf(leafHex: string): string {

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 export interface NativeDigest {
   /**
    * Where each of the texts in `text` (their UTF-8, one after the other) starts, from their lengths
-   * in UTF-16 units: written to starts (units.length + 1 entries, the last the end). False when
+   * in UTF-16 units: written to starts (at least units.length + 1 entries; the last the end). False when
    * they do not divide so (a surrogate pair split between two texts: encode them apart).
    */
   textStarts(text: Buffer, units: Uint32Array, starts: Uint32Array): boolean;

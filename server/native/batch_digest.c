@@ -65,7 +65,8 @@ static int char_units(uint8_t b, size_t *bytes) {
 /*
  * textStarts(text: Buffer, units: Uint32Array, starts: Uint32Array): boolean
  * text is units.length texts one after the other, as UTF-8, text i units[i] UTF-16 units long;
- * starts (units.length + 1 entries) gets the byte where each starts, then where the last ends.
+ * starts (at least units.length + 1 entries) gets the byte where each starts, then where the last
+ * ends.
  * False when the texts do not divide so: a character made of two surrogates that two texts had
  * each half of (then the caller encodes the texts apart).
  */
@@ -79,7 +80,7 @@ static napi_value TextStarts(napi_env env, napi_callback_info info) {
   napi_typedarray_type type;
   if (!buffer(env, argv[0], &text, &textLength)) return fail(env, "textStarts: text must be a Buffer");
   if (napi_get_typedarray_info(env, argv[1], &type, &count, &unitsData, NULL, NULL) != napi_ok || type != napi_uint32_array) return fail(env, "textStarts: units must be a Uint32Array");
-  if (napi_get_typedarray_info(env, argv[2], &type, &startsLength, &startsData, NULL, NULL) != napi_ok || type != napi_uint32_array || startsLength != count + 1) return fail(env, "textStarts: starts must be a Uint32Array of units.length + 1");
+  if (napi_get_typedarray_info(env, argv[2], &type, &startsLength, &startsData, NULL, NULL) != napi_ok || type != napi_uint32_array || startsLength < count + 1) return fail(env, "textStarts: starts must be a Uint32Array of at least units.length + 1");
   if (textLength > UINT32_MAX) return fail(env, "textStarts: text past 4 GB");
   const uint32_t *units = unitsData;
   uint32_t *starts = startsData;

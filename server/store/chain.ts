@@ -2,7 +2,7 @@
 // commit's transaction, and a day's head (its last batch) for the manifest, retention and
 // checkpoints. The hashes themselves are in server/integrity/hash.ts.
 import { randomBytes } from 'node:crypto';
-import { batchDigest, batchDigestOfLeaves, batchSalts, leafHash, SALT_BYTES, SALT_KEY_BYTES, type BatchHeader, type LeafColumns } from '../integrity/hash.ts';
+import { batchDigest, batchDigestOfLeaves, batchSalts, leafHash, SALT_BYTES, TAG_BYTES, SALT_KEY_BYTES, type BatchHeader, type LeafColumns } from '../integrity/hash.ts';
 import { NATIVE_NUMS, nativeDigest, type NativeDigest } from '../integrity/native.ts';
 import type { Db } from './db.ts';
 import { TEXTS, type Packed } from './packed.ts';
@@ -78,10 +78,27 @@ class HashedLeaves implements Leaves {
 
 // Leaves hashed natively a few hundred at a time, while their texts are still in the CPU's cache.
 const LEAVES_PER_CALL = 256;
-// Buffers reused from batch to batch (a second batch at once gets its own): a submission's UTF-8,
-// and the extras of a call's events.
-let spare: { text: Buffer; extras: Buffer } | undefined;
-const INITIAL_BYTES = 1 << 16;
+
+/**
+ * The native path's buffers, reused from batch to batch (a second batch at once gets its own):
+ * fresh ones each batch and submission (~100 bytes an event, outside V8's heap) cost the writer
+ * and V8's helper threads ~0.2 µs an event in a server under load (docs/BENCHMARKS.md, Integrity).
+ */
+class NativeBuffers {
+  /** A submission's texts as UTF-8 (at most 3 bytes a UTF-16 unit), and where each starts. */
+  text: Buffer = Buffer.allocUnsafeSlow(1 << 16);
+  starts = new Uint32Array(1 << 12);
+  /** A call's extras, and its events' numbers. */
+  extras: Buffer = Buffer.allocUnsafeSlow(1 << 12);
+  readonly nums = new Float64Array(LEAVES_PER_CALL * NATIVE_NUMS);
+  /** The batch's leaves, 32 bytes each, then its tags and chain hash. */
+  leaves: Buffer = Buffer.allocUnsafeSlow(1 << 16);
+  out: Buffer = Buffer.allocUnsafeSlow(1 << 14);
+}
+let spare: NativeBuffers | undefined;
+
+/** `b`, or a new buffer if `b` is shorter than `bytes`. */
+const atLeast = (b: Buffer, bytes: number) => (b.length >= bytes ? b : Buffer.allocUnsafeSlow(Math.max(bytes, b.length * 2)));
 
 /**
  * The native digest. Each submission's texts are encoded to UTF-8 in one call, and the native side
@@ -90,12 +107,9 @@ const INITIAL_BYTES = 1 << 16;
  * the numbers, and the extra where there is one, are written an event.
  */
 class NativeLeaves implements Leaves {
-  private text: Buffer;
-  private extras: Buffer;
-  /** The submission whose texts `text` holds, its bytes and where each text starts. */
-  private encoded: { texts: SubmissionTexts; bytes: Buffer; starts: Uint32Array } | undefined;
-  private readonly nums = new Float64Array(LEAVES_PER_CALL * NATIVE_NUMS);
-  private readonly leaves: Buffer;
+  private readonly b = spare ?? new NativeBuffers();
+  /** The submission whose texts `b.text` holds, and their bytes. */
+  private encoded: { texts: SubmissionTexts; bytes: Buffer } | undefined;
   private extraAt = 0;
   private inCall = 0;
   private n = 0;
@@ -105,9 +119,8 @@ class NativeLeaves implements Leaves {
     private readonly salts: Buffer,
     events: number,
   ) {
-    ({ text: this.text, extras: this.extras } = spare ?? { text: Buffer.allocUnsafeSlow(INITIAL_BYTES), extras: Buffer.allocUnsafeSlow(INITIAL_BYTES) });
     spare = undefined;
-    this.leaves = Buffer.allocUnsafe(events * 32);
+    this.b.leaves = atLeast(this.b.leaves, events * 32);
   }
 
   add(r: LeafColumns, texts: SubmissionTexts, event: number): void {
@@ -119,12 +132,13 @@ class NativeLeaves implements Leaves {
     if (units[e] !== r.source_ip.length || units[e + 3] !== r.program.length || units[e + 4] !== r.message.length || (r.hostname !== null && units[e + 2] !== r.hostname.length)) {
       throw new Error(`BUG: event ${r.id}'s texts are not those of its submission`);
     }
-    if (r.extra !== null && this.extraAt + r.extra.length * 3 > this.extras.length) {
+    const b = this.b;
+    if (r.extra !== null && this.extraAt + r.extra.length * 3 > b.extras.length) {
       this.hashEvents();
-      if (r.extra.length * 3 > this.extras.length) this.extras = Buffer.allocUnsafeSlow(r.extra.length * 3);
+      b.extras = atLeast(b.extras, r.extra.length * 3);
     }
     const j = this.inCall++ * NATIVE_NUMS;
-    const nums = this.nums;
+    const nums = b.nums;
     nums[j] = r.id;
     nums[j + 1] = r.system_id;
     nums[j + 2] = r.generated_ms ?? NaN;
@@ -135,7 +149,7 @@ class NativeLeaves implements Leaves {
     if (r.extra === null) nums[j + 7] = NaN;
     else {
       // UTF-8 takes at most 3 bytes per UTF-16 unit.
-      this.extraAt += this.extras.write(r.extra, this.extraAt);
+      this.extraAt += b.extras.write(r.extra, this.extraAt);
       nums[j + 7] = this.extraAt;
       nums[j + 8] = r.extra.length;
     }
@@ -145,39 +159,45 @@ class NativeLeaves implements Leaves {
   /** The submission's texts as UTF-8, in one call, and where each starts. */
   private encode(texts: SubmissionTexts): void {
     this.hashEvents();
-    const starts = new Uint32Array(texts.lengths.length + 1);
+    const b = this.b;
+    if (b.starts.length <= texts.lengths.length) b.starts = new Uint32Array(texts.lengths.length * 2);
     let bytes = this.utf8(texts.text);
-    if (!this.native.textStarts(bytes, texts.lengths, starts)) {
+    if (!this.native.textStarts(bytes, texts.lengths, b.starts)) {
       // A surrogate pair split between two texts: each encoded apart, as the row has it (U+FFFD).
       const apart: string[] = [];
       let at = 0;
       for (const units of texts.lengths) apart.push(texts.text.slice(at, (at += units)).toWellFormed());
       bytes = this.utf8(apart.join(''));
-      if (!this.native.textStarts(bytes, texts.lengths, starts)) throw new Error('BUG: a submission\'s texts do not divide by their lengths');
+      if (!this.native.textStarts(bytes, texts.lengths, b.starts)) throw new Error('BUG: a submission\'s texts do not divide by their lengths');
     }
-    this.encoded = { texts, bytes, starts };
+    this.encoded = { texts, bytes };
   }
 
   private utf8(s: string): Buffer {
-    if (s.length * 3 > this.text.length) this.text = Buffer.allocUnsafeSlow(s.length * 3);
-    return this.text.subarray(0, this.text.write(s, 0));
+    const b = this.b;
+    b.text = atLeast(b.text, s.length * 3);
+    return b.text.subarray(0, b.text.write(s, 0));
   }
 
   private hashEvents(): void {
     if (this.inCall === 0) return;
-    const { bytes, starts, texts } = this.encoded!;
-    this.native.hashEvents(bytes, starts, texts.lengths, this.nums, this.extras, this.salts, this.inCall, this.n, this.leaves);
+    const { bytes, texts } = this.encoded!;
+    const b = this.b;
+    this.native.hashEvents(bytes, b.starts, texts.lengths, b.nums, b.extras, this.salts, this.inCall, this.n, b.leaves);
     this.n += this.inCall;
     this.inCall = 0;
     this.extraAt = 0;
   }
 
+  /** The tags are a view of a buffer the next batch reuses: bind them (SQLite copies) before. */
   digest(h: BatchHeader) {
     this.hashEvents();
     if (this.n !== h.events) throw new Error(`BUG: ${this.n} leaves for a batch of ${h.events}`);
     this.encoded = undefined;
-    spare = { text: this.text, extras: this.extras };
-    return batchDigestOfLeaves(this.native, h, this.leaves);
+    const b = this.b;
+    b.out = atLeast(b.out, h.events * TAG_BYTES + 32);
+    spare = b;
+    return batchDigestOfLeaves(this.native, h, b.leaves, b.out);
   }
 }
 
