@@ -15,7 +15,26 @@
 #define SALT_BYTES 16
 #define LEAF_BYTES SHA256_DIGEST_LENGTH
 
-static const char HEX[] = "0123456789abcdef";
+/* Each byte's two hex digits, and each number below 100's two decimal digits: a lookup a pair. */
+static const char HEX2[] =
+  "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+  "202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f"
+  "404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"
+  "606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f"
+  "808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f"
+  "a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf"
+  "c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
+  "e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
+static const char DEC2[] =
+  "0001020304050607080910111213141516171819202122232425262728293031"
+  "3233343536373839404142434445464748495051525354555657585960616263"
+  "6465666768697071727374757677787980818283848586878889909192939495"
+  "96979899";
+
+/* The lower-case hex of n bytes at p. */
+static void put_hex(char *p, const uint8_t *bytes, size_t n) {
+  for (size_t i = 0; i < n; i++) memcpy(p + 2 * i, HEX2 + 2 * bytes[i], 2);
+}
 
 static napi_value fail(napi_env env, const char *message) {
   napi_throw_type_error(env, NULL, message);
@@ -29,10 +48,12 @@ static int buffer(napi_env env, napi_value value, uint8_t **data, size_t *length
 /* Decimal digits of v at p; returns their count. */
 static size_t put_u64(char *p, uint64_t v) {
   char digits[20];
-  size_t n = 0;
-  do digits[n++] = (char)('0' + v % 10); while ((v /= 10) != 0);
-  for (size_t i = 0; i < n; i++) p[i] = digits[n - 1 - i];
-  return n;
+  size_t at = sizeof digits;
+  for (; v >= 100; v /= 100) memcpy(digits + (at -= 2), DEC2 + 2 * (v % 100), 2);
+  if (v >= 10) memcpy(digits + (at -= 2), DEC2 + 2 * v, 2);
+  else digits[--at] = (char)('0' + v);
+  memcpy(p, digits + at, sizeof digits - at);
+  return sizeof digits - at;
 }
 
 static size_t put_i64(char *p, int64_t v) {
@@ -192,11 +213,8 @@ static napi_value HashEvents(napi_env env, napi_callback_info info) {
   for (uint32_t i = 0; i < count; i++) {
     const uint8_t *salt = salts + ((size_t)first + i) * SALT_BYTES;
     const double *n = nums + (size_t)i * NUMS;
-    size_t at = 0;
-    for (int b = 0; b < SALT_BYTES; b++) {
-      head[at++] = HEX[salt[b] >> 4];
-      head[at++] = HEX[salt[b] & 15];
-    }
+    put_hex(head, salt, SALT_BYTES);
+    size_t at = 2 * SALT_BYTES;
     head[at++] = '|';
     at += put_int(head + at, n[ID]);
     head[at++] = '|';
@@ -251,15 +269,17 @@ static napi_value ChainOf(napi_env env, napi_callback_info info) {
   SHA256_CTX batch;
   SHA256_Init(&batch);
   SHA256_Update(&batch, header, headerLength);
-  char hex[LEAF_BYTES * 2];
+  /* The leaves in hex, hashed 32 at a time. */
+  char hex[32 * LEAF_BYTES * 2];
+  size_t inHex = 0;
   for (uint32_t i = 0; i < count; i++) {
     const uint8_t *leaf = leaves + (size_t)i * LEAF_BYTES;
-    for (int b = 0; b < TAG_BYTES; b++) out[(size_t)i * TAG_BYTES + b] = leaf[b];
-    for (int b = 0; b < LEAF_BYTES; b++) {
-      hex[2 * b] = HEX[leaf[b] >> 4];
-      hex[2 * b + 1] = HEX[leaf[b] & 15];
+    memcpy(out + (size_t)i * TAG_BYTES, leaf, TAG_BYTES);
+    put_hex(hex + inHex * LEAF_BYTES * 2, leaf, LEAF_BYTES);
+    if (++inHex == 32 || i + 1 == count) {
+      SHA256_Update(&batch, hex, inHex * LEAF_BYTES * 2);
+      inHex = 0;
     }
-    SHA256_Update(&batch, hex, sizeof hex);
   }
   SHA256_Final(out + (size_t)count * TAG_BYTES, &batch);
   return NULL;
