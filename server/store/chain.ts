@@ -211,18 +211,18 @@ class NativeLeaves implements Leaves {
 // Salt keys drawn from the CSPRNG 64 at a time: a call costs ~2.5 µs, ~0.01 µs an event of an
 // HTTPS drain's commit (a few hundred events).
 const KEYS_A_DRAW = 64;
-let keys = Buffer.alloc(0);
+let drawnKeys = Buffer.alloc(0);
 let keysTaken = 0;
-function saltKey(): Buffer {
-  if (keysTaken === keys.length) {
-    keys = randomBytes(SALT_KEY_BYTES * KEYS_A_DRAW);
+function nextSaltKey(): Buffer {
+  if (keysTaken === drawnKeys.length) {
+    drawnKeys = randomBytes(SALT_KEY_BYTES * KEYS_A_DRAW);
     keysTaken = 0;
   }
-  return keys.subarray(keysTaken, (keysTaken += SALT_KEY_BYTES));
+  return drawnKeys.subarray(keysTaken, (keysTaken += SALT_KEY_BYTES));
 }
 
 export class BatchHasher {
-  private readonly saltKey = saltKey();
+  private readonly saltKey = nextSaltKey();
   private readonly leaves: Leaves;
   private n = 0;
   private firstId = 0;
